@@ -1,0 +1,452 @@
+import { DEFAULT_COMPACT_THRESHOLD } from './constants.js';
+import { GenealogyError } from './errors.js';
+import { type CoreExports, instantiateCore } from './module.js';
+import { decodeSnapshot, encodeSnapshot } from './snapshot.js';
+import type {
+  Closure,
+  Exposure,
+  GraphInput,
+  GraphOptions,
+  Neighbours,
+  RecallScope,
+  TraverseOptions,
+} from './types.js';
+import {
+  checkArrayLike,
+  checkId,
+  checkIds,
+  checkKinds,
+  checkQuantities,
+  checkSameLength,
+  checkThreshold,
+  depthLimit,
+  kindMask,
+  MAX_NODES,
+} from './validate.js';
+
+const FORWARD = 0;
+const BACKWARD = 1;
+
+/** Whether every quantity is exactly representable as float32 (NaN, unknown, counts as representable). */
+function fitsFloat32(qty: ArrayLike<number>): boolean {
+  for (let i = 0, len = qty.length; i < len; i++) {
+    const q = qty[i]!;
+    if (Math.fround(q) !== q && !Number.isNaN(q)) return false;
+  }
+  return true;
+}
+
+/** Copies `len` elements of `from` starting at `start` into `to` (a view on wasm memory). */
+function copyInto(to: Int32Array | Float64Array, from: ArrayLike<number>, start: number, len: number): void {
+  if (ArrayBuffer.isView(from)) {
+    to.set((from as unknown as Int32Array).subarray(start, start + len));
+  } else if (Array.isArray(from)) {
+    to.set(from.slice(start, start + len) as number[]);
+  } else {
+    for (let i = 0; i < len; i++) to[i] = from[start + i]!;
+  }
+}
+
+/**
+ * A lot genealogy held in its own WebAssembly instance: dense node ids `0..nodeCount-1`, each with a kind
+ * code, and edges from input to output (supplier lot → batch → delivery → customer) with quantities.
+ * Edges live in forward and reverse CSR arrays plus a small append buffer that is compacted into them.
+ *
+ * @example
+ * ```ts
+ * import { GenealogyGraph } from '@lotgraph/core-wasm';
+ * const LOT = 0, DELIVERY = 1, CUSTOMER = 2;
+ * const g = await GenealogyGraph.create({
+ *   kinds: Uint8Array.of(LOT, LOT, LOT, DELIVERY, CUSTOMER),
+ *   src: Int32Array.of(0, 1, 2, 3),
+ *   dst: Int32Array.of(2, 2, 3, 4),
+ *   qty: Float64Array.of(30, 70, 100, 100),
+ * });
+ * g.forward([0]);            // Int32Array [0, 2, 3, 4]
+ * g.recallScope([0]).countByKind[CUSTOMER]; // 1
+ * g.exposure([0]).share;     // Float64Array [1, 0.3, 0.3, 0.3]
+ * g.dispose();
+ * ```
+ */
+export class GenealogyGraph {
+  #core: CoreExports | null;
+  readonly #threshold: number | undefined;
+
+  private constructor(core: CoreExports, threshold: number | undefined) {
+    this.#core = core;
+    this.#threshold = threshold;
+  }
+
+  /** Builds a graph from bulk arrays (CSR by counting sort, O(nodes + edges)). Validates everything first. */
+  static async create(input: GraphInput = {}, options: GraphOptions = {}): Promise<GenealogyGraph> {
+    if (input === null || typeof input !== 'object') {
+      throw new GenealogyError('INVALID_ARGUMENT', 'input must be an object', 'input');
+    }
+    const threshold = checkThreshold(options?.compactThreshold);
+    const { src, dst, qty } = input;
+    if (src !== undefined) checkArrayLike(src, 'src');
+    if (dst !== undefined) checkArrayLike(dst, 'dst');
+    if (qty !== undefined) checkArrayLike(qty, 'qty');
+    const srcA = src ?? new Int32Array(0);
+    const dstA = dst ?? new Int32Array(0);
+    checkSameLength(srcA, dstA, 'src', 'dst');
+    if (qty !== undefined) checkSameLength(srcA, qty, 'src', 'qty');
+    let kinds: ArrayLike<number>;
+    if (input.kinds !== undefined) {
+      checkArrayLike(input.kinds, 'kinds');
+      checkKinds(input.kinds, 'kinds');
+      kinds = input.kinds;
+    } else {
+      // No kinds: the node count is implied by the largest id, every kind 0.
+      let max = -1;
+      for (const a of [srcA, dstA])
+        for (let i = 0; i < a.length; i++) if ((a[i] as number) > max) max = a[i]!;
+      kinds = new Uint8Array(Math.min(max + 1, MAX_NODES));
+    }
+    const n = kinds.length;
+    if (n > MAX_NODES) throw new GenealogyError('OUT_OF_RANGE', `too many nodes (${n})`, 'kinds');
+    checkIds(srcA, n, 'src');
+    checkIds(dstA, n, 'dst');
+    if (qty !== undefined) checkQuantities(qty, 'qty');
+    const graph = new GenealogyGraph(await instantiateCore(), threshold);
+    graph.#load(kinds, srcA, dstA, qty);
+    return graph;
+  }
+
+  /** Rebuilds a graph from {@link GenealogyGraph.toBytes} output; a malformed snapshot throws `BAD_SNAPSHOT`. */
+  static async fromBytes(bytes: Uint8Array, options: GraphOptions = {}): Promise<GenealogyGraph> {
+    const threshold = checkThreshold(options?.compactThreshold);
+    const s = decodeSnapshot(bytes);
+    const graph = new GenealogyGraph(await instantiateCore(), threshold);
+    graph.#load(s.kinds, s.src, s.dst, s.qty ?? undefined);
+    return graph;
+  }
+
+  /** Number of nodes. */
+  get nodeCount(): number {
+    return this.#live().nodeCount();
+  }
+
+  /** Number of edges (compacted plus appended). */
+  get edgeCount(): number {
+    const c = this.#live();
+    return c.baseEdgeCount() + c.appendedEdgeCount();
+  }
+
+  /** Edges appended since the last compaction. */
+  get pendingEdgeCount(): number {
+    return this.#live().appendedEdgeCount();
+  }
+
+  /** Bytes of WebAssembly memory this graph holds (wasm memory grows but never shrinks). */
+  get byteLength(): number {
+    return this.#live().memory.buffer.byteLength;
+  }
+
+  /** Whether {@link GenealogyGraph.dispose} was called. */
+  get disposed(): boolean {
+    return this.#core === null;
+  }
+
+  /** The kind code of one node. */
+  kindOf(node: number): number {
+    const c = this.#live();
+    checkId(node, c.nodeCount(), 'node');
+    return new Uint8Array(c.memory.buffer, c.kindsPtr() + node, 1)[0]!;
+  }
+
+  /** Adds nodes with the given kind codes; returns the id of the first new node. */
+  addNodes(kinds: ArrayLike<number>): number {
+    const c = this.#live();
+    checkArrayLike(kinds, 'kinds');
+    checkKinds(kinds, 'kinds');
+    if (c.nodeCount() + kinds.length > MAX_NODES) {
+      throw new GenealogyError('OUT_OF_RANGE', 'too many nodes', 'kinds');
+    }
+    return this.#addNodes(c, kinds);
+  }
+
+  /**
+   * Appends edges (ids must already exist). They go to the append buffer, which every query reads together
+   * with the CSR arrays; once it holds more than the compaction threshold it is merged into them.
+   */
+  addEdges(src: ArrayLike<number>, dst: ArrayLike<number>, qty?: ArrayLike<number>): void {
+    const c = this.#live();
+    checkArrayLike(src, 'src');
+    checkArrayLike(dst, 'dst');
+    checkSameLength(src, dst, 'src', 'dst');
+    if (qty !== undefined) {
+      checkArrayLike(qty, 'qty');
+      checkSameLength(src, qty, 'src', 'qty');
+    }
+    const n = c.nodeCount();
+    checkIds(src, n, 'src');
+    checkIds(dst, n, 'dst');
+    if (qty !== undefined) checkQuantities(qty, 'qty');
+    if (qty !== undefined && c.qtyWide() === 0 && !fitsFloat32(qty)) c.widen();
+    this.#stageEdges(c, src, dst, qty, (len) => c.appendEdges(len));
+    const threshold = this.#threshold ?? Math.max(DEFAULT_COMPACT_THRESHOLD, c.baseEdgeCount() >>> 3);
+    if (c.appendedEdgeCount() > threshold) c.compact();
+  }
+
+  /** Merges the append buffer into the CSR arrays now (normally automatic). */
+  compact(): void {
+    this.#live().compact();
+  }
+
+  /** Every node reachable downstream (along edges) from any root, roots included, each once. */
+  forward(roots: ArrayLike<number>, opts: TraverseOptions = {}): Int32Array {
+    return this.#closure(FORWARD, roots, opts, false).nodes;
+  }
+
+  /** Every node reachable upstream (against edges) from any root, roots included, each once. */
+  backward(roots: ArrayLike<number>, opts: TraverseOptions = {}): Int32Array {
+    return this.#closure(BACKWARD, roots, opts, false).nodes;
+  }
+
+  /** {@link GenealogyGraph.forward} with the hop distance of each node from its nearest root. */
+  forwardWithDepth(roots: ArrayLike<number>, opts: TraverseOptions = {}): Closure {
+    return this.#closure(FORWARD, roots, opts, true);
+  }
+
+  /** {@link GenealogyGraph.backward} with the hop distance of each node from its nearest root. */
+  backwardWithDepth(roots: ArrayLike<number>, opts: TraverseOptions = {}): Closure {
+    return this.#closure(BACKWARD, roots, opts, true);
+  }
+
+  /** The out-edges of a node (the outputs it went into), one entry per edge. */
+  successors(node: number): Neighbours {
+    return this.#neighbours(node, FORWARD);
+  }
+
+  /** The in-edges of a node (the inputs it was made from), one entry per edge. */
+  predecessors(node: number): Neighbours {
+    return this.#neighbours(node, BACKWARD);
+  }
+
+  /** Everything affected by the roots, in one multi-source pass, with counts per kind. */
+  recallScope(roots: ArrayLike<number>): RecallScope {
+    const c = this.#live();
+    this.#seed(c, roots);
+    const count = c.scope();
+    const buf = c.memory.buffer;
+    const nodes = new Int32Array(buf, c.queuePtr(), count).slice();
+    const depth = new Int32Array(buf, c.depthPtr(), count).slice();
+    const countByKind = new Uint32Array(buf, c.countsPtr(), 256).slice();
+    const kinds = new Uint8Array(buf, c.resultKindsPtr(), count).slice();
+    return {
+      nodes,
+      depth,
+      countByKind,
+      byKind(kind: number): Int32Array {
+        const out = new Int32Array(countByKind[kind] ?? 0);
+        let j = 0;
+        for (let i = 0; i < count; i++) if (kinds[i] === kind) out[j++] = nodes[i]!;
+        return out;
+      },
+    };
+  }
+
+  /**
+   * Estimated share of the roots in every downstream node, propagated through edge quantities:
+   * share(root) = 1; share(v) = Σ share(u)·qty(u→v) / Σ qty(in-edges of v). When an in-edge of v has an
+   * unknown quantity, or they sum to 0, v's in-edges weigh equally. On cycles the shares are iterated to a
+   * fixed point (see the README). Floats: an estimate, not a mass balance.
+   */
+  exposure(roots: ArrayLike<number>): Exposure {
+    const c = this.#live();
+    this.#seed(c, roots);
+    const count = c.exposure();
+    const buf = c.memory.buffer;
+    return {
+      nodes: new Int32Array(buf, c.queuePtr(), count).slice(),
+      share: new Float64Array(buf, c.sharePtr(), count).slice(),
+    };
+  }
+
+  /** One shortest chain `from → … → to` following edge direction, or null when `to` is not downstream. */
+  path(from: number, to: number): Int32Array | null {
+    const c = this.#live();
+    const n = c.nodeCount();
+    checkId(from, n, 'from');
+    checkId(to, n, 'to');
+    const len = c.path(from, to);
+    return len === 0 ? null : new Int32Array(c.memory.buffer, c.depthPtr(), len).slice();
+  }
+
+  /** A compact, versioned, little-endian snapshot of the whole graph (see {@link GenealogyGraph.fromBytes}). */
+  toBytes(): Uint8Array {
+    const c = this.#live();
+    const buf = c.memory.buffer;
+    const n = c.nodeCount();
+    const mb = c.baseEdgeCount();
+    const ma = c.appendedEdgeCount();
+    const src = new Int32Array(mb + ma);
+    const dst = new Int32Array(mb + ma);
+    const qty = new Float64Array(mb + ma);
+    if (mb > 0) {
+      const rOff = new Int32Array(buf, c.rOffPtr(), n + 1);
+      src.set(new Int32Array(buf, c.rAdjPtr(), mb));
+      qty.set(this.#qtyView(c, c.rQtyPtr(), mb));
+      for (let v = 0; v < n; v++) dst.fill(v, rOff[v]!, rOff[v + 1]!);
+    }
+    if (ma > 0) {
+      src.set(new Int32Array(buf, c.appSrcPtr(), ma), mb);
+      dst.set(new Int32Array(buf, c.appDstPtr(), ma), mb);
+      qty.set(this.#qtyView(c, c.appQtyPtr(), ma), mb);
+    }
+    const known = qty.some((q) => !Number.isNaN(q));
+    return encodeSnapshot({ kinds: new Uint8Array(buf, c.kindsPtr(), n), src, dst, qty: known ? qty : null });
+  }
+
+  /** Drops the WebAssembly instance (and its memory); any later call throws `DISPOSED`. */
+  dispose(): void {
+    this.#core = null;
+  }
+
+  /** Quantities are float32 in wasm memory until one needs float64 (see assembly/index.ts). */
+  #qtyView(c: CoreExports, ptr: number, len: number): Float32Array | Float64Array {
+    return c.qtyWide()
+      ? new Float64Array(c.memory.buffer, ptr, len)
+      : new Float32Array(c.memory.buffer, ptr, len);
+  }
+
+  #live(): CoreExports {
+    if (this.#core === null) throw new GenealogyError('DISPOSED', 'this GenealogyGraph was disposed');
+    return this.#core;
+  }
+
+  #addNodes(c: CoreExports, kinds: ArrayLike<number>): number {
+    const first = c.addNodes(kinds.length);
+    const view = new Uint8Array(c.memory.buffer, c.kindsPtr() + first, kinds.length);
+    if (ArrayBuffer.isView(kinds) || Array.isArray(kinds)) view.set(kinds as ArrayLike<number>);
+    else for (let i = 0; i < kinds.length; i++) view[i] = kinds[i]!;
+    return first;
+  }
+
+  /** Bulk load into a fresh core: nodes, then a two-pass counting sort over staged chunks of edges. */
+  #load(
+    kinds: ArrayLike<number>,
+    src: ArrayLike<number>,
+    dst: ArrayLike<number>,
+    qty: ArrayLike<number> | undefined,
+  ) {
+    const c = this.#live();
+    this.#addNodes(c, kinds);
+    if (src.length === 0) return;
+    c.buildBegin(src.length, qty && !fitsFloat32(qty) ? 1 : 0);
+    this.#stageEdges(c, src, dst, undefined, (len) => c.buildCount(len));
+    c.buildAlloc();
+    this.#stageEdges(c, src, dst, qty, (len) => c.buildPlace(len));
+  }
+
+  /** Feeds edges through the fixed staging area in chunks; `qty` undefined = unknown (NaN). */
+  #stageEdges(
+    c: CoreExports,
+    src: ArrayLike<number>,
+    dst: ArrayLike<number>,
+    qty: ArrayLike<number> | undefined,
+    consume: (len: number) => void,
+  ): void {
+    const cap = c.stageCapacity();
+    for (let start = 0; start < src.length; start += cap) {
+      const len = Math.min(cap, src.length - start);
+      const base = c.stagePtr();
+      const buf = c.memory.buffer; // fresh views per chunk: consume() may grow memory
+      copyInto(new Int32Array(buf, base, len), src, start, len);
+      copyInto(new Int32Array(buf, base + 4 * cap, len), dst, start, len);
+      const q = new Float64Array(buf, base + 8 * cap, len);
+      if (qty) copyInto(q, qty, start, len);
+      else q.fill(Number.NaN);
+      consume(len);
+    }
+  }
+
+  #seed(c: CoreExports, roots: ArrayLike<number>, validated = false): void {
+    if (!validated) {
+      checkArrayLike(roots, 'roots');
+      checkIds(roots, c.nodeCount(), 'roots');
+    }
+    c.queryBegin();
+    const cap = c.stageCapacity();
+    for (let start = 0; start < roots.length; start += cap) {
+      const len = Math.min(cap, roots.length - start);
+      copyInto(new Int32Array(c.memory.buffer, c.stagePtr(), len), roots, start, len);
+      c.querySeed(len);
+    }
+  }
+
+  #closure(direction: number, roots: ArrayLike<number>, opts: TraverseOptions, withDepth: boolean): Closure {
+    const c = this.#live();
+    if (opts === null || typeof opts !== 'object') {
+      throw new GenealogyError('INVALID_ARGUMENT', 'opts must be an object', 'opts');
+    }
+    const maxDepth = depthLimit(opts.maxDepth);
+    const mask = kindMask(opts.kinds);
+    checkArrayLike(roots, 'roots');
+    checkIds(roots, c.nodeCount(), 'roots');
+    if (mask) new Uint8Array(c.memory.buffer, c.maskPtr(), 256).set(mask);
+    this.#seed(c, roots, true);
+    const count = c.closure(direction, maxDepth, mask ? 1 : 0, withDepth ? 1 : 0);
+    const buf = c.memory.buffer;
+    return {
+      nodes: new Int32Array(buf, c.queuePtr(), count).slice(),
+      depth: withDepth ? new Int32Array(buf, c.depthPtr(), count).slice() : new Int32Array(0),
+    };
+  }
+
+  #neighbours(node: number, direction: number): Neighbours {
+    const c = this.#live();
+    const n = c.nodeCount();
+    checkId(node, n, 'node');
+    const buf = c.memory.buffer;
+    const mb = c.baseEdgeCount();
+    const nodes: number[] = [];
+    const qty: number[] = [];
+    if (mb > 0) {
+      const rOff = new Int32Array(buf, c.rOffPtr(), n + 1);
+      const rAdj = new Int32Array(buf, c.rAdjPtr(), mb);
+      const rQty = this.#qtyView(c, c.rQtyPtr(), mb);
+      if (direction === BACKWARD) {
+        for (let i = rOff[node]!; i < rOff[node + 1]!; i++) {
+          nodes.push(rAdj[i]!);
+          qty.push(rQty[i]!);
+        }
+      } else {
+        // Quantities are stored once, in reverse order. Both CSRs are stable, so the j-th edge node→v in
+        // the forward list is the j-th occurrence of node in v's reverse list.
+        const fOff = new Int32Array(buf, c.fOffPtr(), n + 1);
+        const fAdj = new Int32Array(buf, c.fAdjPtr(), mb);
+        const seen = new Map<number, number>();
+        for (let i = fOff[node]!; i < fOff[node + 1]!; i++) {
+          const v = fAdj[i]!;
+          const j = seen.get(v) ?? 0;
+          seen.set(v, j + 1);
+          let k = 0;
+          let q = Number.NaN;
+          for (let p = rOff[v]!; p < rOff[v + 1]!; p++) {
+            if (rAdj[p] === node && k++ === j) {
+              q = rQty[p]!;
+              break;
+            }
+          }
+          nodes.push(v);
+          qty.push(q);
+        }
+      }
+    }
+    const ma = c.appendedEdgeCount();
+    if (ma > 0) {
+      const next = new Int32Array(buf, direction === FORWARD ? c.appNextOutPtr() : c.appNextInPtr(), ma);
+      const other = new Int32Array(buf, direction === FORWARD ? c.appDstPtr() : c.appSrcPtr(), ma);
+      const q = this.#qtyView(c, c.appQtyPtr(), ma);
+      const edges: number[] = [];
+      for (let e = c.appendedHead(direction, node); e >= 0; e = next[e]!) edges.push(e);
+      for (let i = edges.length - 1; i >= 0; i--) {
+        nodes.push(other[edges[i]!]!);
+        qty.push(q[edges[i]!]!);
+      }
+    }
+    return { nodes: Int32Array.from(nodes), qty: Float64Array.from(qty) };
+  }
+}

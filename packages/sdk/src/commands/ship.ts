@@ -1,0 +1,106 @@
+import { isExpiredOn } from '../domain/dates.js';
+import { fromSteps } from '../domain/quantity.js';
+import { ErrorCodes, fieldError, LotgraphError } from '../errors.js';
+import type { EventPayloads } from '../ledger/events.js';
+import type { CommandSpec } from '../ledger/runner.js';
+import {
+  assertUsable,
+  baseQuantity,
+  requireLocation,
+  requireLot,
+  requireParty,
+  requireProduct,
+  StockTaker,
+} from './lookups.js';
+import { ShipInput } from './schemas.js';
+
+type Line = EventPayloads['shipped']['lines'][number];
+
+/**
+ * `ship`: order lines → lots and quantities → a delivery to a customer. A line names a lot and location,
+ * or only a product: then stock is picked first-expired-first-out (skipping held, expired and reserved
+ * stock), possibly over several lots, each becoming its own shipment line.
+ */
+export const shipCommand: CommandSpec<typeof ShipInput, 'shipped'> = {
+  name: 'ship',
+  type: 'shipped',
+  schema: ShipInput,
+  async decide(input, { store, day }) {
+    await requireParty(store, input.customerId, ['customerId'], 'customer');
+    if (await store.getShipment(input.shipmentId)) {
+      throw fieldError(['shipmentId'], `shipment "${input.shipmentId}" already exists`, input.shipmentId);
+    }
+    const taker = new StockTaker(store);
+    const lines: Line[] = [];
+    const taken = new Map<string, bigint>();
+    for (const [i, l] of input.lines.entries()) {
+      const orderLine = l.orderLine !== undefined ? { orderLine: l.orderLine } : {};
+      if (l.lotId !== undefined) {
+        const lot = await requireLot(store, l.lotId, ['lines', i, 'lotId']);
+        if (l.productId !== undefined && l.productId !== lot.productId) {
+          throw fieldError(
+            ['lines', i, 'productId'],
+            `lot "${lot.id}" is product "${lot.productId}"`,
+            l.productId,
+          );
+        }
+        const product = await requireProduct(store, lot.productId, ['lines', i, 'lotId']);
+        const locationId = l.locationId!;
+        await requireLocation(store, locationId, ['lines', i, 'locationId']);
+        await assertUsable(store, lot, locationId, day, ['lines', i, 'lotId']);
+        const q = baseQuantity(l.quantity, l.unit, product, ['lines', i, 'quantity']);
+        await taker.take(lot, product, locationId, q.steps, ['lines', i, 'quantity']);
+        const k = `${lot.id}\u0000${locationId}`;
+        taken.set(k, (taken.get(k) ?? 0n) + q.steps);
+        lines.push({
+          lineNo: lines.length + 1,
+          lotId: lot.id,
+          productId: product.id,
+          locationId,
+          quantity: q.decimal,
+          ...orderLine,
+        });
+        continue;
+      }
+      const product = await requireProduct(store, l.productId!, ['lines', i, 'productId']);
+      if (l.locationId !== undefined) await requireLocation(store, l.locationId, ['lines', i, 'locationId']);
+      let need = baseQuantity(l.quantity, l.unit, product, ['lines', i, 'quantity']).steps;
+      const rows = await store.listAvailableStock(
+        product.id,
+        l.locationId !== undefined ? { locationId: l.locationId } : {},
+      );
+      for (const r of rows) {
+        if (need === 0n) break;
+        if (r.onHold || isExpiredOn(r.lot.expiry, day)) continue;
+        const k = `${r.lot.id}\u0000${r.locationId}`;
+        const free = r.onHand - r.reserved - (taken.get(k) ?? 0n);
+        if (free <= 0n) continue;
+        const q = free < need ? free : need;
+        need -= q;
+        taken.set(k, (taken.get(k) ?? 0n) + q);
+        await taker.take(r.lot, product, r.locationId, q, ['lines', i, 'quantity']);
+        lines.push({
+          lineNo: lines.length + 1,
+          lotId: r.lot.id,
+          productId: product.id,
+          locationId: r.locationId,
+          quantity: fromSteps(q, product.decimals),
+          ...orderLine,
+        });
+      }
+      if (need > 0n) {
+        throw new LotgraphError(
+          ErrorCodes.INSUFFICIENT_STOCK,
+          `lines.${i}.quantity: not enough available stock of product "${product.id}" (${fromSteps(need, product.decimals)} ${product.unit} short)`,
+          { field: `lines.${i}.quantity`, productId: product.id, short: fromSteps(need, product.decimals) },
+        );
+      }
+    }
+    return {
+      shipmentId: input.shipmentId,
+      customerId: input.customerId,
+      ...(input.orderRef !== undefined ? { orderRef: input.orderRef } : {}),
+      lines,
+    };
+  },
+};

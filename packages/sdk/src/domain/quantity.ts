@@ -1,0 +1,123 @@
+import { ErrorCodes, fieldError, LotgraphError } from '../errors.js';
+
+/** A decimal number written as a string, e.g. `"12.500"` or `"-3"`. Never a float. */
+export type Decimal = string;
+
+const DECIMAL_RE = /^-?\d+(\.\d+)?$/;
+const RATIONAL_RE = /^\d+(\.\d+)?(\/\d+(\.\d+)?)?$/;
+
+/** True when `s` is a plain decimal string (`-?digits[.digits]`). */
+export function isDecimal(s: string): boolean {
+  return DECIMAL_RE.test(s);
+}
+
+/** An exact rational number `num / den` (den > 0). */
+export interface Rational {
+  num: bigint;
+  den: bigint;
+}
+
+function gcd(a: bigint, b: bigint): bigint {
+  let x = a < 0n ? -a : a;
+  let y = b < 0n ? -b : b;
+  while (y) [x, y] = [y, x % y];
+  return x === 0n ? 1n : x;
+}
+
+function norm(r: Rational): Rational {
+  const g = gcd(r.num, r.den);
+  return r.den < 0n ? { num: -r.num / g, den: -r.den / g } : { num: r.num / g, den: r.den / g };
+}
+
+/** Parse a decimal string into an exact rational. */
+export function decimalToRational(s: string): Rational {
+  const neg = s.startsWith('-');
+  const body = neg ? s.slice(1) : s;
+  const [int = '0', frac = ''] = body.split('.');
+  const num = BigInt(int + frac) * (neg ? -1n : 1n);
+  return norm({ num, den: 10n ** BigInt(frac.length) });
+}
+
+/** Parse a conversion factor: a positive decimal (`"25"`, `"0.454"`) or a fraction of decimals (`"1/3"`). */
+export function parseFactor(s: string): Rational {
+  if (!RATIONAL_RE.test(s)) throw fieldError(['factor'], 'must be a positive decimal or a fraction "a/b"', s);
+  const [a = '0', b] = s.split('/');
+  const ra = decimalToRational(a);
+  const rb = b === undefined ? { num: 1n, den: 1n } : decimalToRational(b);
+  if (ra.num === 0n || rb.num === 0n) throw fieldError(['factor'], 'must be greater than zero', s);
+  return norm({ num: ra.num * rb.den, den: ra.den * rb.num });
+}
+
+/**
+ * Convert a decimal string into an integer count of the smallest step (10^-decimals of the base unit).
+ * Throws a VALIDATION_FAILED error naming `path` when the value has more precision than the unit allows.
+ */
+export function toSteps(value: string, decimals: number, path: (string | number)[] = ['quantity']): bigint {
+  if (typeof value !== 'string' || !DECIMAL_RE.test(value)) {
+    throw fieldError(path, 'must be a decimal string such as "12.500"', value);
+  }
+  const r = decimalToRational(value);
+  const scaled = r.num * 10n ** BigInt(decimals);
+  if (scaled % r.den !== 0n) {
+    throw fieldError(path, `has more than ${decimals} decimal places allowed by the unit`, value);
+  }
+  return scaled / r.den;
+}
+
+/** Format an integer count of steps as a decimal string with exactly `decimals` fraction digits. */
+export function fromSteps(steps: bigint, decimals: number): Decimal {
+  const neg = steps < 0n;
+  const abs = neg ? -steps : steps;
+  const s = abs.toString().padStart(decimals + 1, '0');
+  const int = decimals ? s.slice(0, s.length - decimals) : s;
+  const frac = decimals ? `.${s.slice(s.length - decimals)}` : '';
+  return `${neg ? '-' : ''}${int}${frac}`;
+}
+
+/** Approximate float value of a step count (for attribution estimates and the genealogy index only). */
+export function stepsToNumber(steps: bigint, decimals: number): number {
+  return Number(steps) / 10 ** decimals;
+}
+
+/** The unit facts of a product needed to convert quantities. */
+export interface UnitSpec {
+  id?: string;
+  unit: string;
+  decimals: number;
+  conversions?: { unit: string; factor: string }[];
+}
+
+/**
+ * Convert `value` expressed in `unit` into steps of the product's base unit, using the product's declared
+ * factors (1 `unit` = factor base units). Unknown unit → UNIT_MISMATCH; a result finer than the base
+ * unit's step → VALIDATION_FAILED.
+ */
+export function convertToSteps(
+  value: string,
+  unit: string | undefined,
+  product: UnitSpec,
+  path: (string | number)[] = ['quantity'],
+): bigint {
+  if (unit === undefined || unit === product.unit) return toSteps(value, product.decimals, path);
+  const conv = product.conversions?.find((c) => c.unit === unit);
+  if (!conv) {
+    throw new LotgraphError(
+      ErrorCodes.UNIT_MISMATCH,
+      `${path.join('.')}: unit "${unit}" is not declared for product "${product.id ?? '?'}" (base unit "${product.unit}")`,
+      { field: path.join('.'), unit, productId: product.id, baseUnit: product.unit },
+    );
+  }
+  if (!DECIMAL_RE.test(value)) throw fieldError(path, 'must be a decimal string such as "12.500"', value);
+  const v = decimalToRational(value);
+  const f = parseFactor(conv.factor);
+  const num = v.num * f.num * 10n ** BigInt(product.decimals);
+  const den = v.den * f.den;
+  if (num % den !== 0n) {
+    throw fieldError(
+      path,
+      `${value} ${unit} is not a whole number of ${product.unit} steps (${product.decimals} decimals)`,
+      value,
+    );
+  }
+  return num / den;
+}

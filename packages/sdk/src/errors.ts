@@ -1,0 +1,95 @@
+/**
+ * Stable machine codes of every error the sdk (and a conforming Store) throws.
+ * Codes never change meaning; new codes may be added.
+ */
+export const ErrorCodes = {
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  LOT_NOT_FOUND: 'LOT_NOT_FOUND',
+  PRODUCT_NOT_FOUND: 'PRODUCT_NOT_FOUND',
+  LOCATION_NOT_FOUND: 'LOCATION_NOT_FOUND',
+  PARTY_NOT_FOUND: 'PARTY_NOT_FOUND',
+  EVENT_NOT_FOUND: 'EVENT_NOT_FOUND',
+  LOT_EXISTS: 'LOT_EXISTS',
+  INSUFFICIENT_STOCK: 'INSUFFICIENT_STOCK',
+  LOT_ON_HOLD: 'LOT_ON_HOLD',
+  LOT_EXPIRED: 'LOT_EXPIRED',
+  UNIT_MISMATCH: 'UNIT_MISMATCH',
+  CONFLICT: 'CONFLICT',
+  IDEMPOTENCY_MISMATCH: 'IDEMPOTENCY_MISMATCH',
+  GS1_INVALID: 'GS1_INVALID',
+  GS1_MISMATCH: 'GS1_MISMATCH',
+  LEDGER_TAMPERED: 'LEDGER_TAMPERED',
+  STORE_CLOSED: 'STORE_CLOSED',
+} as const;
+
+/** One of the stable error codes in {@link ErrorCodes}. */
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/**
+ * Base class of every error lotgraph throws for bad input or a refused operation.
+ * `code` is stable and meant for programs; `message` names the field and the value for humans;
+ * `details` carries the structured facts (ids, quantities, paths).
+ */
+export class LotgraphError extends Error {
+  /** Stable machine-readable code. */
+  readonly code: ErrorCode;
+  /** Structured facts about the failure (field, value, ids, quantities…). */
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'LotgraphError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** One problem found in an input, shaped like a zod issue: a code, a path into the input and a message. */
+export interface ValidationIssue {
+  /** Machine code of the problem, e.g. `invalid_type`, `too_small`, `custom`. */
+  code: string;
+  /** Path into the input, e.g. `['inputs', 0, 'quantity']`. */
+  path: (string | number)[];
+  /** Human message. */
+  message: string;
+}
+
+/** Input failed validation; `issues` lists every problem found (not only the first). */
+export class ValidationError extends LotgraphError {
+  /** Every problem found, each with a path into the input. */
+  readonly issues: ValidationIssue[];
+
+  constructor(issues: ValidationIssue[], context?: string) {
+    const first = issues[0];
+    const where = first ? (first.path.length ? first.path.join('.') : '(input)') : '(input)';
+    const msg = first
+      ? `${context ? `${context}: ` : ''}invalid ${where}: ${first.message}${issues.length > 1 ? ` (+${issues.length - 1} more)` : ''}`
+      : `${context ? `${context}: ` : ''}invalid input`;
+    super(ErrorCodes.VALIDATION_FAILED, msg, { issues, field: where });
+    this.name = 'ValidationError';
+    this.issues = issues;
+  }
+}
+
+/** Build a {@link ValidationError} for one field. */
+export function fieldError(path: (string | number)[], message: string, value?: unknown): ValidationError {
+  const shown = value === undefined ? '' : ` (got ${safeShow(value)})`;
+  return new ValidationError([{ code: 'custom', path, message: `${message}${shown}` }]);
+}
+
+/** Short printable form of a value for error messages. */
+export function safeShow(value: unknown): string {
+  if (typeof value === 'bigint') return `${value}`;
+  try {
+    const s = JSON.stringify(value);
+    if (s === undefined) return String(value);
+    return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  } catch {
+    return String(value);
+  }
+}
+
+/** True when `e` is a {@link LotgraphError}, optionally with the given code. */
+export function isLotgraphError(e: unknown, code?: ErrorCode): e is LotgraphError {
+  return e instanceof LotgraphError && (code === undefined || e.code === code);
+}

@@ -1,0 +1,144 @@
+/**
+ * `@lotgraph/sdk` — lot traceability: an append-only, hash-chained event ledger; projections (stock per
+ * lot × location, lots, shipments, genealogy) written in the same store transaction; exact quantities;
+ * trace forward / backward / one step over a WebAssembly genealogy index.
+ *
+ * @example
+ * ```ts
+ * import { Lotgraph, MemoryStore } from '@lotgraph/sdk';
+ * const lg = await Lotgraph.open({ store: new MemoryStore() });
+ * ```
+ *
+ * @module
+ */
+
+// ── commands ─────────────────────────────────────────────────────────────
+/** Zod schemas of every command input. */
+export {
+  AdjustInput,
+  CommandMeta,
+  ConsumeLine,
+  CorrectInput,
+  DefineLocationInput,
+  DefinePartyInput,
+  DefineProductInput,
+  HoldInput,
+  MergeInput,
+  MoveInput,
+  OutputInput,
+  ProduceInput,
+  ReceiveInput,
+  ReconcileInput,
+  ReleaseInput,
+  RepackInput,
+  ReturnInput,
+  ShipInput,
+  ShipLineInput,
+  SplitInput,
+} from './commands/schemas.js';
+/** Dates are `YYYY-MM-DD` strings; the one expiry predicate. */
+export { dayOf, Instant, IsoDate, isExpiredOn, isIsoDate, toUtcInstant } from './domain/dates.js';
+export type { Decimal, Rational, UnitSpec } from './domain/quantity.js';
+/** Exact quantities: decimal strings at the boundary, bigint steps inside. */
+export { convertToSteps, fromSteps, isDecimal, parseFactor, toSteps } from './domain/quantity.js';
+
+// ── domain ───────────────────────────────────────────────────────────────
+/** Zod schemas of the domain (use them for your own validation); types are inferred from them. */
+export {
+  Contact,
+  DecimalString,
+  Gln,
+  Gtin,
+  Id,
+  Location,
+  Lot,
+  LotAttributes,
+  LotOrigin,
+  normaliseGtin,
+  Party,
+  PartyRole,
+  PositiveDecimal,
+  Product,
+  QuantityInput,
+  Shipment,
+  ShipmentLine,
+  UnitConversion,
+} from './domain/schemas.js';
+export type { ErrorCode, ValidationIssue } from './errors.js';
+// ── errors ───────────────────────────────────────────────────────────────
+/** Error classes and stable codes. */
+export { ErrorCodes, isLotgraphError, LotgraphError, ValidationError } from './errors.js';
+// ── genealogy and trace ──────────────────────────────────────────────────
+/** Trace result shapes and the index load progress. */
+export type { LoadProgress } from './genealogy/genealogy-index.js';
+export type {
+  BackwardTrace,
+  ForwardTrace,
+  OneStepTrace,
+  TracedConsumption,
+  TracedCustomer,
+  TracedDelivery,
+  TracedLot,
+  TracedOrder,
+  TraceEdge,
+  TraceGraph,
+  TraceNode,
+  TraceNodeKind,
+  TraceRefs,
+  TraceTree,
+} from './genealogy/trace.js';
+export type {
+  EventOf,
+  EventPayloads,
+  EventType,
+  InputLine,
+  Json,
+  LotFacts,
+  OutputLine,
+  StoredEvent,
+} from './ledger/events.js';
+// ── ledger ───────────────────────────────────────────────────────────────
+/** Event types, the genesis hash, hashing and verification. */
+export { GENESIS_HASH } from './ledger/events.js';
+export { canonicalJson, hashEvent, sha256Hex } from './ledger/hashing.js';
+export { iterateEvents } from './ledger/iterate.js';
+export type { LedgerVerification } from './ledger/verify.js';
+export { verifyLedger } from './ledger/verify.js';
+export type { BatchCommand, CommandInputs, LotgraphOptions, RebuildProgress } from './lotgraph.js';
+// ── entry point ──────────────────────────────────────────────────────────
+/** An open lotgraph (commands, stock, trace, verification) and its options. */
+export { Lotgraph, rebuildProjections } from './lotgraph.js';
+export type { MassBalance } from './stock/mass-balance.js';
+export { massBalance } from './stock/mass-balance.js';
+export type { ProductStock, StockLine } from './stock/stock.js';
+// ── stock ────────────────────────────────────────────────────────────────
+/** Stock queries (also reachable as `lg.stock`). */
+export { OnHandQuery, replayStock } from './stock/stock.js';
+
+// ── store port ───────────────────────────────────────────────────────────
+/** The Store port, its record types, and the in-memory reference store. */
+export { MemoryStore } from './store/memory-store.js';
+export type {
+  AppendBatch,
+  AuxRecord,
+  AvailableStockRow,
+  DocumentRecord,
+  GenealogyChunk,
+  GenealogyEdge,
+  GenealogyNode,
+  HoldRecord,
+  LotFilter,
+  NodeKindCode,
+  ProjectionChange,
+  ReservationRecord,
+  ShipmentLineFilter,
+  ShipmentLineRecord,
+  ShipmentRecord,
+  StockBalance,
+  StockFilter,
+  Store,
+  StoreHead,
+  StreamGenealogyOptions,
+  TestResultRecord,
+} from './store/port.js';
+export { NodeKind } from './store/port.js';

@@ -1,0 +1,170 @@
+import type { Decimal } from '../domain/quantity.js';
+import type { Location, LotAttributes, Party, Product } from '../domain/schemas.js';
+
+/** A JSON value (what an event payload is made of). Quantities inside are decimal strings. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json | undefined };
+
+/** The hash every chain starts from (the `prevHash` of event 1). */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * One event as stored in the ledger. Immutable once appended: corrections are new events.
+ * `hash` = SHA-256 (hex) over the canonical JSON of every other field (see `hashEvent`).
+ */
+export interface StoredEvent {
+  /** Position in the ledger: 1, 2, 3… without gaps. */
+  seq: number;
+  /** Event type, e.g. `received`, `produced`, `shipped`. */
+  type: EventType;
+  /** When it happened, as told by the caller (ISO-8601 UTC instant). */
+  eventTime: string;
+  /** When the sdk recorded it (ISO-8601 UTC instant). */
+  recordTime: string;
+  /** Who did it (user or system id). */
+  actor: string;
+  /** Caller's idempotency key; unique across the ledger. */
+  idempotencyKey: string;
+  /** SHA-256 of the canonical command input: a retry with the same key must carry the same request. */
+  requestHash: string;
+  /** Type-specific body; quantities as exact decimal strings in the product's base unit. */
+  payload: Record<string, Json | undefined>;
+  /** `hash` of the previous event (`GENESIS_HASH` for seq 1). */
+  prevHash: string;
+  /** SHA-256 hex of this event's canonical JSON (without `hash`). */
+  hash: string;
+}
+
+/** Every event type the ledger knows. */
+export type EventType =
+  | 'productDefined'
+  | 'partyDefined'
+  | 'locationDefined'
+  | 'received'
+  | 'produced'
+  | 'transformed'
+  | 'moved'
+  | 'adjusted'
+  | 'shipped'
+  | 'returned'
+  | 'held'
+  | 'released'
+  | 'corrected';
+
+/** The lot facts an event carries when it creates (or re-receives) a lot. */
+export interface LotFacts extends LotAttributes {
+  id: string;
+  productId: string;
+  supplierId?: string;
+}
+
+/** One consumed input of a production or transformation. */
+export interface InputLine {
+  lotId: string;
+  productId: string;
+  locationId: string;
+  quantity: Decimal;
+}
+
+/** One created output of a production or transformation. */
+export interface OutputLine {
+  lot: LotFacts;
+  /** True when this event created the lot (false: more of an existing lot). */
+  newLot: boolean;
+  locationId: string;
+  quantity: Decimal;
+  byProduct?: boolean;
+}
+
+/** Payloads by event type. */
+export interface EventPayloads {
+  productDefined: { product: Product };
+  partyDefined: { party: Party };
+  locationDefined: { location: Location };
+  received: {
+    lot: LotFacts;
+    newLot: boolean;
+    locationId: string;
+    quantity: Decimal;
+    receiptId?: string;
+    scan?: string;
+  };
+  produced: { orderId: string; inputs: InputLine[]; outputs: OutputLine[] };
+  transformed: {
+    transformation: 'split' | 'merge' | 'repack';
+    orderId?: string;
+    inputs: InputLine[];
+    outputs: OutputLine[];
+  };
+  moved: {
+    lotId: string;
+    productId: string;
+    fromLocationId: string;
+    toLocationId: string;
+    quantity: Decimal;
+  };
+  adjusted: {
+    lotId: string;
+    productId: string;
+    locationId: string;
+    /** Signed change of on-hand stock. */
+    delta: Decimal;
+    reasonCode: string;
+    note?: string;
+    /** Set by reconciliation: the counted quantity and the expected (book) quantity. */
+    counted?: Decimal;
+    expected?: Decimal;
+  };
+  shipped: {
+    shipmentId: string;
+    customerId: string;
+    orderRef?: string;
+    lines: {
+      lineNo: number;
+      lotId: string;
+      productId: string;
+      locationId: string;
+      quantity: Decimal;
+      orderLine?: string;
+    }[];
+  };
+  returned: {
+    returnId: string;
+    customerId: string;
+    shipmentId?: string;
+    lotId: string;
+    productId: string;
+    locationId: string;
+    quantity: Decimal;
+    disposition: 'stock' | 'quarantine';
+    reasonCode?: string;
+  };
+  held: { holdId: string; lotId: string; locationId?: string; reasonCode: string; note?: string };
+  released: {
+    holdId: string;
+    lotId: string;
+    locationId?: string;
+    reasonCode: string;
+    note?: string;
+    placedAt: string;
+    placedSeq: number;
+  };
+  corrected: {
+    correctsSeq: number;
+    reason: string;
+    stock: { lotId: string; productId: string; locationId: string; delta: Decimal }[];
+    lot?: { id: string } & Partial<
+      Pick<LotFacts, 'supplierLotNumber' | 'originCountry' | 'productionDate' | 'expiry' | 'bestBefore'>
+    >;
+  };
+}
+
+/** A stored event narrowed to one type, with its typed payload. */
+export type EventOf<T extends EventType> = Omit<StoredEvent, 'type' | 'payload'> & {
+  type: T;
+  payload: EventPayloads[T];
+};
+
+/** Narrow a stored event to its typed form. */
+export function asTyped<T extends EventType>(e: StoredEvent, type: T): EventOf<T> | undefined {
+  return e.type === type ? (e as unknown as EventOf<T>) : undefined;
+}

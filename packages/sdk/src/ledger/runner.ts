@@ -1,0 +1,185 @@
+import type { z } from 'zod';
+import { toUtcInstant } from '../domain/dates.js';
+import { parseInput } from '../domain/validate.js';
+import { ErrorCodes, isLotgraphError, LotgraphError } from '../errors.js';
+import type { GenealogyIndex } from '../genealogy/genealogy-index.js';
+import { type ProjectionContext, projectEvent } from '../projection/project.js';
+import { OverlayStore } from '../store/overlay-store.js';
+import type { ProjectionChange, Store, StoreHead } from '../store/port.js';
+import type { EventOf, EventPayloads, EventType, StoredEvent } from './events.js';
+import { canonicalJson, hashEvent, sha256Hex } from './hashing.js';
+
+/** Facts a command's decide step gets besides its input. */
+export interface DecideContext {
+  store: Store;
+  /** The event time (UTC instant). */
+  eventTime: string;
+  /** The UTC day of the event time, `YYYY-MM-DD` (used for expiry checks). */
+  day: string;
+  head: StoreHead;
+}
+
+/** A command: its input schema, the event type it appends, and the decision from input + state to payload. */
+export interface CommandSpec<S extends z.ZodType, T extends EventType> {
+  name: string;
+  type: T;
+  schema: S;
+  decide(input: z.output<S>, ctx: DecideContext): Promise<EventPayloads[T]>;
+}
+
+/** What the runner needs from the Lotgraph instance. */
+export interface RunnerDeps {
+  store: Store;
+  index: GenealogyIndex;
+  now: () => string;
+  actor: string;
+  /** Serialises commands of one instance (across processes the store's seq check does). */
+  lock: <R>(fn: () => Promise<R>) => Promise<R>;
+  maxAttempts?: number;
+}
+
+/** A read-through context for projection that looks products and lots up in the store. */
+export function storeProjectionContext(store: Store): ProjectionContext {
+  return { product: (id) => store.getProduct(id), lot: (id) => store.getLot(id) };
+}
+
+function randomKey(): string {
+  const c = globalThis.crypto as Crypto & { randomUUID?: () => string };
+  if (c.randomUUID) return c.randomUUID();
+  const b = c.getRandomValues(new Uint8Array(16));
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+/** A validated command, ready to decide: its spec, parsed input, key and request hash. */
+export interface PreparedCommand {
+  spec: CommandSpec<z.ZodType, EventType>;
+  input: z.output<z.ZodType> & { idempotencyKey?: string; eventTime?: string; actor?: string };
+  key: string;
+  requestHash: string;
+}
+
+/** Validate a command input and compute its request hash (outside any lock). */
+export async function prepareCommand<S extends z.ZodType, T extends EventType>(
+  spec: CommandSpec<S, T>,
+  raw: unknown,
+): Promise<PreparedCommand> {
+  const input = parseInput(spec.schema, raw, spec.name) as PreparedCommand['input'];
+  const { idempotencyKey, ...rest } = input;
+  const requestHash = await sha256Hex(canonicalJson({ command: spec.name, input: rest }));
+  return {
+    spec: spec as unknown as PreparedCommand['spec'],
+    input,
+    key: idempotencyKey ?? randomKey(),
+    requestHash,
+  };
+}
+
+/** Decide one prepared command against `view` at the given tip: the hashed event (not yet stored). */
+async function decideEvent(
+  deps: RunnerDeps,
+  p: PreparedCommand,
+  view: Store,
+  tip: StoreHead,
+): Promise<StoredEvent> {
+  const eventTime = toUtcInstant(p.input.eventTime ?? deps.now());
+  const payload = await p.spec.decide(p.input, {
+    store: view,
+    eventTime,
+    day: eventTime.slice(0, 10),
+    head: tip,
+  });
+  const body: Omit<StoredEvent, 'hash'> = {
+    seq: tip.seq + 1,
+    type: p.spec.type,
+    eventTime,
+    recordTime: toUtcInstant(deps.now()),
+    actor: p.input.actor ?? deps.actor,
+    idempotencyKey: p.key,
+    requestHash: p.requestHash,
+    payload: JSON.parse(JSON.stringify(payload)) as StoredEvent['payload'],
+    prevHash: tip.hash,
+  };
+  return { ...body, hash: await hashEvent(body) };
+}
+
+/**
+ * Validate, decide, hash, project and append one command as one event in one store transaction;
+ * retry on CONFLICT; return the stored event. Idempotent by key: a retry with the same key and the same
+ * input returns the first event and appends nothing; the same key with another input → IDEMPOTENCY_MISMATCH.
+ */
+export async function runCommand<S extends z.ZodType, T extends EventType>(
+  deps: RunnerDeps,
+  spec: CommandSpec<S, T>,
+  raw: unknown,
+): Promise<EventOf<T>> {
+  const [event] = await runBatch(deps, [await prepareCommand(spec, raw)]);
+  return event as unknown as EventOf<T>;
+}
+
+/**
+ * Run prepared commands as ONE store append (all or nothing): each is decided against the store plus the
+ * events decided before it in the batch. Commands whose key is already stored (or earlier in the batch)
+ * replay their first event. A failure of any command fails the batch (`details.batchIndex` names it).
+ */
+export async function runBatch(deps: RunnerDeps, prepared: PreparedCommand[]): Promise<StoredEvent[]> {
+  return deps.lock(async () => {
+    const attempts = deps.maxAttempts ?? 20;
+    for (let attempt = 1; ; attempt++) {
+      const head = await deps.store.head();
+      await deps.index.syncTo(deps.store, head.seq);
+      const single = prepared.length === 1;
+      const view = single ? deps.store : new OverlayStore(deps.store, head);
+      const resolver = deps.index.registry.resolver();
+      const results: StoredEvent[] = [];
+      const events: StoredEvent[] = [];
+      const changes: ProjectionChange[] = [];
+      let tip = head;
+      for (const [i, p] of prepared.entries()) {
+        try {
+          const existing = await view.findEventByIdempotencyKey(p.key);
+          if (existing) {
+            results.push(replayed(existing, p.spec, p.requestHash, p.key));
+            continue;
+          }
+          const event = await decideEvent(deps, p, view, tip);
+          const projected = await projectEvent(storeProjectionContext(view), event);
+          const genealogy = resolver.resolve(projected.nodes, projected.edges, event.seq);
+          const eventChanges = [...projected.changes, ...genealogy.changes];
+          if (view instanceof OverlayStore) await view.stage(event, eventChanges);
+          events.push(event);
+          changes.push(...eventChanges);
+          results.push(event);
+          tip = { ...tip, seq: event.seq, hash: event.hash };
+        } catch (e) {
+          if (!single && isLotgraphError(e)) (e.details as Record<string, unknown>).batchIndex = i;
+          throw e;
+        }
+      }
+      if (events.length === 0) return results;
+      try {
+        await deps.store.append({ expectedSeq: head.seq, events, changes });
+      } catch (e) {
+        if (isLotgraphError(e, ErrorCodes.CONFLICT) && attempt < attempts) continue;
+        throw e;
+      }
+      deps.index.applyCommitted(resolver.merged(), tip.seq);
+      return results;
+    }
+  });
+}
+
+function replayed(
+  existing: StoredEvent,
+  spec: { name: string; type: EventType },
+  requestHash: string,
+  key: string,
+): StoredEvent {
+  if (existing.requestHash !== requestHash || existing.type !== spec.type) {
+    throw new LotgraphError(
+      ErrorCodes.IDEMPOTENCY_MISMATCH,
+      `idempotencyKey "${key}" was already used for a different ${existing.type === spec.type ? 'input' : `command (${existing.type})`} at seq ${existing.seq}`,
+      { field: 'idempotencyKey', idempotencyKey: key, seq: existing.seq },
+    );
+  }
+  return existing;
+}

@@ -1,0 +1,492 @@
+import type { z } from 'zod';
+import { holdCommand, releaseCommand } from './commands/hold.js';
+import { defineLocationCommand, definePartyCommand, defineProductCommand } from './commands/master.js';
+import {
+  adjustCommand,
+  correctCommand,
+  moveCommand,
+  reconcileCommand,
+  returnCommand,
+} from './commands/movement.js';
+import { receiveCommand } from './commands/receive.js';
+import type {
+  AdjustInput,
+  CorrectInput,
+  DefineLocationInput,
+  DefinePartyInput,
+  DefineProductInput,
+  HoldInput,
+  MergeInput,
+  MoveInput,
+  ProduceInput,
+  ReceiveInput,
+  ReconcileInput,
+  ReleaseInput,
+  RepackInput,
+  ReturnInput,
+  ShipInput,
+  SplitInput,
+} from './commands/schemas.js';
+import { shipCommand } from './commands/ship.js';
+import { mergeCommand, produceCommand, repackCommand, splitCommand } from './commands/transform.js';
+import { fromSteps } from './domain/quantity.js';
+import type { Lot, Shipment } from './domain/schemas.js';
+import { ErrorCodes, LotgraphError } from './errors.js';
+import { GenealogyIndex, type LoadProgress } from './genealogy/genealogy-index.js';
+import { NodeRegistry } from './genealogy/node-registry.js';
+import {
+  type BackwardTrace,
+  type ForwardTrace,
+  type OneStepTrace,
+  type TraceRefs,
+  traceBackward,
+  traceForward,
+  traceOneStep,
+  traceRefs,
+} from './genealogy/trace.js';
+import type { EventOf, EventType, StoredEvent } from './ledger/events.js';
+import {
+  type CommandSpec,
+  type PreparedCommand,
+  prepareCommand,
+  type RunnerDeps,
+  runBatch,
+  runCommand,
+} from './ledger/runner.js';
+import { type LedgerVerification, verifyLedger } from './ledger/verify.js';
+import { projectEvent } from './projection/project.js';
+import { type MassBalance, massBalance } from './stock/mass-balance.js';
+import { type OnHandQuery, onHand, type ProductStock, productStock, type StockLine } from './stock/stock.js';
+import type { Store } from './store/port.js';
+
+/** Options of {@link Lotgraph.open}. */
+export interface LotgraphOptions {
+  /** Where the ledger and projections live (e.g. `new MemoryStore()`, or a SQLite store). */
+  store: Store;
+  /** Source of "now" for `recordTime` (and `eventTime` when the caller gives none). Default: the system clock. */
+  clock?: () => Date | string;
+  /** Default actor for events whose command names none. Default `"system"`. */
+  actor?: string;
+  /** Called while the genealogy index loads from the store. */
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+const COMMANDS = {
+  defineProduct: defineProductCommand,
+  defineParty: definePartyCommand,
+  defineLocation: defineLocationCommand,
+  receive: receiveCommand,
+  produce: produceCommand,
+  move: moveCommand,
+  adjust: adjustCommand,
+  split: splitCommand,
+  merge: mergeCommand,
+  repack: repackCommand,
+  ship: shipCommand,
+  return: returnCommand,
+  correct: correctCommand,
+  hold: holdCommand,
+  release: releaseCommand,
+  reconcile: reconcileCommand,
+} as const;
+
+/** Input type of each command, by name (for {@link Lotgraph.batch}). */
+export interface CommandInputs {
+  defineProduct: DefineProductInput;
+  defineParty: DefinePartyInput;
+  defineLocation: DefineLocationInput;
+  receive: ReceiveInput;
+  produce: ProduceInput;
+  move: MoveInput;
+  adjust: AdjustInput;
+  split: SplitInput;
+  merge: MergeInput;
+  repack: RepackInput;
+  ship: ShipInput;
+  return: ReturnInput;
+  correct: CorrectInput;
+  hold: HoldInput;
+  release: ReleaseInput;
+  reconcile: ReconcileInput;
+}
+
+/** One command of a batch: its name and input. */
+export type BatchCommand = {
+  [K in keyof CommandInputs]: { command: K; input: CommandInputs[K] };
+}[keyof CommandInputs];
+
+/** Progress of {@link rebuildProjections}. */
+export interface RebuildProgress {
+  phase: 'rebuild';
+  events: number;
+  total: number;
+}
+
+/**
+ * Replay the ledger of `source` into the empty store `target`: the same events (same seqs and hashes) with
+ * projections recomputed from them. Proves that projections are derived data.
+ */
+export async function rebuildProjections(
+  source: Store,
+  target: Store,
+  onProgress?: (p: RebuildProgress) => void,
+): Promise<void> {
+  const head = await target.head();
+  if (head.seq !== 0) {
+    throw new LotgraphError(ErrorCodes.CONFLICT, `target store is not empty (head seq ${head.seq})`, {
+      headSeq: head.seq,
+    });
+  }
+  const total = (await source.head()).seq;
+  const registry = new NodeRegistry();
+  const ctx = { product: (id: string) => target.getProduct(id), lot: (id: string) => target.getLot(id) };
+  const page = 500;
+  let done = 0;
+  for (let from = 1; from <= total; from += page) {
+    for (const e of await source.readEvents(from, page)) {
+      if (e.seq > total) break;
+      const p = await projectEvent(ctx, e);
+      const g = registry.resolve(p.nodes, p.edges, e.seq);
+      await target.append({ expectedSeq: e.seq - 1, events: [e], changes: [...p.changes, ...g.changes] });
+      registry.add(g.newKinds, g.newRefs);
+      done++;
+    }
+    onProgress?.({ phase: 'rebuild', events: done, total });
+  }
+}
+
+/**
+ * An open lotgraph: commands that append events, stock queries, and trace over the in-process genealogy
+ * index. One instance per store per process; several processes may share a store (each catches up by seq).
+ *
+ * @example
+ * ```ts
+ * const lg = await Lotgraph.open({ store: new MemoryStore() });
+ * await lg.defineProduct({ id: 'flour', name: 'Flour', unit: 'kg', decimals: 3 });
+ * await lg.receive({ lotId: 'F-1', productId: 'flour', locationId: 'WH', quantity: '500' });
+ * const t = await lg.trace.forward('F-1');
+ * ```
+ */
+export class Lotgraph {
+  /** The store this instance reads and writes. */
+  readonly store: Store;
+  private readonly deps: RunnerDeps;
+  private readonly index: GenealogyIndex;
+  private tail: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(store: Store, index: GenealogyIndex, options: LotgraphOptions) {
+    this.store = store;
+    this.index = index;
+    const clock = options.clock ?? (() => new Date());
+    this.deps = {
+      store,
+      index,
+      actor: options.actor ?? 'system',
+      now: () => {
+        const t = clock();
+        return typeof t === 'string' ? t : t.toISOString();
+      },
+      lock: (fn) => this.serial(fn),
+    };
+  }
+
+  /**
+   * Open a lotgraph over a store: loads the genealogy index from the store in streamed chunks (progress
+   * via `onProgress`).
+   *
+   * @example
+   * ```ts
+   * const lg = await Lotgraph.open({ store: new MemoryStore(), onProgress: (p) => console.log(p.nodesLoaded) });
+   * ```
+   */
+  static async open(options: LotgraphOptions): Promise<Lotgraph> {
+    const index = await GenealogyIndex.load(options.store, options.onProgress);
+    return new Lotgraph(options.store, index, options);
+  }
+
+  private serial<R>(fn: () => Promise<R>): Promise<R> {
+    if (this.closed)
+      return Promise.reject(new LotgraphError(ErrorCodes.STORE_CLOSED, 'this lotgraph is closed'));
+    const run = this.tail.then(fn);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private run<S extends z.ZodType, T extends EventType>(
+    spec: CommandSpec<S, T>,
+    input: unknown,
+  ): Promise<EventOf<T>> {
+    return runCommand(this.deps, spec, input);
+  }
+
+  /** Define or update a product (its unit and decimals never change once defined). */
+  defineProduct(input: DefineProductInput): Promise<EventOf<'productDefined'>> {
+    return this.run(defineProductCommand, input);
+  }
+  /** Define or update a party (supplier / customer / own site). */
+  defineParty(input: DefinePartyInput): Promise<EventOf<'partyDefined'>> {
+    return this.run(definePartyCommand, input);
+  }
+  /** Define or update a location. */
+  defineLocation(input: DefineLocationInput): Promise<EventOf<'locationDefined'>> {
+    return this.run(defineLocationCommand, input);
+  }
+
+  /**
+   * Goods receipt of a supplier lot, from fields or a GS1 scan string.
+   *
+   * @example
+   * ```ts
+   * await lg.receive({ scan: '(01)09506000134352(10)ABC123(17)261231(3103)012500', supplierId: 'mill', locationId: 'WH' });
+   * ```
+   */
+  receive(input: ReceiveInput): Promise<EventOf<'received'>> {
+    return this.run(receiveCommand, input);
+  }
+  /**
+   * A production order: consumes input lots (partially) and creates output lots and by-products.
+   *
+   * @example
+   * ```ts
+   * await lg.produce({
+   *   orderId: 'PO-1',
+   *   inputs: [{ lotId: 'F-1', locationId: 'WH', quantity: '25' }],
+   *   outputs: [{ lotId: 'B-1', productId: 'bread', locationId: 'WH', quantity: '40' }],
+   * });
+   * ```
+   */
+  produce(input: ProduceInput): Promise<EventOf<'produced'>> {
+    return this.run(produceCommand, input);
+  }
+  /** Move a quantity of a lot between locations. */
+  move(input: MoveInput): Promise<EventOf<'moved'>> {
+    return this.run(moveCommand, input);
+  }
+  /** Adjust stock (count correction or write-off) with a reason code. */
+  adjust(input: AdjustInput): Promise<EventOf<'adjusted'>> {
+    return this.run(adjustCommand, input);
+  }
+  /** Split part of a lot into new lots (lineage kept). */
+  split(input: SplitInput): Promise<EventOf<'transformed'>> {
+    return this.run(splitCommand, input);
+  }
+  /** Merge lots of one product into one lot (lineage kept). */
+  merge(input: MergeInput): Promise<EventOf<'transformed'>> {
+    return this.run(mergeCommand, input);
+  }
+  /** Repack a quantity of a lot into a lot of a packaged product (lineage kept). */
+  repack(input: RepackInput): Promise<EventOf<'transformed'>> {
+    return this.run(repackCommand, input);
+  }
+  /**
+   * Ship order lines to a customer: explicit lots, or a product picked FEFO.
+   *
+   * @example
+   * ```ts
+   * await lg.ship({ shipmentId: 'SH-1', customerId: 'shop', lines: [{ productId: 'bread', quantity: '10' }] });
+   * ```
+   */
+  ship(input: ShipInput): Promise<EventOf<'shipped'>> {
+    return this.run(shipCommand, input);
+  }
+  /** Goods returned by a customer, into stock or quarantine. */
+  return(input: ReturnInput): Promise<EventOf<'returned'>> {
+    return this.run(returnCommand, input);
+  }
+  /** Put a lot on hold (lot-wide or at one location); held stock cannot be consumed or shipped. */
+  hold(input: HoldInput): Promise<EventOf<'held'>> {
+    return this.run(holdCommand, input);
+  }
+  /** Release an active hold. */
+  release(input: ReleaseInput): Promise<EventOf<'released'>> {
+    return this.run(releaseCommand, input);
+  }
+  /** A correction event referencing the event it corrects. */
+  correct(input: CorrectInput): Promise<EventOf<'corrected'>> {
+    return this.run(correctCommand, input);
+  }
+
+  /**
+   * Run several commands as ONE store transaction (all or nothing) — for bulk ingest. Each command is
+   * decided against the store plus the commands before it in the batch (a lot received in command 1 can be
+   * consumed in command 2). Idempotency keys behave as for single commands. On failure nothing is stored
+   * and the error's `details.batchIndex` names the failing command.
+   *
+   * @example
+   * ```ts
+   * await lg.batch([
+   *   { command: 'receive', input: { lotId: 'F-2', productId: 'flour', locationId: 'WH', quantity: '100' } },
+   *   { command: 'produce', input: { orderId: 'PO-2', inputs: [{ lotId: 'F-2', locationId: 'WH', quantity: '50' }],
+   *     outputs: [{ lotId: 'B-2', productId: 'bread', locationId: 'WH', quantity: '90' }] } },
+   * ]);
+   * ```
+   */
+  async batch(commands: readonly BatchCommand[]): Promise<StoredEvent[]> {
+    const specs = commands.map((c, i) => {
+      const spec = (COMMANDS as Record<string, CommandSpec<z.ZodType, EventType>>)[c.command];
+      if (!spec) {
+        throw new LotgraphError(
+          ErrorCodes.VALIDATION_FAILED,
+          `${i}.command: unknown command "${String(c.command)}"`,
+          {
+            field: `${i}.command`,
+            value: c.command,
+            batchIndex: i,
+          },
+        );
+      }
+      return spec;
+    });
+    // Validation and request hashing are independent per command: run them concurrently.
+    const settled = await Promise.allSettled(
+      specs.map((spec, i) => prepareCommand(spec, commands[i]!.input)),
+    );
+    const prepared: PreparedCommand[] = [];
+    for (const [i, r] of settled.entries()) {
+      if (r.status === 'rejected') {
+        if (r.reason instanceof LotgraphError) (r.reason.details as Record<string, unknown>).batchIndex = i;
+        throw r.reason;
+      }
+      prepared.push(r.value);
+    }
+    return runBatch(this.deps, prepared);
+  }
+
+  /** A lot by id (with supplier lot number, dates, origin), or undefined. */
+  lot(id: string): Promise<Lot | undefined> {
+    return this.store.getLot(id);
+  }
+
+  /** A shipment with its lines (exact decimal quantities in each product's base unit), or undefined. */
+  async shipment(id: string): Promise<Shipment | undefined> {
+    const header = await this.store.getShipment(id);
+    if (!header) return undefined;
+    const lines = await this.store.listShipmentLines({ shipmentId: id });
+    const decimals = new Map<string, number>();
+    for (const l of lines) {
+      if (!decimals.has(l.productId))
+        decimals.set(l.productId, (await this.store.getProduct(l.productId))?.decimals ?? 0);
+    }
+    const out: Shipment = {
+      id: header.id,
+      customerId: header.customerId,
+      shippedAt: header.shippedAt,
+      seq: header.seq,
+      lines: lines.map((l) => {
+        const line: Shipment['lines'][number] = {
+          lineNo: l.lineNo,
+          lotId: l.lotId,
+          productId: l.productId,
+          locationId: l.locationId,
+          quantity: fromSteps(l.quantity, decimals.get(l.productId) ?? 0),
+        };
+        if (l.orderLine !== undefined) line.orderLine = l.orderLine;
+        return line;
+      }),
+    };
+    if (header.orderRef !== undefined) out.orderRef = header.orderRef;
+    return out;
+  }
+
+  /** Stock queries and reconciliation. */
+  readonly stock = {
+    /** On hand per lot × location (optionally filtered, optionally as of a past instant). */
+    onHand: (query: OnHandQuery = {}): Promise<StockLine[]> => onHand(this.store, query),
+    /** Total on hand of a product and its lines (optionally as of an instant). */
+    ofProduct: (productId: string, asOf?: string): Promise<ProductStock> =>
+      productStock(this.store, productId, asOf),
+    /** Exact mass balance of a lot over its whole history (zero when every movement is recorded). */
+    massBalance: (lotId: string): Promise<MassBalance> => massBalance(this.store, lotId),
+    /** Counted vs expected → an adjustment event carrying the variance. */
+    reconcile: (input: ReconcileInput): Promise<EventOf<'adjusted'>> => this.run(reconcileCommand, input),
+  };
+
+  /** Trace over the genealogy index. */
+  readonly trace = {
+    /**
+     * Every descendant lot, delivery and customer of a lot, with exact quantities.
+     *
+     * @example
+     * ```ts
+     * const { customers, deliveries } = await lg.trace.forward('F-1');
+     * ```
+     */
+    forward: (lotId: string): Promise<ForwardTrace> =>
+      this.serial(async () => {
+        await this.syncUnlocked();
+        return traceForward(this.store, this.index, lotId);
+      }),
+    /** Every ancestor lot down to supplier lots, with quantities consumed and production orders. */
+    backward: (lotId: string): Promise<BackwardTrace> =>
+      this.serial(async () => {
+        await this.syncUnlocked();
+        return traceBackward(this.store, this.index, lotId);
+      }),
+    /**
+     * Every lot, delivery and customer downstream of one or more lots, as refs only — answered from the
+     * in-process index without store reads (the fast path for recall scopes).
+     */
+    forwardRefs: (lotIds: string | readonly string[]): Promise<TraceRefs> =>
+      this.serial(async () => {
+        await this.syncUnlocked();
+        return traceRefs(this.index, typeof lotIds === 'string' ? [lotIds] : lotIds, 'forward');
+      }),
+    /** Every lot upstream of one or more lots, as refs only (index only, no store reads). */
+    backwardRefs: (lotIds: string | readonly string[]): Promise<TraceRefs> =>
+      this.serial(async () => {
+        await this.syncUnlocked();
+        return traceRefs(this.index, typeof lotIds === 'string' ? [lotIds] : lotIds, 'backward');
+      }),
+    /** Immediate suppliers and customers with dates (one step back, one step forward). */
+    oneStep: (lotId: string): Promise<OneStepTrace> =>
+      this.serial(async () => {
+        await this.syncUnlocked();
+        return traceOneStep(this.store, this.index, lotId);
+      }),
+  };
+
+  private async syncUnlocked(): Promise<void> {
+    const head = await this.store.head();
+    await this.index.syncTo(this.store, head.seq);
+  }
+
+  /** Catch up with events written by another process (the genealogy index is appended to, never rebuilt). */
+  sync(): Promise<void> {
+    return this.serial(() => this.syncUnlocked());
+  }
+
+  /** Seq of the last event this instance's genealogy index reflects. */
+  get indexedSeq(): number {
+    return this.index.seq;
+  }
+
+  /** Recompute every hash and link of the ledger; report the first broken link. */
+  verifyLedger(): Promise<LedgerVerification> {
+    return verifyLedger(this.store);
+  }
+
+  /** Like {@link Lotgraph.verifyLedger}, but throws `LEDGER_TAMPERED` (with `seq` and `reason`) on a broken link. */
+  async assertLedgerIntact(): Promise<void> {
+    const v = await verifyLedger(this.store);
+    if (!v.ok) {
+      throw new LotgraphError(ErrorCodes.LEDGER_TAMPERED, `ledger broken at seq ${v.seq}: ${v.reason}`, {
+        seq: v.seq,
+        reason: v.reason,
+      });
+    }
+  }
+
+  /** Replay this ledger into an empty store, recomputing all projections there. */
+  rebuildProjections(target: Store, onProgress?: (p: RebuildProgress) => void): Promise<void> {
+    return rebuildProjections(this.store, target, onProgress);
+  }
+
+  /** Free the genealogy index. Does not close the store (the caller owns it). Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.tail;
+    this.closed = true;
+    this.index.dispose();
+  }
+}

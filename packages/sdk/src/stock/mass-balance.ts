@@ -1,0 +1,98 @@
+import { fromSteps, toSteps } from '../domain/quantity.js';
+import { ErrorCodes, LotgraphError } from '../errors.js';
+import type { EventPayloads } from '../ledger/events.js';
+import { iterateEvents } from '../ledger/iterate.js';
+import type { Store } from '../store/port.js';
+
+/**
+ * Mass balance of one lot from its whole history, exact: what came in (received, produced, returned,
+ * adjusted up, corrected up) minus what went out (consumed, shipped, adjusted down, corrected down) minus
+ * what is on hand. With every movement recorded, `balance` is exactly zero.
+ */
+export interface MassBalance {
+  lotId: string;
+  productId: string;
+  unit: string;
+  received: string;
+  produced: string;
+  returned: string;
+  consumed: string;
+  shipped: string;
+  /** Net of adjustments and corrections (signed). */
+  adjusted: string;
+  onHand: string;
+  /** in − out − on hand; `"0"` (with the unit's decimals) when the books close. */
+  balance: string;
+}
+
+/** Compute the mass balance of a lot by scanning the ledger (a report, O(events)). */
+export async function massBalance(store: Store, lotId: string): Promise<MassBalance> {
+  const lot = await store.getLot(lotId);
+  if (!lot)
+    throw new LotgraphError(ErrorCodes.LOT_NOT_FOUND, `lotId: lot "${lotId}" does not exist`, {
+      field: 'lotId',
+      value: lotId,
+    });
+  const product = await store.getProduct(lot.productId);
+  const d = product?.decimals ?? 0;
+  const q = (s: string) => toSteps(s, d);
+  let received = 0n;
+  let produced = 0n;
+  let returned = 0n;
+  let consumed = 0n;
+  let shipped = 0n;
+  let adjusted = 0n;
+  for await (const e of iterateEvents(store)) {
+    const p = e.payload as unknown;
+    switch (e.type) {
+      case 'received': {
+        const r = p as EventPayloads['received'];
+        if (r.lot.id === lotId) received += q(r.quantity);
+        break;
+      }
+      case 'produced':
+      case 'transformed': {
+        const r = p as EventPayloads['produced'];
+        for (const i of r.inputs) if (i.lotId === lotId) consumed += q(i.quantity);
+        for (const o of r.outputs) if (o.lot.id === lotId) produced += q(o.quantity);
+        break;
+      }
+      case 'shipped':
+        for (const l of (p as EventPayloads['shipped']).lines)
+          if (l.lotId === lotId) shipped += q(l.quantity);
+        break;
+      case 'returned': {
+        const r = p as EventPayloads['returned'];
+        if (r.lotId === lotId) returned += q(r.quantity);
+        break;
+      }
+      case 'adjusted': {
+        const r = p as EventPayloads['adjusted'];
+        if (r.lotId === lotId) adjusted += q(r.delta);
+        break;
+      }
+      case 'corrected':
+        for (const s of (p as EventPayloads['corrected']).stock)
+          if (s.lotId === lotId) adjusted += q(s.delta);
+        break;
+      default:
+        break;
+    }
+  }
+  const onHand = (await store.listStock({ lotId })).reduce((a, s) => a + s.quantity, 0n);
+  const balance = received + produced + returned + adjusted - consumed - shipped - onHand;
+  const f = (x: bigint) => fromSteps(x, d);
+  return {
+    lotId,
+    productId: lot.productId,
+    unit: product?.unit ?? '',
+    received: f(received),
+    produced: f(produced),
+    returned: f(returned),
+    consumed: f(consumed),
+    shipped: f(shipped),
+    adjusted: f(adjusted),
+    onHand: f(onHand),
+    balance: f(balance),
+  };
+}

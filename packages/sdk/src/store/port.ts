@@ -1,0 +1,409 @@
+/**
+ * The Store port: the one seam between the sdk and a database.
+ *
+ * A `Store` persists the event ledger and the projections derived from it (master data, lots, stock per
+ * lot × location, genealogy nodes and edges, shipments, holds, reservations, QC test results, documents),
+ * and answers the reads the sdk needs. It is deliberately *not* a generic ORM: every method exists because a
+ * command or a query of the sdk calls it, and each is small enough to be one or two SQL statements.
+ *
+ * The built-in example is {@link MemoryStore} (`src/store/memory-store.ts`): read it first — it is the
+ * reference semantics. `@lotgraph/adapters/sqlite` and `@lotgraph/adapters/postgres` implement the same
+ * interface. An adapter is done when it passes `runStoreConformance` from `@lotgraph/sdk/testing`.
+ *
+ * ## Contract
+ *
+ * - **Writes happen only through {@link Store.append}**, which applies a batch of events and their
+ *   projection changes in ONE transaction: all of it becomes visible, or none of it.
+ * - **Optimistic sequence check.** `append` rejects with `CONFLICT` unless the store's current head seq
+ *   equals `batch.expectedSeq`, and the batch's events carry seqs `expectedSeq + 1, + 2, …`. The sdk then
+ *   re-reads and retries. Two writers can therefore never interleave a read-decide-write.
+ * - **Idempotency keys are unique.** An event whose `idempotencyKey` is already stored → `CONFLICT`
+ *   (with `details.idempotencyKey`); nothing is written.
+ * - **Stock never goes negative.** `stockDelta` changes apply in batch order; a balance that would drop
+ *   below zero → `INSUFFICIENT_STOCK` (details: `lotId`, `locationId`, `onHand`, `delta` as strings) and
+ *   full rollback. An active reservation whose lot × location total would exceed on-hand stock → the same.
+ * - **Genealogy node ids are dense.** `addNodes.firstId` must equal the current node count (else
+ *   `CONFLICT`); `(kind, ref)` is unique (else `CONFLICT`). Edges reference existing nodes.
+ * - **Quantities are `bigint`** counts of the product's smallest step (base unit × 10^decimals). Events
+ *   carry exact decimal strings. No floats are stored, except the derived `qty` of genealogy chunks.
+ * - **Returned values are copies**: mutating them never changes the store. Absent optional fields are
+ *   omitted (or `undefined`), never `null`; `bigint` stays `bigint`; `Uint8Array` stays `Uint8Array`.
+ * - **Errors** are `LotgraphError`s with the codes above; anything else is a bug or an outage.
+ * - Events are stored and returned verbatim (payload JSON may be re-serialised; key order is irrelevant
+ *   because hashes are computed over canonical JSON).
+ *
+ * ## Notes for adapter authors
+ *
+ * A relational layout that serves every read with an index (names are suggestions):
+ *
+ * | table | key | indexes (for) |
+ * |---|---|---|
+ * | `events(seq, type, event_time, record_time, actor, idempotency_key, request_hash, payload json, prev_hash, hash)` | `seq` | unique `idempotency_key` |
+ * | `products`, `parties`, `locations` (id + JSON of the record) | `id` | products: `gtin` |
+ * | `lots` (id, product_id, supplier_id, supplier_lot_number, expiry, created_seq, JSON) | `id` | `(product_id)`, `(supplier_id, supplier_lot_number)` |
+ * | `stock(lot_id, location_id, product_id, quantity)` | `(lot_id, location_id)` | `(product_id, location_id)` — FEFO joins `lots` on expiry, created_seq |
+ * | `nodes(id, kind, ref, seq)` | `id` | unique `(kind, ref)`, `(seq)` |
+ * | `edges(src, dst, quantity, scale, seq)` + insertion order | rowid | `(src)`, `(dst)`, `(seq)` |
+ * | `shipments`, `shipment_lines(shipment_id, line_no, …)` | `id` / `(shipment_id, line_no)` | lines: `(lot_id)`, `(customer_id)` |
+ * | `holds`, `reservations`, `test_results`, `documents` (+ `document_links(document_id, lot_id \| shipment_id)`) | `id` | by `lot_id`; reservations `(lot_id, location_id, status)`, `(order_id)` |
+ * | `records(collection, id, key, value json, seq)` | `(collection, id)` | `(collection, key)` |
+ *
+ * - `bigint` quantities can exceed 2^53: store them as `INTEGER` (SQLite's is 64-bit; read with
+ *   `safeIntegers`) or `NUMERIC`/`BIGINT` (Postgres), never as a float.
+ * - `append` = one transaction (`BEGIN IMMEDIATE` in SQLite; in Postgres lock the head row
+ *   `SELECT … FOR UPDATE` or use SERIALIZABLE and map serialization failures to `CONFLICT`). Check
+ *   `expectedSeq` inside the transaction, not before it.
+ * - The stock guard is `UPDATE stock SET quantity = quantity + $delta … RETURNING quantity` and a rollback
+ *   with `INSUFFICIENT_STOCK` when the result is negative (delete or keep zero rows; they are not listed).
+ * - `streamGenealogy` should read in keyset pages (`WHERE id > $last ORDER BY id LIMIT $batch`) inside one
+ *   read snapshot, filling typed arrays directly.
+ * - "Ordered by id" means by UTF-16 code units, like JavaScript's `<` on strings: use `COLLATE "C"` in
+ *   Postgres (SQLite's default BINARY collation already matches for ASCII ids).
+ * - `listEdges` / `getLots` / `listShipmentLines({ lotIds })` may receive tens of thousands of ids: chunk
+ *   `IN (…)` lists or use `= ANY($1)` / a temp table. With no `src`/`dst` filter `listEdges` returns all.
+ *
+ * @module
+ */
+import type { Location, Lot, Party, Product } from '../domain/schemas.js';
+import type { Json, StoredEvent } from '../ledger/events.js';
+
+/** Node kind codes of the genealogy graph. */
+export const NodeKind = {
+  /** A lot; ref = lot id. */
+  LOT: 0,
+  /** A delivery (one shipment line); ref = `${shipmentId}/${lineNo}`. */
+  DELIVERY: 1,
+  /** A customer party; ref = party id. */
+  CUSTOMER: 2,
+} as const;
+/** A node kind code (see {@link NodeKind}). */
+export type NodeKindCode = (typeof NodeKind)[keyof typeof NodeKind];
+
+/** The tip of the ledger and the size of the genealogy. */
+export interface StoreHead {
+  /** Seq of the last event (0 when empty). */
+  seq: number;
+  /** Hash of the last event (`GENESIS_HASH` when empty). */
+  hash: string;
+  /** Number of genealogy nodes (ids are `0 … nodeCount - 1`). */
+  nodeCount: number;
+  /** Number of genealogy edges. */
+  edgeCount: number;
+}
+
+/** Stock of one lot at one location, in steps of the product's base unit. */
+export interface StockBalance {
+  lotId: string;
+  locationId: string;
+  productId: string;
+  quantity: bigint;
+}
+
+/** A row of available stock for FEFO picking: on hand, already reserved, and whether a hold applies. */
+export interface AvailableStockRow {
+  lot: Lot;
+  locationId: string;
+  onHand: bigint;
+  /** Sum of active reservations on this lot × location. */
+  reserved: bigint;
+  /** True when an active hold covers this lot at this location (lot-wide or scoped to the location). */
+  onHold: boolean;
+}
+
+/** A genealogy node: dense int id, kind code and the domain ref it stands for. */
+export interface GenealogyNode {
+  id: number;
+  kind: number;
+  ref: string;
+}
+
+/** A genealogy edge `src → dst` (input side → output side) with its exact quantity. */
+export interface GenealogyEdge {
+  src: number;
+  dst: number;
+  /** Quantity of `src` that went into `dst`, in steps (`scale` = the src product's decimals). */
+  quantity: bigint;
+  scale: number;
+  /** Seq of the event that created the edge. */
+  seq: number;
+}
+
+/** A header of a shipment to a customer. */
+export interface ShipmentRecord {
+  id: string;
+  customerId: string;
+  orderRef?: string;
+  shippedAt: string;
+  seq: number;
+}
+
+/** One shipped line: a quantity of a lot from a location to a customer (denormalised for fast reads). */
+export interface ShipmentLineRecord {
+  shipmentId: string;
+  lineNo: number;
+  customerId: string;
+  lotId: string;
+  productId: string;
+  locationId: string;
+  quantity: bigint;
+  orderLine?: string;
+  shippedAt: string;
+  seq: number;
+}
+
+/** A hold on a lot (several per lot are allowed), lot-wide or scoped to one location. */
+export interface HoldRecord {
+  id: string;
+  lotId: string;
+  /** When set, the hold applies only at this location. */
+  locationId?: string;
+  reasonCode: string;
+  note?: string;
+  status: 'active' | 'released';
+  placedAt: string;
+  placedSeq: number;
+  releasedAt?: string;
+  releasedSeq?: number;
+}
+
+/** A reservation of stock of a lot at a location for an order line. */
+export interface ReservationRecord {
+  id: string;
+  lotId: string;
+  locationId: string;
+  productId: string;
+  quantity: bigint;
+  orderId: string;
+  orderLine?: string;
+  status: 'active' | 'released' | 'consumed';
+  createdSeq: number;
+  updatedSeq: number;
+  expiresAt?: string;
+}
+
+/** A QC test result on a lot. */
+export interface TestResultRecord {
+  id: string;
+  lotId: string;
+  testCode: string;
+  result: 'pass' | 'fail' | 'pending' | 'info';
+  /** Measured value as an exact decimal string (or free text for qualitative tests). */
+  value?: string;
+  unit?: string;
+  specMin?: string;
+  specMax?: string;
+  method?: string;
+  lab?: string;
+  sampledAt?: string;
+  testedAt: string;
+  documentId?: string;
+  seq: number;
+}
+
+/** A document (certificate of analysis, specification, photo…) attached to lots and/or shipments. */
+export interface DocumentRecord {
+  id: string;
+  kind: string;
+  title: string;
+  mediaType: string;
+  /** SHA-256 hex of the content. */
+  sha256: string;
+  byteLength: number;
+  uri?: string;
+  /** The bytes, when the store keeps them (small documents). */
+  content?: Uint8Array;
+  lotIds: string[];
+  shipmentIds: string[];
+  attachedAt: string;
+  seq: number;
+}
+
+/**
+ * A free-form projection row for features that need no dedicated table (recall cases, order headers…):
+ * `collection` + `id` unique, optional secondary `key` indexed for `listRecords`. Exists so adapters need
+ * no schema change when a later feature adds a small projection.
+ */
+export interface AuxRecord {
+  collection: string;
+  id: string;
+  key?: string;
+  value: Json;
+  seq: number;
+}
+
+/** One projection change, applied by {@link Store.append} in batch order. */
+export type ProjectionChange =
+  | { type: 'putProduct'; product: Product }
+  | { type: 'putParty'; party: Party }
+  | { type: 'putLocation'; location: Location }
+  | { type: 'putLot'; lot: Lot }
+  | { type: 'stockDelta'; lotId: string; locationId: string; productId: string; delta: bigint }
+  | { type: 'addNodes'; firstId: number; seq: number; nodes: { kind: number; ref: string }[] }
+  | { type: 'addEdges'; edges: GenealogyEdge[] }
+  | { type: 'putShipment'; shipment: ShipmentRecord }
+  | { type: 'addShipmentLines'; lines: ShipmentLineRecord[] }
+  | { type: 'putHold'; hold: HoldRecord }
+  | { type: 'putReservation'; reservation: ReservationRecord }
+  | { type: 'putTestResult'; result: TestResultRecord }
+  | { type: 'putDocument'; document: DocumentRecord }
+  | { type: 'putRecord'; record: AuxRecord };
+
+/** What {@link Store.append} writes in one transaction. */
+export interface AppendBatch {
+  /** The head seq the batch was decided against; the store rejects with CONFLICT if it moved. */
+  expectedSeq: number;
+  /** The events, with seqs `expectedSeq + 1 …`, hashes already computed by the sdk. At least one. */
+  events: StoredEvent[];
+  /** The projection changes of these events, applied in order. */
+  changes: ProjectionChange[];
+}
+
+/** A chunk of the genealogy, streamed in id order (nodes) and seq order (edges). */
+export type GenealogyChunk =
+  | {
+      type: 'nodes';
+      /** Id of the first node in this chunk; chunks are contiguous. */
+      firstId: number;
+      kinds: Uint8Array;
+      refs: string[];
+    }
+  | {
+      type: 'edges';
+      src: Int32Array;
+      dst: Int32Array;
+      /** Approximate quantity in base units (`quantity / 10^scale`), for attribution estimates only. */
+      qty: Float64Array;
+    };
+
+/** Options of {@link Store.streamGenealogy}. */
+export interface StreamGenealogyOptions {
+  /** Only nodes/edges created by events with seq > sinceSeq (default 0: everything). */
+  sinceSeq?: number;
+  /** Only nodes/edges created by events with seq ≤ untilSeq (default: the head at call time). */
+  untilSeq?: number;
+  /** Maximum rows per chunk (default 65 536). */
+  batchSize?: number;
+}
+
+/** Filter of {@link Store.listStock}. */
+export interface StockFilter {
+  lotId?: string;
+  locationId?: string;
+  productId?: string;
+}
+
+/** Filter of {@link Store.listShipmentLines}. */
+export interface ShipmentLineFilter {
+  lotId?: string;
+  lotIds?: readonly string[];
+  shipmentId?: string;
+  customerId?: string;
+}
+
+/** Filter of {@link Store.listLots}. */
+export interface LotFilter {
+  productId?: string;
+  supplierId?: string;
+  supplierLotNumber?: string;
+}
+
+/**
+ * The persistence port of lotgraph. See the module documentation above for the contract every
+ * implementation honours, and {@link MemoryStore} for the reference implementation.
+ */
+export interface Store {
+  /** A short name for messages, e.g. `memory`, `sqlite:/tmp/x.db`. */
+  readonly name: string;
+
+  // ── ledger ──────────────────────────────────────────────────────────────
+  /** The current head (last seq and hash, genealogy size). */
+  head(): Promise<StoreHead>;
+  /** Append events + projection changes atomically (see the contract). Resolves to the new head. */
+  append(batch: AppendBatch): Promise<StoreHead>;
+  /** Events with `seq ≥ fromSeq` in ascending seq order, at most `limit` (default: all). */
+  readEvents(fromSeq: number, limit?: number): Promise<StoredEvent[]>;
+  /** The event with this seq, if any. */
+  getEvent(seq: number): Promise<StoredEvent | undefined>;
+  /** The event carrying this idempotency key, if any. */
+  findEventByIdempotencyKey(key: string): Promise<StoredEvent | undefined>;
+
+  // ── master data ─────────────────────────────────────────────────────────
+  getProduct(id: string): Promise<Product | undefined>;
+  /** The product whose GTIN (normalised to 14 digits) is `gtin14`. */
+  findProductByGtin(gtin14: string): Promise<Product | undefined>;
+  /** All products ordered by id. */
+  listProducts(): Promise<Product[]>;
+  getParty(id: string): Promise<Party | undefined>;
+  /** All parties ordered by id. */
+  listParties(): Promise<Party[]>;
+  getLocation(id: string): Promise<Location | undefined>;
+  /** All locations ordered by id. */
+  listLocations(): Promise<Location[]>;
+
+  // ── lots and stock ─────────────────────────────────────────────────────
+  getLot(id: string): Promise<Lot | undefined>;
+  /** The lots with these ids (missing ids are skipped), ordered by id. */
+  getLots(ids: readonly string[]): Promise<Lot[]>;
+  /** Lots matching every given filter field, ordered by id. */
+  listLots(filter?: LotFilter): Promise<Lot[]>;
+  /** On-hand steps of a lot at a location (0n when none). */
+  getStock(lotId: string, locationId: string): Promise<bigint>;
+  /** Non-zero balances matching the filter, ordered by lotId then locationId. */
+  listStock(filter?: StockFilter): Promise<StockBalance[]>;
+  /**
+   * Non-zero balances of a product (optionally at one location), in FEFO order: lot expiry ascending
+   * (lots without expiry last), then lot `createdSeq` ascending (receipt order), then lot id, then location.
+   */
+  listAvailableStock(productId: string, options?: { locationId?: string }): Promise<AvailableStockRow[]>;
+
+  // ── genealogy ───────────────────────────────────────────────────────────
+  /** Ids of the nodes of `kind` with the given refs (refs without a node are absent from the map). */
+  findNodeIds(kind: number, refs: readonly string[]): Promise<Map<string, number>>;
+  /**
+   * Edges whose src is one of `src` and whose dst is one of `dst` (an absent filter matches everything), in
+   * seq order then insertion order.
+   */
+  listEdges(filter: { src?: readonly number[]; dst?: readonly number[] }): Promise<GenealogyEdge[]>;
+  /**
+   * Stream nodes (first, in id order) then edges (in seq order) created in `(sinceSeq, untilSeq]`, in chunks
+   * of at most `batchSize` rows — typed arrays, never one giant array.
+   */
+  streamGenealogy(options?: StreamGenealogyOptions): AsyncIterable<GenealogyChunk>;
+
+  // ── shipments ───────────────────────────────────────────────────────────
+  getShipment(id: string): Promise<ShipmentRecord | undefined>;
+  /** Shipment headers, optionally of one customer, ordered by seq. */
+  listShipments(filter?: { customerId?: string }): Promise<ShipmentRecord[]>;
+  /**
+   * Shipment lines matching every given field (`lotIds`: any of these lots), ordered by seq, shipmentId,
+   * lineNo.
+   */
+  listShipmentLines(filter?: ShipmentLineFilter): Promise<ShipmentLineRecord[]>;
+
+  // ── quality and allocation ─────────────────────────────────────────────
+  getHold(id: string): Promise<HoldRecord | undefined>;
+  /** Holds matching the filter, ordered by placedSeq then id. */
+  listHolds(filter?: { lotId?: string; status?: HoldRecord['status'] }): Promise<HoldRecord[]>;
+  getReservation(id: string): Promise<ReservationRecord | undefined>;
+  /** Reservations matching the filter, ordered by createdSeq then id. */
+  listReservations(filter?: {
+    lotId?: string;
+    productId?: string;
+    orderId?: string;
+    status?: ReservationRecord['status'];
+  }): Promise<ReservationRecord[]>;
+  getTestResult(id: string): Promise<TestResultRecord | undefined>;
+  /** Test results, optionally of one lot, ordered by seq then id. */
+  listTestResults(filter?: { lotId?: string }): Promise<TestResultRecord[]>;
+  getDocument(id: string): Promise<DocumentRecord | undefined>;
+  /** Documents linked to the lot / shipment / of the kind, ordered by seq then id. */
+  listDocuments(filter?: { lotId?: string; shipmentId?: string; kind?: string }): Promise<DocumentRecord[]>;
+
+  // ── free-form projections ──────────────────────────────────────────────
+  getRecord(collection: string, id: string): Promise<AuxRecord | undefined>;
+  /** Records of a collection (optionally with one key), ordered by id. */
+  listRecords(collection: string, filter?: { key?: string }): Promise<AuxRecord[]>;
+
+  /** Release connections. Idempotent. */
+  close(): Promise<void>;
+}
