@@ -1,0 +1,1024 @@
+/**
+ * `@lotgraph/adapters/sqlite` — the embedded default {@link Store} of lotgraph, on `better-sqlite3`.
+ *
+ * One database file (or `:memory:`), WAL journal, versioned schema migrations applied on open, an index
+ * for every query the sdk makes, and the genealogy streamed in keyset pages straight into typed arrays.
+ * Several processes (or several `SqliteStore`s in one process) may share a file: every `append` is one
+ * `BEGIN IMMEDIATE` transaction that re-checks the ledger head, so writers never interleave.
+ *
+ * @example
+ * ```ts
+ * import { Lotgraph } from '@lotgraph/sdk';
+ * import { SqliteStore } from '@lotgraph/adapters/sqlite';
+ *
+ * const store = SqliteStore.open({ filename: 'trace.db' });
+ * const lg = await Lotgraph.open({ store });
+ * ```
+ *
+ * @module
+ */
+import type {
+  AppendBatch,
+  AuxRecord,
+  AvailableStockRow,
+  DocumentRecord,
+  GenealogyChunk,
+  GenealogyEdge,
+  HoldRecord,
+  Location,
+  Lot,
+  LotFilter,
+  Party,
+  Product,
+  ProjectionChange,
+  ReservationRecord,
+  ShipmentLineFilter,
+  ShipmentLineRecord,
+  ShipmentRecord,
+  StockBalance,
+  StockFilter,
+  Store,
+  StoredEvent,
+  StoreHead,
+  StreamGenealogyOptions,
+  TestResultRecord,
+} from '@lotgraph/sdk';
+import { ErrorCodes, GENESIS_HASH, LotgraphError } from '@lotgraph/sdk';
+import Database from 'better-sqlite3';
+import {
+  badSeqError,
+  checkI64,
+  chunks,
+  closedError,
+  cmpStr,
+  danglingEdgeError,
+  decodeRecord,
+  duplicateKeyError,
+  duplicateNodeError,
+  emptyBatchError,
+  encodeRecord,
+  firstIdError,
+  gtin14,
+  negativeStockError,
+  overReservedError,
+  sortById,
+  staleSeqError,
+} from '../common/codec.js';
+import { SQLITE_MIGRATIONS, type SqliteMigration } from './schema.js';
+
+export type { SqliteMigration } from './schema.js';
+export { SQLITE_MIGRATIONS } from './schema.js';
+
+/** The better-sqlite3 connection type. */
+export type SqliteDatabase = Database.Database;
+
+/** Options of {@link SqliteStore.open}. */
+export interface SqliteStoreOptions {
+  /** Database file path, or `:memory:` (the default) for a private in-memory database. */
+  filename?: string;
+  /** Use this already open better-sqlite3 connection instead of opening `filename` (not closed by `close()` unless `ownConnection`). */
+  database?: SqliteDatabase;
+  /** When passing `database`: close it in `close()` (default false). */
+  ownConnection?: boolean;
+  /**
+   * `synchronous` pragma: `FULL` (default: every acknowledged append survives power loss) or `NORMAL`
+   * (WAL: survives a process crash, may lose the last transactions on power loss; faster bulk ingest).
+   */
+  synchronous?: 'FULL' | 'NORMAL';
+  /** How long a writer waits for another connection's lock before failing, in ms (default 10 000). */
+  busyTimeoutMs?: number;
+  /** Keyset page size used when the sdk does not give one (default 65 536). */
+  defaultBatchSize?: number;
+}
+
+const IN_CHUNK = 500;
+
+interface EventRow {
+  seq: bigint;
+  type: string;
+  event_time: string;
+  record_time: string;
+  actor: string;
+  idempotency_key: string;
+  request_hash: string;
+  payload: string;
+  prev_hash: string;
+  hash: string;
+}
+
+const rowToEvent = (r: EventRow): StoredEvent => ({
+  seq: Number(r.seq),
+  type: r.type as StoredEvent['type'],
+  eventTime: r.event_time,
+  recordTime: r.record_time,
+  actor: r.actor,
+  idempotencyKey: r.idempotency_key,
+  requestHash: r.request_hash,
+  payload: JSON.parse(r.payload) as StoredEvent['payload'],
+  prevHash: r.prev_hash,
+  hash: r.hash,
+});
+
+const EVENT_COLS =
+  'seq, type, event_time, record_time, actor, idempotency_key, request_hash, payload, prev_hash, hash';
+
+/** Is this a SQLite busy/locked error (another connection holds the write lock past the timeout)? */
+function isBusy(e: unknown): boolean {
+  const code = (e as { code?: unknown })?.code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_BUSY_SNAPSHOT';
+}
+
+/**
+ * The SQLite {@link Store}. Create it with {@link SqliteStore.open}; it passes the sdk's Store conformance
+ * suite. All methods are async to match the port, but each runs synchronously on the connection, so a
+ * call is never interleaved with another in the same process.
+ */
+export class SqliteStore implements Store {
+  readonly name: string;
+  /** The underlying better-sqlite3 connection (for backups, `VACUUM INTO`, diagnostics). */
+  readonly db: SqliteDatabase;
+  private readonly ownsDb: boolean;
+  private readonly defaultBatchSize: number;
+  private closed = false;
+  private readonly stmts = new Map<string, Database.Statement>();
+
+  private constructor(db: SqliteDatabase, name: string, owns: boolean, defaultBatchSize: number) {
+    this.db = db;
+    this.name = name;
+    this.ownsDb = owns;
+    this.defaultBatchSize = defaultBatchSize;
+  }
+
+  /**
+   * Open (and create or migrate) a SQLite store.
+   *
+   * @throws LotgraphError `VALIDATION_FAILED` when the file was written by a newer lotgraph (unknown
+   *   schema version), or when an option is invalid.
+   */
+  static open(options: SqliteStoreOptions = {}): SqliteStore {
+    const filename = options.filename ?? ':memory:';
+    if (options.database === undefined && typeof filename !== 'string') {
+      throw new LotgraphError(ErrorCodes.VALIDATION_FAILED, 'filename: expected a path or ":memory:"', {
+        field: 'filename',
+      });
+    }
+    const sync = options.synchronous ?? 'FULL';
+    if (sync !== 'FULL' && sync !== 'NORMAL') {
+      throw new LotgraphError(
+        ErrorCodes.VALIDATION_FAILED,
+        `synchronous: expected "FULL" or "NORMAL", got ${String(sync)}`,
+        {
+          field: 'synchronous',
+          value: String(sync),
+        },
+      );
+    }
+    const busy = options.busyTimeoutMs ?? 10_000;
+    if (!Number.isInteger(busy) || busy < 0) {
+      throw new LotgraphError(
+        ErrorCodes.VALIDATION_FAILED,
+        'busyTimeoutMs: expected a non-negative integer',
+        {
+          field: 'busyTimeoutMs',
+          value: busy,
+        },
+      );
+    }
+    const batch = options.defaultBatchSize ?? 65_536;
+    if (!Number.isInteger(batch) || batch < 1) {
+      throw new LotgraphError(ErrorCodes.VALIDATION_FAILED, 'defaultBatchSize: expected a positive integer', {
+        field: 'defaultBatchSize',
+        value: batch,
+      });
+    }
+    const db = options.database ?? new Database(filename, { timeout: busy });
+    const owns = options.database === undefined || options.ownConnection === true;
+    try {
+      db.pragma(`busy_timeout = ${busy}`);
+      if (db.name !== ':memory:' && db.name !== '') db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${sync}`);
+      db.pragma('foreign_keys = OFF');
+      migrate(db);
+    } catch (e) {
+      if (owns) db.close();
+      throw e;
+    }
+    return new SqliteStore(db, `sqlite:${db.name || filename}`, owns, batch);
+  }
+
+  /** Schema version of the open database (the last applied migration). */
+  schemaVersion(): number {
+    this.check();
+    return currentVersion(this.db);
+  }
+
+  private check(): void {
+    if (this.closed) throw closedError(this.name);
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  /** A statement that reads INTEGER columns as bigint (exact quantities and counts). */
+  private big(sql: string): Database.Statement {
+    const key = `big:${sql}`;
+    let s = this.stmts.get(key);
+    if (!s) {
+      s = this.db.prepare(sql).safeIntegers(true);
+      this.stmts.set(key, s);
+    }
+    return s;
+  }
+
+  private headNow(): StoreHead {
+    const last = this.stmt('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1').get() as
+      | { seq: number; hash: string }
+      | undefined;
+    const n = this.stmt('SELECT max(id) AS m FROM nodes').get() as { m: number | null };
+    const e = this.stmt('SELECT max(id) AS m FROM edges').get() as { m: number | null };
+    return {
+      seq: last?.seq ?? 0,
+      hash: last?.hash ?? GENESIS_HASH,
+      nodeCount: n.m === null ? 0 : n.m + 1,
+      edgeCount: e.m ?? 0,
+    };
+  }
+
+  async head(): Promise<StoreHead> {
+    this.check();
+    return this.headNow();
+  }
+
+  async append(batch: AppendBatch): Promise<StoreHead> {
+    this.check();
+    const run = this.db.transaction((b: AppendBatch) => this.applyBatch(b));
+    try {
+      return run.immediate(batch);
+    } catch (e) {
+      if (isBusy(e)) {
+        throw new LotgraphError(
+          ErrorCodes.CONFLICT,
+          `the database is locked by another writer (waited ${this.db.pragma('busy_timeout', { simple: true })} ms)`,
+          { reason: 'busy' },
+        );
+      }
+      throw e;
+    }
+  }
+
+  private applyBatch(batch: AppendBatch): StoreHead {
+    const head = this.headNow();
+    if (batch.expectedSeq !== head.seq) throw staleSeqError(batch.expectedSeq, head.seq);
+    if (batch.events.length === 0) throw emptyBatchError();
+    const seen = new Set<string>();
+    const findKey = this.stmt('SELECT 1 FROM events WHERE idempotency_key = ?').pluck();
+    batch.events.forEach((e, i) => {
+      if (e.seq !== head.seq + 1 + i) throw badSeqError(i, e.seq, head.seq + 1 + i);
+      if (seen.has(e.idempotencyKey) || findKey.get(e.idempotencyKey) !== undefined)
+        throw duplicateKeyError(e.idempotencyKey);
+      seen.add(e.idempotencyKey);
+    });
+    let nodeCount = head.nodeCount;
+    batch.changes.forEach((c, i) => {
+      nodeCount = this.applyChange(c, i, nodeCount);
+    });
+    const insert = this.stmt(`INSERT INTO events (${EVENT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    for (const e of batch.events) {
+      insert.run(
+        e.seq,
+        e.type,
+        e.eventTime,
+        e.recordTime,
+        e.actor,
+        e.idempotencyKey,
+        e.requestHash,
+        JSON.stringify(e.payload),
+        e.prevHash,
+        e.hash,
+      );
+    }
+    return this.headNow();
+  }
+
+  /** Apply one change; returns the node count after it. */
+  private applyChange(c: ProjectionChange, i: number, nodeCount: number): number {
+    switch (c.type) {
+      case 'putProduct':
+        this.stmt('INSERT OR REPLACE INTO products (id, gtin14, data) VALUES (?, ?, ?)').run(
+          c.product.id,
+          gtin14(c.product.gtin),
+          encodeRecord(c.product),
+        );
+        return nodeCount;
+      case 'putParty':
+        this.stmt('INSERT OR REPLACE INTO parties (id, data) VALUES (?, ?)').run(
+          c.party.id,
+          encodeRecord(c.party),
+        );
+        return nodeCount;
+      case 'putLocation':
+        this.stmt('INSERT OR REPLACE INTO locations (id, data) VALUES (?, ?)').run(
+          c.location.id,
+          encodeRecord(c.location),
+        );
+        return nodeCount;
+      case 'putLot': {
+        const l = c.lot;
+        this.stmt(
+          `INSERT OR REPLACE INTO lots (id, product_id, supplier_id, supplier_lot_number, expiry, created_seq, data)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          l.id,
+          l.productId,
+          l.supplierId ?? null,
+          l.supplierLotNumber ?? null,
+          l.expiry ?? null,
+          l.createdSeq,
+          encodeRecord(l),
+        );
+        return nodeCount;
+      }
+      case 'stockDelta': {
+        const delta = checkI64(`changes[${i}].delta`, c.delta);
+        const next = this.big(
+          `INSERT INTO stock (lot_id, location_id, product_id, quantity) VALUES (?, ?, ?, ?)
+           ON CONFLICT (lot_id, location_id) DO UPDATE SET quantity = quantity + excluded.quantity
+           RETURNING quantity`,
+        )
+          .pluck()
+          .get(c.lotId, c.locationId, c.productId, delta) as bigint | number;
+        if (typeof next !== 'bigint') {
+          // SQLite turned an overflowing integer sum into a float.
+          throw checkI64(`changes[${i}].delta`, 2n ** 64n);
+        }
+        if (next < 0n) throw negativeStockError(c.lotId, c.locationId, next - delta, delta, i);
+        if (next === 0n) {
+          this.stmt('DELETE FROM stock WHERE lot_id = ? AND location_id = ?').run(c.lotId, c.locationId);
+        }
+        return nodeCount;
+      }
+      case 'addNodes': {
+        if (c.firstId !== nodeCount) throw firstIdError(i, c.firstId, nodeCount);
+        const find = this.stmt('SELECT 1 FROM nodes WHERE kind = ? AND ref = ?').pluck();
+        const ins = this.stmt('INSERT INTO nodes (id, kind, ref, seq) VALUES (?, ?, ?, ?)');
+        let id = nodeCount;
+        for (const n of c.nodes) {
+          if (find.get(n.kind, n.ref) !== undefined) throw duplicateNodeError(i, n.kind, n.ref);
+          ins.run(id++, n.kind, n.ref, c.seq);
+        }
+        return id;
+      }
+      case 'addEdges': {
+        const ins = this.stmt('INSERT INTO edges (src, dst, quantity, scale, seq) VALUES (?, ?, ?, ?, ?)');
+        for (const [j, e] of c.edges.entries()) {
+          if (!(e.src >= 0 && e.src < nodeCount && e.dst >= 0 && e.dst < nodeCount))
+            throw danglingEdgeError(i, e.src, e.dst, nodeCount);
+          ins.run(e.src, e.dst, checkI64(`changes[${i}].edges[${j}].quantity`, e.quantity), e.scale, e.seq);
+        }
+        return nodeCount;
+      }
+      case 'putShipment': {
+        const s = c.shipment;
+        this.stmt('INSERT OR REPLACE INTO shipments (id, customer_id, seq, data) VALUES (?, ?, ?, ?)').run(
+          s.id,
+          s.customerId,
+          s.seq,
+          encodeRecord(s),
+        );
+        return nodeCount;
+      }
+      case 'addShipmentLines': {
+        const ins = this.stmt(
+          `INSERT OR REPLACE INTO shipment_lines (shipment_id, line_no, lot_id, customer_id, seq, data)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+        );
+        for (const l of c.lines)
+          ins.run(l.shipmentId, l.lineNo, l.lotId, l.customerId, l.seq, encodeRecord(l));
+        return nodeCount;
+      }
+      case 'putHold': {
+        const h = c.hold;
+        this.stmt(
+          `INSERT OR REPLACE INTO holds (id, lot_id, location_id, status, placed_seq, data) VALUES (?, ?, ?, ?, ?, ?)`,
+        ).run(h.id, h.lotId, h.locationId ?? null, h.status, h.placedSeq, encodeRecord(h));
+        return nodeCount;
+      }
+      case 'putReservation': {
+        const r = c.reservation;
+        this.stmt(
+          `INSERT OR REPLACE INTO reservations
+             (id, lot_id, location_id, product_id, order_id, status, quantity, created_seq, data)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          r.id,
+          r.lotId,
+          r.locationId,
+          r.productId,
+          r.orderId,
+          r.status,
+          checkI64(`changes[${i}].reservation.quantity`, r.quantity),
+          r.createdSeq,
+          encodeRecord(r),
+        );
+        if (r.status === 'active') {
+          const reserved = this.reservedSum(r.lotId, r.locationId);
+          const onHand = this.stockOf(r.lotId, r.locationId);
+          if (reserved > onHand) throw overReservedError(r.id, r.lotId, r.locationId, onHand, reserved, i);
+        }
+        return nodeCount;
+      }
+      case 'putTestResult': {
+        const t = c.result;
+        this.stmt('INSERT OR REPLACE INTO test_results (id, lot_id, seq, data) VALUES (?, ?, ?, ?)').run(
+          t.id,
+          t.lotId,
+          t.seq,
+          encodeRecord(t),
+        );
+        return nodeCount;
+      }
+      case 'putDocument': {
+        const { content, ...meta } = c.document;
+        this.stmt(
+          'INSERT OR REPLACE INTO documents (id, kind, seq, data, content) VALUES (?, ?, ?, ?, ?)',
+        ).run(
+          meta.id,
+          meta.kind,
+          meta.seq,
+          encodeRecord(meta),
+          content === undefined ? null : Buffer.from(content.buffer, content.byteOffset, content.byteLength),
+        );
+        this.stmt('DELETE FROM document_lots WHERE document_id = ?').run(meta.id);
+        this.stmt('DELETE FROM document_shipments WHERE document_id = ?').run(meta.id);
+        const dl = this.stmt('INSERT OR IGNORE INTO document_lots (document_id, lot_id) VALUES (?, ?)');
+        for (const lot of meta.lotIds) dl.run(meta.id, lot);
+        const ds = this.stmt(
+          'INSERT OR IGNORE INTO document_shipments (document_id, shipment_id) VALUES (?, ?)',
+        );
+        for (const s of meta.shipmentIds) ds.run(meta.id, s);
+        return nodeCount;
+      }
+      case 'putRecord': {
+        const r = c.record;
+        this.stmt(
+          'INSERT OR REPLACE INTO records (collection, id, key, seq, value) VALUES (?, ?, ?, ?, ?)',
+        ).run(r.collection, r.id, r.key ?? null, r.seq, encodeRecord(r));
+        return nodeCount;
+      }
+      default: {
+        const never: never = c;
+        throw new LotgraphError(
+          ErrorCodes.VALIDATION_FAILED,
+          `changes[${i}].type: unknown change type ${(never as { type: string }).type}`,
+          { field: `changes[${i}].type` },
+        );
+      }
+    }
+  }
+
+  private reservedSum(lotId: string, locationId: string): bigint {
+    const v = this.big(
+      `SELECT coalesce(sum(quantity), 0) FROM reservations WHERE lot_id = ? AND location_id = ? AND status = 'active'`,
+    )
+      .pluck()
+      .get(lotId, locationId) as bigint;
+    return BigInt(v);
+  }
+
+  private stockOf(lotId: string, locationId: string): bigint {
+    const v = this.big('SELECT quantity FROM stock WHERE lot_id = ? AND location_id = ?')
+      .pluck()
+      .get(lotId, locationId) as bigint | undefined;
+    return v ?? 0n;
+  }
+
+  // ── ledger reads ───────────────────────────────────────────────────────
+  async readEvents(fromSeq: number, limit?: number): Promise<StoredEvent[]> {
+    this.check();
+    const rows =
+      limit === undefined
+        ? this.stmt(`SELECT ${EVENT_COLS} FROM events WHERE seq >= ? ORDER BY seq`).all(fromSeq)
+        : this.stmt(`SELECT ${EVENT_COLS} FROM events WHERE seq >= ? ORDER BY seq LIMIT ?`).all(
+            fromSeq,
+            Math.max(0, limit),
+          );
+    return (rows as EventRow[]).map(rowToEvent);
+  }
+  async getEvent(seq: number): Promise<StoredEvent | undefined> {
+    this.check();
+    const r = this.stmt(`SELECT ${EVENT_COLS} FROM events WHERE seq = ?`).get(seq) as EventRow | undefined;
+    return r ? rowToEvent(r) : undefined;
+  }
+  async findEventByIdempotencyKey(key: string): Promise<StoredEvent | undefined> {
+    this.check();
+    const r = this.stmt(`SELECT ${EVENT_COLS} FROM events WHERE idempotency_key = ?`).get(key) as
+      | EventRow
+      | undefined;
+    return r ? rowToEvent(r) : undefined;
+  }
+
+  // ── master data ────────────────────────────────────────────────────────
+  private one<T>(sql: string, ...args: unknown[]): T | undefined {
+    const text = this.stmt(sql)
+      .pluck()
+      .get(...args) as string | undefined;
+    return text === undefined ? undefined : decodeRecord<T>(text);
+  }
+  private many<T>(sql: string, ...args: unknown[]): T[] {
+    return (
+      this.stmt(sql)
+        .pluck()
+        .all(...args) as string[]
+    ).map((t) => decodeRecord<T>(t));
+  }
+
+  async getProduct(id: string) {
+    this.check();
+    return this.one<Product>('SELECT data FROM products WHERE id = ?', id);
+  }
+  async findProductByGtin(gtin: string) {
+    this.check();
+    return this.one<Product>('SELECT data FROM products WHERE gtin14 = ? ORDER BY id LIMIT 1', gtin);
+  }
+  async listProducts() {
+    this.check();
+    return sortById(this.many<Product>('SELECT data FROM products'));
+  }
+  async getParty(id: string) {
+    this.check();
+    return this.one<Party>('SELECT data FROM parties WHERE id = ?', id);
+  }
+  async listParties() {
+    this.check();
+    return sortById(this.many<Party>('SELECT data FROM parties'));
+  }
+  async getLocation(id: string) {
+    this.check();
+    return this.one<Location>('SELECT data FROM locations WHERE id = ?', id);
+  }
+  async listLocations() {
+    this.check();
+    return sortById(this.many<Location>('SELECT data FROM locations'));
+  }
+
+  // ── lots and stock ─────────────────────────────────────────────────────
+  async getLot(id: string) {
+    this.check();
+    return this.one<Lot>('SELECT data FROM lots WHERE id = ?', id);
+  }
+  async getLots(ids: readonly string[]) {
+    this.check();
+    const out: Lot[] = [];
+    for (const part of chunks([...new Set(ids)], IN_CHUNK)) {
+      const sql = `SELECT data FROM lots WHERE id IN (${part.map(() => '?').join(',')})`;
+      out.push(
+        ...(
+          this.db
+            .prepare(sql)
+            .pluck()
+            .all(...part) as string[]
+        ).map((t) => decodeRecord<Lot>(t)),
+      );
+    }
+    return sortById(out);
+  }
+  async listLots(filter: LotFilter = {}) {
+    this.check();
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.productId !== undefined) {
+      where.push('product_id = ?');
+      args.push(filter.productId);
+    }
+    if (filter.supplierId !== undefined) {
+      where.push('supplier_id = ?');
+      args.push(filter.supplierId);
+    }
+    if (filter.supplierLotNumber !== undefined) {
+      where.push('supplier_lot_number = ?');
+      args.push(filter.supplierLotNumber);
+    }
+    const sql = `SELECT data FROM lots${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+    return sortById(this.many<Lot>(sql, ...args));
+  }
+  async getStock(lotId: string, locationId: string) {
+    this.check();
+    return this.stockOf(lotId, locationId);
+  }
+  async listStock(filter: StockFilter = {}) {
+    this.check();
+    const where = ['quantity <> 0'];
+    const args: unknown[] = [];
+    if (filter.lotId !== undefined) {
+      where.push('lot_id = ?');
+      args.push(filter.lotId);
+    }
+    if (filter.locationId !== undefined) {
+      where.push('location_id = ?');
+      args.push(filter.locationId);
+    }
+    if (filter.productId !== undefined) {
+      where.push('product_id = ?');
+      args.push(filter.productId);
+    }
+    const rows = this.big(
+      `SELECT lot_id AS lotId, location_id AS locationId, product_id AS productId, quantity
+       FROM stock WHERE ${where.join(' AND ')}`,
+    ).all(...args) as StockBalance[];
+    return rows.sort((a, b) => cmpStr(a.lotId, b.lotId) || cmpStr(a.locationId, b.locationId));
+  }
+  async listAvailableStock(productId: string, options: { locationId?: string } = {}) {
+    this.check();
+    const rows = this.big(
+      `SELECT l.data AS lot, s.location_id AS locationId, s.quantity AS onHand,
+         (SELECT coalesce(sum(r.quantity), 0) FROM reservations r
+            WHERE r.lot_id = s.lot_id AND r.location_id = s.location_id AND r.status = 'active') AS reserved,
+         EXISTS (SELECT 1 FROM holds h WHERE h.lot_id = s.lot_id AND h.status = 'active'
+            AND (h.location_id IS NULL OR h.location_id = s.location_id)) AS onHold
+       FROM stock s JOIN lots l ON l.id = s.lot_id
+       WHERE s.product_id = ? AND s.quantity <> 0 AND (? IS NULL OR s.location_id = ?)`,
+    ).all(productId, options.locationId ?? null, options.locationId ?? null) as {
+      lot: string;
+      locationId: string;
+      onHand: bigint;
+      reserved: bigint;
+      onHold: bigint;
+    }[];
+    const out: AvailableStockRow[] = rows.map((r) => ({
+      lot: decodeRecord<Lot>(r.lot),
+      locationId: r.locationId,
+      onHand: r.onHand,
+      reserved: BigInt(r.reserved),
+      onHold: r.onHold !== 0n,
+    }));
+    return out.sort(
+      (a, b) =>
+        (a.lot.expiry === undefined ? 1 : 0) - (b.lot.expiry === undefined ? 1 : 0) ||
+        cmpStr(a.lot.expiry ?? '', b.lot.expiry ?? '') ||
+        a.lot.createdSeq - b.lot.createdSeq ||
+        cmpStr(a.lot.id, b.lot.id) ||
+        cmpStr(a.locationId, b.locationId),
+    );
+  }
+
+  // ── genealogy ──────────────────────────────────────────────────────────
+  async findNodeIds(kind: number, refs: readonly string[]) {
+    this.check();
+    const out = new Map<string, number>();
+    for (const part of chunks([...new Set(refs)], IN_CHUNK)) {
+      const sql = `SELECT ref, id FROM nodes WHERE kind = ? AND ref IN (${part.map(() => '?').join(',')})`;
+      for (const r of this.db.prepare(sql).all(kind, ...part) as { ref: string; id: number }[])
+        out.set(r.ref, r.id);
+    }
+    return out;
+  }
+
+  async listEdges(filter: { src?: readonly number[]; dst?: readonly number[] }) {
+    this.check();
+    type Row = { id: bigint; src: bigint; dst: bigint; quantity: bigint; scale: bigint; seq: bigint };
+    const cols = 'id, src, dst, quantity, scale, seq';
+    let rows: Row[];
+    if (!filter.src && !filter.dst) {
+      rows = this.big(`SELECT ${cols} FROM edges ORDER BY id`).all() as Row[];
+    } else {
+      const [col, ids, other] = filter.src
+        ? (['src', filter.src, filter.dst] as const)
+        : (['dst', filter.dst as readonly number[], undefined] as const);
+      const otherSet = other ? new Set(other) : undefined;
+      const byId = new Map<bigint, Row>();
+      for (const part of chunks([...new Set(ids)], IN_CHUNK)) {
+        const sql = `SELECT ${cols} FROM edges WHERE ${col} IN (${part.map(() => '?').join(',')})`;
+        for (const r of this.db
+          .prepare(sql)
+          .safeIntegers(true)
+          .all(...part) as Row[]) {
+          if (!otherSet || otherSet.has(Number(r.dst))) byId.set(r.id, r);
+        }
+      }
+      rows = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    }
+    // Edges are inserted in seq order, so id order is "seq order, then insertion order".
+    return rows.map(
+      (r): GenealogyEdge => ({
+        src: Number(r.src),
+        dst: Number(r.dst),
+        quantity: r.quantity,
+        scale: Number(r.scale),
+        seq: Number(r.seq),
+      }),
+    );
+  }
+
+  async *streamGenealogy(options: StreamGenealogyOptions = {}): AsyncIterable<GenealogyChunk> {
+    this.check();
+    const since = options.sinceSeq ?? 0;
+    const until = options.untilSeq ?? this.headNow().seq;
+    const size = Math.max(1, Math.floor(options.batchSize ?? this.defaultBatchSize));
+    // Nodes and edges are append-only and stamped with the seq of the event that created them, so keyset
+    // pages bounded by `until` see exactly the rows of (since, until] even while other appends commit.
+    const nodePage = this.stmt(
+      'SELECT id, kind, ref FROM nodes WHERE id > ? AND seq > ? AND seq <= ? ORDER BY id LIMIT ?',
+    ).raw(true);
+    let last = -1;
+    for (;;) {
+      this.check();
+      const rows = nodePage.all(last, since, until, size) as [number, number, string][];
+      if (rows.length === 0) break;
+      const kinds = new Uint8Array(rows.length);
+      const refs = new Array<string>(rows.length);
+      // A chunk must be contiguous in ids; node ids are dense and seq grows with id, so a page is a run.
+      let start = 0;
+      for (let k = 0; k < rows.length; k++) {
+        const r = rows[k]!;
+        if (k > start && r[0] !== rows[k - 1]![0] + 1) {
+          yield {
+            type: 'nodes',
+            firstId: rows[start]![0],
+            kinds: kinds.slice(start, k),
+            refs: refs.slice(start, k),
+          };
+          start = k;
+        }
+        kinds[k] = r[1];
+        refs[k] = r[2];
+      }
+      yield {
+        type: 'nodes',
+        firstId: rows[start]![0],
+        kinds: start === 0 ? kinds : kinds.slice(start),
+        refs: start === 0 ? refs : refs.slice(start),
+      };
+      last = rows[rows.length - 1]![0];
+      if (rows.length < size) break;
+    }
+    const edgePage = this.stmt(
+      'SELECT id, src, dst, quantity, scale FROM edges WHERE id > ? AND seq > ? AND seq <= ? ORDER BY id LIMIT ?',
+    ).raw(true);
+    // Start at the first edge of the range (the seq index), then walk the primary key.
+    const first = this.stmt('SELECT min(id) FROM edges WHERE seq > ?').pluck().get(since) as number | null;
+    if (first === null) return;
+    let lastEdge = first - 1;
+    for (;;) {
+      this.check();
+      const rows = edgePage.all(lastEdge, since, until, size) as [number, number, number, number, number][];
+      if (rows.length === 0) break;
+      const n = rows.length;
+      const src = new Int32Array(n);
+      const dst = new Int32Array(n);
+      const qty = new Float64Array(n);
+      for (let k = 0; k < n; k++) {
+        const r = rows[k]!;
+        src[k] = r[1];
+        dst[k] = r[2];
+        qty[k] = r[4] === 0 ? r[3] : r[3] / 10 ** r[4];
+      }
+      yield { type: 'edges', src, dst, qty };
+      lastEdge = rows[n - 1]![0];
+      if (n < size) break;
+    }
+  }
+
+  // ── shipments ──────────────────────────────────────────────────────────
+  async getShipment(id: string) {
+    this.check();
+    return this.one<ShipmentRecord>('SELECT data FROM shipments WHERE id = ?', id);
+  }
+  async listShipments(filter: { customerId?: string } = {}) {
+    this.check();
+    const rows =
+      filter.customerId === undefined
+        ? this.many<ShipmentRecord>('SELECT data FROM shipments')
+        : this.many<ShipmentRecord>('SELECT data FROM shipments WHERE customer_id = ?', filter.customerId);
+    return rows.sort((a, b) => a.seq - b.seq || cmpStr(a.id, b.id));
+  }
+  async listShipmentLines(filter: ShipmentLineFilter = {}) {
+    this.check();
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.lotId !== undefined) {
+      where.push('lot_id = ?');
+      args.push(filter.lotId);
+    }
+    if (filter.shipmentId !== undefined) {
+      where.push('shipment_id = ?');
+      args.push(filter.shipmentId);
+    }
+    if (filter.customerId !== undefined) {
+      where.push('customer_id = ?');
+      args.push(filter.customerId);
+    }
+    const base = `SELECT data FROM shipment_lines`;
+    let rows: ShipmentLineRecord[];
+    if (filter.lotIds !== undefined) {
+      rows = [];
+      for (const part of chunks([...new Set(filter.lotIds)], IN_CHUNK)) {
+        const w = [...where, `lot_id IN (${part.map(() => '?').join(',')})`];
+        const sql = `${base} WHERE ${w.join(' AND ')}`;
+        rows.push(
+          ...(
+            this.db
+              .prepare(sql)
+              .pluck()
+              .all(...args, ...part) as string[]
+          ).map((t) => decodeRecord<ShipmentLineRecord>(t)),
+        );
+      }
+    } else {
+      rows = this.many<ShipmentLineRecord>(
+        where.length ? `${base} WHERE ${where.join(' AND ')}` : base,
+        ...args,
+      );
+    }
+    return rows.sort((a, b) => a.seq - b.seq || cmpStr(a.shipmentId, b.shipmentId) || a.lineNo - b.lineNo);
+  }
+
+  // ── quality and allocation ─────────────────────────────────────────────
+  async getHold(id: string) {
+    this.check();
+    return this.one<HoldRecord>('SELECT data FROM holds WHERE id = ?', id);
+  }
+  async listHolds(filter: { lotId?: string; status?: HoldRecord['status'] } = {}) {
+    this.check();
+    const rows = this.many<HoldRecord>(
+      'SELECT data FROM holds WHERE (? IS NULL OR lot_id = ?) AND (? IS NULL OR status = ?)',
+      filter.lotId ?? null,
+      filter.lotId ?? null,
+      filter.status ?? null,
+      filter.status ?? null,
+    );
+    return rows.sort((a, b) => a.placedSeq - b.placedSeq || cmpStr(a.id, b.id));
+  }
+  async getReservation(id: string) {
+    this.check();
+    return this.one<ReservationRecord>('SELECT data FROM reservations WHERE id = ?', id);
+  }
+  async listReservations(
+    filter: {
+      lotId?: string;
+      productId?: string;
+      orderId?: string;
+      status?: ReservationRecord['status'];
+    } = {},
+  ) {
+    this.check();
+    const where: string[] = [];
+    const args: unknown[] = [];
+    for (const [col, v] of [
+      ['lot_id', filter.lotId],
+      ['product_id', filter.productId],
+      ['order_id', filter.orderId],
+      ['status', filter.status],
+    ] as const) {
+      if (v !== undefined) {
+        where.push(`${col} = ?`);
+        args.push(v);
+      }
+    }
+    const rows = this.many<ReservationRecord>(
+      `SELECT data FROM reservations${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`,
+      ...args,
+    );
+    return rows.sort((a, b) => a.createdSeq - b.createdSeq || cmpStr(a.id, b.id));
+  }
+  async getTestResult(id: string) {
+    this.check();
+    return this.one<TestResultRecord>('SELECT data FROM test_results WHERE id = ?', id);
+  }
+  async listTestResults(filter: { lotId?: string } = {}) {
+    this.check();
+    const rows =
+      filter.lotId === undefined
+        ? this.many<TestResultRecord>('SELECT data FROM test_results')
+        : this.many<TestResultRecord>('SELECT data FROM test_results WHERE lot_id = ?', filter.lotId);
+    return rows.sort((a, b) => a.seq - b.seq || cmpStr(a.id, b.id));
+  }
+
+  private docRows(rows: { data: string; content: Buffer | null }[]): DocumentRecord[] {
+    return rows.map((r) => {
+      const d = decodeRecord<DocumentRecord>(r.data);
+      if (r.content !== null) d.content = new Uint8Array(r.content);
+      return d;
+    });
+  }
+  async getDocument(id: string) {
+    this.check();
+    const r = this.stmt('SELECT data, content FROM documents WHERE id = ?').get(id) as
+      | { data: string; content: Buffer | null }
+      | undefined;
+    return r ? this.docRows([r])[0] : undefined;
+  }
+  async listDocuments(filter: { lotId?: string; shipmentId?: string; kind?: string } = {}) {
+    this.check();
+    const rows = this.stmt(
+      `SELECT d.data, d.content FROM documents d
+       WHERE (? IS NULL OR d.kind = ?)
+         AND (? IS NULL OR EXISTS (SELECT 1 FROM document_lots x WHERE x.lot_id = ? AND x.document_id = d.id))
+         AND (? IS NULL OR EXISTS (SELECT 1 FROM document_shipments y WHERE y.shipment_id = ? AND y.document_id = d.id))`,
+    ).all(
+      filter.kind ?? null,
+      filter.kind ?? null,
+      filter.lotId ?? null,
+      filter.lotId ?? null,
+      filter.shipmentId ?? null,
+      filter.shipmentId ?? null,
+    ) as { data: string; content: Buffer | null }[];
+    return this.docRows(rows).sort((a, b) => a.seq - b.seq || cmpStr(a.id, b.id));
+  }
+
+  // ── free-form projections ──────────────────────────────────────────────
+  async getRecord(collection: string, id: string) {
+    this.check();
+    return this.one<AuxRecord>('SELECT value FROM records WHERE collection = ? AND id = ?', collection, id);
+  }
+  async listRecords(collection: string, filter: { key?: string } = {}) {
+    this.check();
+    const rows =
+      filter.key === undefined
+        ? this.many<AuxRecord>('SELECT value FROM records WHERE collection = ?', collection)
+        : this.many<AuxRecord>(
+            'SELECT value FROM records WHERE collection = ? AND key = ?',
+            collection,
+            filter.key,
+          );
+    return sortById(rows);
+  }
+
+  /**
+   * Test hook: rewrite a stored event row behind the ledger's back (to prove `verifyLedger()` detects
+   * tampering). Never use outside tests.
+   */
+  async tamperForTesting(seq: number, mutate: (event: StoredEvent) => void): Promise<void> {
+    this.check();
+    const e = await this.getEvent(seq);
+    if (!e) throw new LotgraphError(ErrorCodes.EVENT_NOT_FOUND, `no event with seq ${seq}`, { seq });
+    mutate(e);
+    this.db
+      .prepare(
+        `UPDATE events SET type = ?, event_time = ?, record_time = ?, actor = ?, idempotency_key = ?,
+           request_hash = ?, payload = ?, prev_hash = ?, hash = ? WHERE seq = ?`,
+      )
+      .run(
+        e.type,
+        e.eventTime,
+        e.recordTime,
+        e.actor,
+        e.idempotencyKey,
+        e.requestHash,
+        JSON.stringify(e.payload),
+        e.prevHash,
+        e.hash,
+        seq,
+      );
+  }
+
+  /** Close the connection (when this store opened it). Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.stmts.clear();
+    if (this.ownsDb && this.db.open) this.db.close();
+  }
+}
+
+function currentVersion(db: SqliteDatabase): number {
+  const v = db.prepare('SELECT max(version) FROM lotgraph_migrations').pluck().get() as number | null;
+  return v ?? 0;
+}
+
+/** Apply every pending migration, each in its own transaction. */
+function migrate(db: SqliteDatabase, migrations: readonly SqliteMigration[] = SQLITE_MIGRATIONS): void {
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS lotgraph_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+  );
+  const known = migrations[migrations.length - 1]?.version ?? 0;
+  const apply = db.transaction((m: SqliteMigration) => {
+    // Re-check inside the write lock: another process may have migrated meanwhile.
+    if (currentVersion(db) >= m.version) return;
+    db.exec(m.sql);
+    db.prepare('INSERT INTO lotgraph_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+      m.version,
+      m.name,
+      new Date().toISOString(),
+    );
+  });
+  const have = currentVersion(db);
+  if (have > known) {
+    throw new LotgraphError(
+      ErrorCodes.VALIDATION_FAILED,
+      `filename: the database has schema version ${have}, newer than this lotgraph knows (${known}); upgrade @lotgraph/adapters`,
+      { field: 'filename', schemaVersion: have, supported: known },
+    );
+  }
+  for (const m of migrations) if (m.version > have) apply.immediate(m);
+}
+
+/** Open a SQLite store: shorthand for {@link SqliteStore.open}. */
+export function openSqliteStore(options: SqliteStoreOptions = {}): SqliteStore {
+  return SqliteStore.open(options);
+}

@@ -1,0 +1,149 @@
+/**
+ * Versioned schema migrations of the SQLite store. Each migration runs once, in order, inside one
+ * transaction, and is recorded in `lotgraph_migrations`. Never edit a released migration: add a new one.
+ *
+ * @module
+ */
+
+/** One schema migration. */
+export interface SqliteMigration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Every migration, in version order. */
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
+  {
+    version: 1,
+    name: 'initial schema: ledger, master data, lots, stock, genealogy, shipments, quality, records',
+    sql: `
+CREATE TABLE events (
+  seq INTEGER PRIMARY KEY,
+  type TEXT NOT NULL,
+  event_time TEXT NOT NULL,
+  record_time TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  request_hash TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE TABLE products (id TEXT PRIMARY KEY, gtin14 TEXT, data TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX products_gtin14 ON products (gtin14) WHERE gtin14 IS NOT NULL;
+CREATE TABLE parties (id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE locations (id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE lots (
+  id TEXT PRIMARY KEY,
+  product_id TEXT NOT NULL,
+  supplier_id TEXT,
+  supplier_lot_number TEXT,
+  expiry TEXT,
+  created_seq INTEGER NOT NULL,
+  data TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX lots_product ON lots (product_id);
+CREATE INDEX lots_supplier_lot ON lots (supplier_id, supplier_lot_number);
+CREATE INDEX lots_supplier_lot_number ON lots (supplier_lot_number);
+CREATE TABLE stock (
+  lot_id TEXT NOT NULL,
+  location_id TEXT NOT NULL,
+  product_id TEXT NOT NULL,
+  quantity INTEGER NOT NULL,
+  PRIMARY KEY (lot_id, location_id)
+) WITHOUT ROWID;
+CREATE INDEX stock_product_location ON stock (product_id, location_id);
+CREATE INDEX stock_location ON stock (location_id);
+CREATE TABLE nodes (
+  id INTEGER PRIMARY KEY,
+  kind INTEGER NOT NULL,
+  ref TEXT NOT NULL,
+  seq INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX nodes_kind_ref ON nodes (kind, ref);
+CREATE INDEX nodes_seq ON nodes (seq);
+CREATE TABLE edges (
+  id INTEGER PRIMARY KEY,
+  src INTEGER NOT NULL,
+  dst INTEGER NOT NULL,
+  quantity INTEGER NOT NULL,
+  scale INTEGER NOT NULL,
+  seq INTEGER NOT NULL
+);
+CREATE INDEX edges_src ON edges (src);
+CREATE INDEX edges_dst ON edges (dst);
+CREATE INDEX edges_seq ON edges (seq);
+CREATE TABLE shipments (
+  id TEXT PRIMARY KEY,
+  customer_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  data TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX shipments_customer ON shipments (customer_id, seq);
+CREATE INDEX shipments_seq ON shipments (seq);
+CREATE TABLE shipment_lines (
+  shipment_id TEXT NOT NULL,
+  line_no INTEGER NOT NULL,
+  lot_id TEXT NOT NULL,
+  customer_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (shipment_id, line_no)
+) WITHOUT ROWID;
+CREATE INDEX shipment_lines_lot ON shipment_lines (lot_id);
+CREATE INDEX shipment_lines_customer ON shipment_lines (customer_id);
+CREATE INDEX shipment_lines_seq ON shipment_lines (seq);
+CREATE TABLE holds (
+  id TEXT PRIMARY KEY,
+  lot_id TEXT NOT NULL,
+  location_id TEXT,
+  status TEXT NOT NULL,
+  placed_seq INTEGER NOT NULL,
+  data TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX holds_lot ON holds (lot_id, status);
+CREATE INDEX holds_status ON holds (status, placed_seq);
+CREATE TABLE reservations (
+  id TEXT PRIMARY KEY,
+  lot_id TEXT NOT NULL,
+  location_id TEXT NOT NULL,
+  product_id TEXT NOT NULL,
+  order_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  quantity INTEGER NOT NULL,
+  created_seq INTEGER NOT NULL,
+  data TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX reservations_lot_location ON reservations (lot_id, location_id, status);
+CREATE INDEX reservations_product ON reservations (product_id, status);
+CREATE INDEX reservations_order ON reservations (order_id);
+CREATE TABLE test_results (
+  id TEXT PRIMARY KEY,
+  lot_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  data TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX test_results_lot ON test_results (lot_id, seq);
+CREATE TABLE documents (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  content BLOB
+) WITHOUT ROWID;
+CREATE INDEX documents_kind ON documents (kind);
+CREATE TABLE document_lots (document_id TEXT NOT NULL, lot_id TEXT NOT NULL, PRIMARY KEY (lot_id, document_id)) WITHOUT ROWID;
+CREATE TABLE document_shipments (document_id TEXT NOT NULL, shipment_id TEXT NOT NULL, PRIMARY KEY (shipment_id, document_id)) WITHOUT ROWID;
+CREATE TABLE records (
+  collection TEXT NOT NULL,
+  id TEXT NOT NULL,
+  key TEXT,
+  seq INTEGER NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (collection, id)
+) WITHOUT ROWID;
+CREATE INDEX records_key ON records (collection, key);
+`,
+  },
+];
