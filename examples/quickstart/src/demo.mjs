@@ -1,77 +1,155 @@
-// Placeholder demo (until the sdk demo replaces it): a seeded food-plant genealogy traced with the
-// WebAssembly core. Supplier lots → production batches → deliveries → customers; edges carry quantities.
-import { GenealogyGraph } from '@lotgraph/core-wasm';
+// The lotgraph demo (`npm run demo` at the repo root): loads months of a food manufacturer's operations
+// into a SQLite file through the sdk — GS1 scans at goods receipt, production runs, shipments — then runs a
+// mock recall of a suspect supplier lot: forward trace to every affected lot and customer with quantities,
+// on-hand stock to block, and a backward trace of a finished lot to its supplier lots.
+//
+// Flags: --days N (default 150) --customers N (default 80) --db PATH (default examples/quickstart/out/northfield.db)
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SqliteStore } from '@lotgraph/adapters/sqlite';
+import { Lotgraph } from '@lotgraph/sdk';
+import { progressBar } from './progress.mjs';
+import { days, masterData } from './sample.mjs';
 
-const LOT = 0;
-const DELIVERY = 1;
-const CUSTOMER = 2;
-
-let seed = 2024;
-const rand = () => {
-  seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-  return seed / 2 ** 32;
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const flag = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
 };
-const pick = (from, count) => from + Math.floor(rand() * count);
+const dayCount = Number(flag('days', '150'));
+const customers = Number(flag('customers', '80'));
+const dbFile = path.resolve(flag('db', path.join(here, '..', 'out', 'northfield.db')));
+if (!Number.isInteger(dayCount) || dayCount < 10) throw new Error('--days: expected an integer ≥ 10');
+if (!Number.isInteger(customers) || customers < 1)
+  throw new Error('--customers: expected a positive integer');
 
-const suppliers = 800; // supplier lots (the first 5 are silo ingredients: sugar, salt, oil …)
-const batches = 2500;
-const deliveries = 3000;
-const customers = 400;
-const kinds = new Uint8Array(suppliers + batches + deliveries + customers);
-kinds.fill(DELIVERY, suppliers + batches, suppliers + batches + deliveries);
-kinds.fill(CUSTOMER, suppliers + batches + deliveries);
-const src = [];
-const dst = [];
-const qty = [];
-const edge = (s, d, q) => {
-  src.push(s);
-  dst.push(d);
-  qty.push(q);
+const ms = (t0) => `${(performance.now() - t0).toFixed(1)} ms`;
+const out = (s = '') => process.stdout.write(`${s}\n`);
+const table = (rows) => {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
+  for (const r of rows)
+    out(
+      `  ${r.map((v, c) => (typeof v === 'number' ? String(v).padStart(widths[c]) : String(v).padEnd(widths[c]))).join('  ')}`,
+    );
 };
 
-for (let b = 0; b < batches; b++) {
-  const batch = suppliers + b;
-  const inputs = 2 + Math.floor(rand() * 7); // 2–8 inputs per batch
-  for (let i = 0; i < inputs; i++)
-    edge(rand() < 0.15 ? pick(0, 5) : pick(5, suppliers - 5), batch, pick(5, 200));
-  if (b > 0 && rand() < 0.02) edge(batch, suppliers + pick(0, b), 3); // rework into an earlier batch
-}
-for (let d = 0; d < deliveries; d++) {
-  const delivery = suppliers + batches + d;
-  edge(suppliers + pick(0, batches), delivery, pick(10, 100));
-  edge(delivery, suppliers + batches + deliveries + pick(0, customers), 1);
-}
+mkdirSync(path.dirname(dbFile), { recursive: true });
+for (const suffix of ['', '-wal', '-shm']) rmSync(dbFile + suffix, { force: true });
 
+out('lotgraph demo — Northfield Bakery, a sesame-bread maker');
+out(`SQLite file: ${path.relative(process.cwd(), dbFile)}`);
+out();
+
+// 1. Load the sample through the sdk: every command validated, one transaction per day, hash-chained ledger.
+let lg = await Lotgraph.open({ store: SqliteStore.open({ filename: dbFile }), actor: 'demo-loader' });
+await lg.batch(masterData({ customers }));
+const loadStart = performance.now();
+const bar = progressBar(`Loading ${dayCount} days of operations`, dayCount);
+let d = 0;
+let commands = 0;
+for (const cmds of days({ days: dayCount, customers })) {
+  await lg.batch(cmds);
+  commands += cmds.length;
+  bar.update(++d);
+}
+const head = await lg.store.head();
+const loadSecs = (performance.now() - loadStart) / 1000;
+bar.done(`— ${commands} commands`);
+const lots = await lg.store.listLots();
+const shipments = await lg.store.listShipments();
+out(
+  `Loaded ${head.seq} events (${Math.round(commands / loadSecs)} commands/s): ${lots.length} lots, ${shipments.length} shipments, ` +
+    `genealogy ${head.nodeCount} nodes / ${head.edgeCount} edges.`,
+);
+await lg.close();
+
+// 2. Reopen the file as a service would: the genealogy index is streamed from SQLite into WebAssembly.
 let t = performance.now();
-const graph = await GenealogyGraph.create({
-  kinds,
-  src: Int32Array.from(src),
-  dst: Int32Array.from(dst),
-  qty: Float64Array.from(qty),
-});
-const buildMs = performance.now() - t;
+lg = await Lotgraph.open({ store: SqliteStore.open({ filename: dbFile }), actor: 'recall-coordinator' });
+out(`Reopened the file and loaded the genealogy index in ${ms(t)}.`);
+out();
 
-const suspect = 1; // a silo lot: feeds many batches
+// 3. The supplier calls: a sesame-paste lot is contaminated (undeclared peanut).
+const sesameLots = lots.filter((l) => l.productId === 'sesame').sort((a, b) => a.createdSeq - b.createdSeq);
+const suspect = sesameLots[Math.floor(sesameLots.length / 4)];
+const supplier = await lg.store.getParty(suspect.supplierId);
+out(
+  `MOCK RECALL — ${supplier.name} reports supplier lot ${suspect.supplierLotNumber} of sesame paste (our lot ${suspect.id}).`,
+);
 t = performance.now();
-const scope = graph.recallScope([suspect]);
-const traceMs = performance.now() - t;
-t = performance.now();
-const exposure = graph.exposure([suspect]);
-const exposureMs = performance.now() - t;
-const customer = scope.byKind(CUSTOMER)[0];
-const chain = customer === undefined ? null : graph.path(suspect, customer);
+const fwd = await lg.trace.forward(suspect.id);
+out(`Forward trace in ${ms(t)}:`);
+const byProduct = new Map();
+for (const l of fwd.lots)
+  if (l.lotId !== suspect.id) byProduct.set(l.productId, (byProduct.get(l.productId) ?? 0) + 1);
+out(`  affected lots: ${[...byProduct].map(([p, n]) => `${n} ${p}`).join(', ')}`);
+out(`  deliveries: ${fwd.deliveries.length} shipment lines to ${fwd.customers.length} customers`);
+const shipped = new Map();
+// Finished goods are counted in pieces (0 decimals), so the exact sum is a plain bigint sum.
+for (const dl of fwd.deliveries)
+  shipped.set(dl.productId, (shipped.get(dl.productId) ?? 0n) + BigInt(dl.quantity));
+out(`  shipped: ${[...shipped].map(([p, q]) => `${q} ${p === 'loaf' ? 'loaves' : p}`).join(', ')}`);
+out('  customers to notify (top 10 by deliveries):');
+const top = [...fwd.customers]
+  .sort((a, b) => b.deliveries - a.deliveries || a.name.localeCompare(b.name))
+  .slice(0, 10);
+table([
+  ['customer', 'deliveries', 'quantities', 'first', 'last'],
+  ...top.map((c) => [
+    c.name,
+    c.deliveries,
+    c.quantities.map((q) => `${q.quantity} ${q.unit} ${q.productId}`).join(', '),
+    c.firstShippedAt.slice(0, 10),
+    c.lastShippedAt.slice(0, 10),
+  ]),
+]);
+const onHand = [];
+for (const l of fwd.lots) for (const s of await lg.store.listStock({ lotId: l.lotId })) onHand.push(s);
+out(`  still in our warehouses (to block): ${onHand.length} lot × location balances`);
+const products = new Map((await lg.store.listProducts()).map((p) => [p.id, p]));
+/** Exact steps → decimal string in the product's base unit. */
+const fmt = (steps, productId) => {
+  const p = products.get(productId);
+  if (p.decimals === 0) return `${steps} ${p.unit}`;
+  const s = steps.toString().padStart(p.decimals + 1, '0');
+  return `${s.slice(0, -p.decimals)}.${s.slice(-p.decimals)} ${p.unit}`;
+};
+if (onHand.length > 0)
+  table([
+    ['lot', 'location', 'on hand'],
+    ...onHand.slice(0, 8).map((s) => [s.lotId, s.locationId, fmt(s.quantity, s.productId)]),
+  ]);
+if (onHand.length > 8) out(`  … and ${onHand.length - 8} more`);
+out();
 
-const lots = scope.countByKind[LOT] - 1; // minus the suspect lot itself
-console.log(
-  `genealogy: ${graph.nodeCount} nodes, ${graph.edgeCount} edges, built in ${buildMs.toFixed(1)} ms`,
+// 4. A customer complaint about a loaf: where did it come from?
+const loaves = lots.filter((l) => l.productId === 'loaf').sort((a, b) => a.createdSeq - b.createdSeq);
+const loaf = loaves[Math.floor(loaves.length / 2)];
+t = performance.now();
+const back = await lg.trace.backward(loaf.id);
+out(
+  `Backward trace of loaf lot ${loaf.id} in ${ms(t)}: ${back.lots.length - 1} ancestor lots, ${back.productionOrders.length} production orders, supplier lots:`,
 );
-console.log(`recall of supplier lot #${suspect}: traced in ${traceMs.toFixed(2)} ms`);
-console.log(`  affected lots:       ${lots}`);
-console.log(`  affected deliveries: ${scope.countByKind[DELIVERY]}`);
-console.log(`  affected customers:  ${scope.countByKind[CUSTOMER]}`);
-const maxShare = Math.max(...exposure.share.filter((_, i) => exposure.nodes[i] !== suspect));
-console.log(
-  `exposure computed in ${exposureMs.toFixed(2)} ms; largest share in a downstream node: ${(maxShare * 100).toFixed(1)} %`,
+const parties = new Map((await lg.store.listParties()).map((p) => [p.id, p.name]));
+table([
+  ['our lot', 'product', 'supplier', 'supplier lot', 'expiry'],
+  ...back.supplierLots.map((l) => [
+    l.lotId,
+    l.productId,
+    parties.get(l.supplierId) ?? '',
+    l.supplierLotNumber ?? '',
+    l.expiry ?? '',
+  ]),
+]);
+out();
+
+// 5. Audit: the ledger's hash chain is intact.
+t = performance.now();
+const v = await lg.verifyLedger();
+out(
+  `Ledger verification: ${v.ok ? 'intact' : `BROKEN at seq ${v.seq}: ${v.reason}`} (${head.seq} events, ${ms(t)}).`,
 );
-if (chain) console.log(`why customer #${customer} is affected: ${Array.from(chain).join(' → ')}`);
-graph.dispose();
+await lg.close();
+if (!v.ok) process.exit(1);
