@@ -18,6 +18,8 @@ export function encodeRecord(value: unknown): string {
 
 /** Inverse of {@link encodeRecord}. */
 export function decodeRecord<T>(text: string): T {
+  // Fast path: most records carry no bigint, and JSON.parse without a reviver is several times faster.
+  if (!text.includes(`"${BIGINT_TAG}"`)) return JSON.parse(text) as T;
   return JSON.parse(text, (_k, v: unknown) => {
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
       const o = v as Record<string, unknown>;

@@ -48,7 +48,6 @@ import Database from 'better-sqlite3';
 import {
   badSeqError,
   checkI64,
-  chunks,
   closedError,
   cmpStr,
   danglingEdgeError,
@@ -90,8 +89,6 @@ export interface SqliteStoreOptions {
   /** Keyset page size used when the sdk does not give one (default 65 536). */
   defaultBatchSize?: number;
 }
-
-const IN_CHUNK = 500;
 
 interface EventRow {
   seq: bigint;
@@ -395,11 +392,21 @@ export class SqliteStore implements Store {
       }
       case 'addShipmentLines': {
         const ins = this.stmt(
-          `INSERT OR REPLACE INTO shipment_lines (shipment_id, line_no, lot_id, customer_id, seq, data)
-           VALUES (?, ?, ?, ?, ?, ?)`,
+          `INSERT OR REPLACE INTO shipment_lines (shipment_id, line_no, lot_id, customer_id, seq, quantity, data)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
         );
-        for (const l of c.lines)
-          ins.run(l.shipmentId, l.lineNo, l.lotId, l.customerId, l.seq, encodeRecord(l));
+        for (const [j, l] of c.lines.entries()) {
+          const { quantity, ...rest } = l;
+          ins.run(
+            l.shipmentId,
+            l.lineNo,
+            l.lotId,
+            l.customerId,
+            l.seq,
+            checkI64(`changes[${i}].lines[${j}].quantity`, quantity),
+            encodeRecord(rest),
+          );
+        }
         return nodeCount;
       }
       case 'putHold': {
@@ -574,19 +581,11 @@ export class SqliteStore implements Store {
   }
   async getLots(ids: readonly string[]) {
     this.check();
-    const out: Lot[] = [];
-    for (const part of chunks([...new Set(ids)], IN_CHUNK)) {
-      const sql = `SELECT data FROM lots WHERE id IN (${part.map(() => '?').join(',')})`;
-      out.push(
-        ...(
-          this.db
-            .prepare(sql)
-            .pluck()
-            .all(...part) as string[]
-        ).map((t) => decodeRecord<Lot>(t)),
-      );
-    }
-    return sortById(out);
+    if (ids.length === 0) return [];
+    const rows = this.stmt('SELECT data FROM lots WHERE id IN (SELECT value FROM json_each(?))')
+      .pluck()
+      .all(JSON.stringify([...new Set(ids)])) as string[];
+    return sortById(rows.map((t) => decodeRecord<Lot>(t)));
   }
   async listLots(filter: LotFilter = {}) {
     this.check();
@@ -671,46 +670,42 @@ export class SqliteStore implements Store {
   async findNodeIds(kind: number, refs: readonly string[]) {
     this.check();
     const out = new Map<string, number>();
-    for (const part of chunks([...new Set(refs)], IN_CHUNK)) {
-      const sql = `SELECT ref, id FROM nodes WHERE kind = ? AND ref IN (${part.map(() => '?').join(',')})`;
-      for (const r of this.db.prepare(sql).all(kind, ...part) as { ref: string; id: number }[])
-        out.set(r.ref, r.id);
-    }
+    if (refs.length === 0) return out;
+    const rows = this.stmt(
+      'SELECT ref, id FROM nodes WHERE kind = ? AND ref IN (SELECT value FROM json_each(?))',
+    )
+      .raw(true)
+      .all(kind, JSON.stringify([...new Set(refs)])) as [string, number][];
+    for (const [ref, id] of rows) out.set(ref, id);
     return out;
   }
 
   async listEdges(filter: { src?: readonly number[]; dst?: readonly number[] }) {
     this.check();
-    type Row = { id: bigint; src: bigint; dst: bigint; quantity: bigint; scale: bigint; seq: bigint };
-    const cols = 'id, src, dst, quantity, scale, seq';
-    let rows: Row[];
-    if (!filter.src && !filter.dst) {
-      rows = this.big(`SELECT ${cols} FROM edges ORDER BY id`).all() as Row[];
-    } else {
-      const [col, ids, other] = filter.src
-        ? (['src', filter.src, filter.dst] as const)
-        : (['dst', filter.dst as readonly number[], undefined] as const);
-      const otherSet = other ? new Set(other) : undefined;
-      const byId = new Map<bigint, Row>();
-      for (const part of chunks([...new Set(ids)], IN_CHUNK)) {
-        const sql = `SELECT ${cols} FROM edges WHERE ${col} IN (${part.map(() => '?').join(',')})`;
-        for (const r of this.db
-          .prepare(sql)
-          .safeIntegers(true)
-          .all(...part) as Row[]) {
-          if (!otherSet || otherSet.has(Number(r.dst))) byId.set(r.id, r);
-        }
-      }
-      rows = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const where: string[] = [];
+    const args: string[] = [];
+    // One cached statement whatever the list size: the ids travel as one JSON array parameter.
+    if (filter.src) {
+      where.push('src IN (SELECT value FROM json_each(?))');
+      args.push(JSON.stringify(filter.src));
     }
+    if (filter.dst) {
+      where.push('dst IN (SELECT value FROM json_each(?))');
+      args.push(JSON.stringify(filter.dst));
+    }
+    const rows = this.big(
+      `SELECT src, dst, quantity, scale, seq FROM edges${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id`,
+    )
+      .raw(true)
+      .all(...args) as [bigint, bigint, bigint, bigint, bigint][];
     // Edges are inserted in seq order, so id order is "seq order, then insertion order".
     return rows.map(
-      (r): GenealogyEdge => ({
-        src: Number(r.src),
-        dst: Number(r.dst),
-        quantity: r.quantity,
-        scale: Number(r.scale),
-        seq: Number(r.seq),
+      ([src, dst, quantity, scale, seq]): GenealogyEdge => ({
+        src: Number(src),
+        dst: Number(dst),
+        quantity,
+        scale: Number(scale),
+        seq: Number(seq),
       }),
     );
   }
@@ -805,6 +800,10 @@ export class SqliteStore implements Store {
       where.push('lot_id = ?');
       args.push(filter.lotId);
     }
+    if (filter.lotIds !== undefined) {
+      where.push('lot_id IN (SELECT value FROM json_each(?))');
+      args.push(JSON.stringify([...new Set(filter.lotIds)]));
+    }
     if (filter.shipmentId !== undefined) {
       where.push('shipment_id = ?');
       args.push(filter.shipmentId);
@@ -813,29 +812,17 @@ export class SqliteStore implements Store {
       where.push('customer_id = ?');
       args.push(filter.customerId);
     }
-    const base = `SELECT data FROM shipment_lines`;
-    let rows: ShipmentLineRecord[];
-    if (filter.lotIds !== undefined) {
-      rows = [];
-      for (const part of chunks([...new Set(filter.lotIds)], IN_CHUNK)) {
-        const w = [...where, `lot_id IN (${part.map(() => '?').join(',')})`];
-        const sql = `${base} WHERE ${w.join(' AND ')}`;
-        rows.push(
-          ...(
-            this.db
-              .prepare(sql)
-              .pluck()
-              .all(...args, ...part) as string[]
-          ).map((t) => decodeRecord<ShipmentLineRecord>(t)),
-        );
-      }
-    } else {
-      rows = this.many<ShipmentLineRecord>(
-        where.length ? `${base} WHERE ${where.join(' AND ')}` : base,
-        ...args,
-      );
-    }
-    return rows.sort((a, b) => a.seq - b.seq || cmpStr(a.shipmentId, b.shipmentId) || a.lineNo - b.lineNo);
+    const rows = this.big(
+      `SELECT quantity, data FROM shipment_lines${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`,
+    )
+      .raw(true)
+      .all(...args) as [bigint, string][];
+    const out = rows.map(([quantity, data]) => {
+      const l = decodeRecord<ShipmentLineRecord>(data);
+      l.quantity = quantity;
+      return l;
+    });
+    return out.sort((a, b) => a.seq - b.seq || cmpStr(a.shipmentId, b.shipmentId) || a.lineNo - b.lineNo);
   }
 
   // ── quality and allocation ─────────────────────────────────────────────

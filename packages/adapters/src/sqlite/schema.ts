@@ -88,6 +88,7 @@ CREATE TABLE shipment_lines (
   lot_id TEXT NOT NULL,
   customer_id TEXT NOT NULL,
   seq INTEGER NOT NULL,
+  quantity INTEGER NOT NULL,
   data TEXT NOT NULL,
   PRIMARY KEY (shipment_id, line_no)
 ) WITHOUT ROWID;

@@ -196,13 +196,51 @@ interface Env {
 }
 
 async function env(store: Store, index: GenealogyIndex): Promise<Env> {
-  const [products, parties] = await Promise.all([store.listProducts(), store.listParties()]);
-  return {
-    store,
-    index,
-    products: new Map(products.map((p) => [p.id, p])),
-    parties: new Map(parties.map((p) => [p.id, p])),
+  return { store, index, products: new Map(), parties: new Map() };
+}
+
+/** Above this many missing records, one full listing beats point lookups. */
+const POINT_LOOKUP_LIMIT = 64;
+
+/**
+ * Load the products and parties a trace needs into `e` (point lookups for a few, one listing for many):
+ * a trace touches a handful of master records, while a store may hold thousands of customers.
+ */
+async function ensureMaster(
+  e: Env,
+  productIds: Iterable<string | undefined>,
+  partyIds: Iterable<string | undefined>,
+): Promise<void> {
+  const load = async <T extends { id: string }>(
+    have: Map<string, T>,
+    ids: Iterable<string | undefined>,
+    one: (id: string) => Promise<T | undefined>,
+    all: () => Promise<T[]>,
+  ) => {
+    const missing = new Set<string>();
+    for (const id of ids) if (id !== undefined && !have.has(id)) missing.add(id);
+    if (missing.size === 0) return;
+    if (missing.size > POINT_LOOKUP_LIMIT) {
+      for (const r of await all()) have.set(r.id, r);
+      return;
+    }
+    const rows = await Promise.all([...missing].map((id) => one(id)));
+    for (const r of rows) if (r) have.set(r.id, r);
   };
+  await Promise.all([
+    load(
+      e.products,
+      productIds,
+      (id) => e.store.getProduct(id),
+      () => e.store.listProducts(),
+    ),
+    load(
+      e.parties,
+      partyIds,
+      (id) => e.store.getParty(id),
+      () => e.store.listParties(),
+    ),
+  ]);
 }
 
 async function rootOf(
@@ -248,6 +286,17 @@ async function describe(
     for (const l of await e.store.listShipmentLines({ lotIds: lotRefs }))
       lines.set(`${l.shipmentId}/${l.lineNo}`, l);
   }
+  const customerRefs: string[] = [];
+  for (const id of ids) if (registry.kinds[id] === NodeKind.CUSTOMER) customerRefs.push(registry.refs[id]!);
+  await ensureMaster(
+    e,
+    [...[...lots.values()].map((l) => l.productId), ...[...lines.values()].map((l) => l.productId)],
+    [
+      ...customerRefs,
+      ...[...lines.values()].map((l) => l.customerId),
+      ...[...lots.values()].map((l) => l.supplierId),
+    ],
+  );
   const nodes: TraceNode[] = [];
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i]!;
@@ -517,6 +566,15 @@ export async function traceOneStep(
   const e = await env(store, index);
   const unitOf = (productId: string) => e.products.get(productId)?.unit ?? '';
   const receipts = await store.listRecords(RECEIPTS, { key: lotId });
+  const shipped = await store.listShipmentLines({ lotId });
+  await ensureMaster(
+    e,
+    [lot.productId, ...shipped.map((l) => l.productId)],
+    [
+      ...receipts.map((r) => (r.value as { supplierId?: string }).supplierId),
+      ...shipped.map((l) => l.customerId),
+    ],
+  );
   const suppliers: OneStepTrace['suppliers'] = receipts.map((r) => {
     const v = r.value as {
       supplierId?: string;
@@ -559,6 +617,11 @@ export async function traceOneStep(
       ])
     ).map((l) => [l.id, l]),
   );
+  await ensureMaster(
+    e,
+    [...related.values()].map((l) => l.productId),
+    [],
+  );
   const link = (x: GenealogyEdge, other: number) => {
     const l = related.get(registry.refs[other]!);
     const ev = events.get(x.seq);
@@ -584,7 +647,7 @@ export async function traceOneStep(
     r.unit = unitOf(lot.productId); // quantity consumed of this lot
     return r;
   });
-  const customers: OneStepTrace['customers'] = (await store.listShipmentLines({ lotId })).map((l) => {
+  const customers: OneStepTrace['customers'] = shipped.map((l) => {
     const p = e.parties.get(l.customerId);
     const product = e.products.get(l.productId);
     const c: OneStepTrace['customers'][number] = {
