@@ -100,8 +100,9 @@ export type {
 // ── ledger ───────────────────────────────────────────────────────────────
 /** Event types, the genesis hash, hashing and verification. */
 export { GENESIS_HASH } from './ledger/events.js';
-export { canonicalJson, hashEvent, sha256Hex } from './ledger/hashing.js';
+export { canonicalJson, hashEvent, hashEventSync, sha256Hex } from './ledger/hashing.js';
 export { iterateEvents } from './ledger/iterate.js';
+export { sha256, sha256HexSync } from './ledger/sha256.js';
 export type { LedgerVerification } from './ledger/verify.js';
 export { verifyLedger } from './ledger/verify.js';
 export type { BatchCommand, CommandInputs, LotgraphOptions, RebuildProgress } from './lotgraph.js';

@@ -1,4 +1,5 @@
 import type { StoredEvent } from './events.js';
+import { sha256HexSync } from './sha256.js';
 
 /**
  * Canonical JSON: object keys sorted, `undefined` members dropped, no whitespace. Two equal values always
@@ -19,19 +20,21 @@ export function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
 }
 
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
-/** SHA-256 hex digest of a UTF-8 string, via WebCrypto (Node ≥ 20 and browsers). */
+/**
+ * SHA-256 hex digest of a UTF-8 string. Computed synchronously in plain TypeScript (see `sha256.ts`); the
+ * promise is kept so the signature stays stable should a host offer a faster digest.
+ */
 export async function sha256Hex(text: string): Promise<string> {
-  const bytes = new TextEncoder().encode(text);
-  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes));
-  let out = '';
-  for (const b of digest) out += HEX[b];
-  return out;
+  return sha256HexSync(text);
 }
 
 /** The hash of an event: SHA-256 over the canonical JSON of every field except `hash`. */
-export function hashEvent(e: Omit<StoredEvent, 'hash'> & { hash?: string }): Promise<string> {
+export async function hashEvent(e: Omit<StoredEvent, 'hash'> & { hash?: string }): Promise<string> {
+  return hashEventSync(e);
+}
+
+/** {@link hashEvent}, synchronously. */
+export function hashEventSync(e: Omit<StoredEvent, 'hash'> & { hash?: string }): string {
   const { hash: _ignored, ...rest } = e;
-  return sha256Hex(canonicalJson(rest));
+  return sha256HexSync(canonicalJson(rest));
 }
