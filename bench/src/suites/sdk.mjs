@@ -70,14 +70,20 @@ async function benchSize(lots, { log, progress, quick }) {
     const fileBytes = statSync(file).size;
     gc();
 
+    // First open after the import: no genealogy pack yet, so every node and edge row is streamed (and the
+    // pack is written at the end, which is included in this time).
+    gc();
+    let t0 = performance.now();
+    let lg = await Lotgraph.open({ store: SqliteStore.open({ filename: file }) });
+    const firstOpenMs = performance.now() - t0;
+    log(`sdk ${sizeLabel(lots)}: first open (rows, writes the pack) ${fmtMs(firstOpenMs)}`);
     // Index load: open a fresh store + Lotgraph each time (cold statement cache, warm OS page cache).
     const loadRuns = quick ? 1 : 3;
     const loadMs = [];
-    let lg;
     for (let r = 0; r < loadRuns; r++) {
-      if (lg) await lg.close();
+      await lg.close();
       gc();
-      const t0 = performance.now();
+      t0 = performance.now();
       lg = await Lotgraph.open({ store: SqliteStore.open({ filename: file }) });
       loadMs.push(performance.now() - t0);
     }
@@ -137,6 +143,7 @@ async function benchSize(lots, { log, progress, quick }) {
       edges: g.src.length,
       bulkMs: loaded.ms,
       fileBytes,
+      firstOpenMs,
       load: stats(loadMs),
       rows,
     };
@@ -209,8 +216,11 @@ export async function run({ sizes, quick = false, log = () => {}, progress }) {
     );
     L.push('');
     L.push(
-      `**Index load** (\`Lotgraph.open()\`: stream nodes and edges from SQLite in keyset pages into the WebAssembly ` +
-        `index, median of ${r.load.n}): **${fmtMs(r.load.median)}**${r.lots === 1e6 ? ` (goal ≤ 1.5 s: ${r.load.median <= 1500 ? 'met' : 'NOT met'})` : ''}.`,
+      `**Index load** (\`Lotgraph.open()\` on the file: the genealogy pack — every node and edge as typed arrays in ` +
+        `one row — plus the rows appended after it, into the WebAssembly index; median of ${r.load.n}): ` +
+        `**${fmtMs(r.load.median)}**${r.lots === 1e6 ? ` (goal ≤ 1.5 s: ${r.load.median <= 1500 ? 'met' : 'NOT met'})` : ''}. ` +
+        `The first open after the bulk import has no pack yet: it streams ${int(r.nodes + r.edges)} rows in keyset pages ` +
+        `and then writes the pack: ${fmtMs(r.firstOpenMs)}.`,
     );
     L.push('');
     L.push('| query | lots | mean result (nodes) | sdk median | sdk p95 | CTE median | CTE p95 | CTE ÷ sdk |');

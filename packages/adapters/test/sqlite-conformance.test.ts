@@ -25,3 +25,14 @@ runStoreConformance('sqlite file (WAL)', async () => {
     tamper: (seq, mutate) => store.tamperForTesting(seq, mutate),
   };
 });
+
+// The genealogy pack (a cached packed copy of the genealogy) rewritten on every full stream: the whole
+// suite must see exactly the same streams through it.
+runStoreConformance('sqlite :memory: (genealogy pack after every stream)', async () => {
+  const store = SqliteStore.open({ filename: ':memory:', packThreshold: 1 });
+  return {
+    store,
+    cleanup: () => store.close(),
+    tamper: (seq, mutate) => store.tamperForTesting(seq, mutate),
+  };
+});

@@ -88,6 +88,13 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** Keyset page size used when the sdk does not give one (default 65 536). */
   defaultBatchSize?: number;
+  /**
+   * Keep a packed copy of the genealogy (typed arrays in one row) so that opening a large file streams a
+   * few blobs instead of millions of rows (default true). Rewritten when a full stream finds at least
+   * `packThreshold` rows outside the pack (default 50 000).
+   */
+  genealogyPack?: boolean;
+  packThreshold?: number;
 }
 
 interface EventRow {
@@ -119,6 +126,66 @@ const rowToEvent = (r: EventRow): StoredEvent => ({
 const EVENT_COLS =
   'seq, type, event_time, record_time, actor, idempotency_key, request_hash, payload, prev_hash, hash';
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** The genealogy pack: every node and edge up to a seq, as typed arrays (see `genealogy_pack`). */
+interface GenealogyPack {
+  uptoSeq: number;
+  nodeCount: number;
+  edgeCount: number;
+  kinds: Uint8Array;
+  refs: string[];
+  src: Int32Array;
+  dst: Int32Array;
+  qty: Float64Array;
+}
+
+interface Collector {
+  chunks: GenealogyChunk[];
+  add(c: GenealogyChunk): void;
+  rows(): number;
+  concat(): { kinds: Uint8Array; refs: string[]; src: Int32Array; dst: Int32Array; qty: Float64Array };
+}
+
+/** Collects streamed chunks (to write a pack from a stream that was read anyway). */
+function newCollector(): Collector {
+  const chunks: GenealogyChunk[] = [];
+  let rows = 0;
+  return {
+    chunks,
+    add(c) {
+      chunks.push(c);
+      rows += c.type === 'nodes' ? c.kinds.length : c.src.length;
+    },
+    rows: () => rows,
+    concat() {
+      const nodes = chunks.filter((c) => c.type === 'nodes');
+      const edges = chunks.filter((c) => c.type === 'edges');
+      const n = nodes.reduce((s, c) => s + c.kinds.length, 0);
+      const m = edges.reduce((s, c) => s + c.src.length, 0);
+      const kinds = new Uint8Array(n);
+      const refs: string[] = [];
+      let o = 0;
+      for (const c of nodes) {
+        kinds.set(c.kinds, o);
+        o += c.kinds.length;
+        for (const r of c.refs) refs.push(r);
+      }
+      const src = new Int32Array(m);
+      const dst = new Int32Array(m);
+      const qty = new Float64Array(m);
+      o = 0;
+      for (const c of edges) {
+        src.set(c.src, o);
+        dst.set(c.dst, o);
+        qty.set(c.qty, o);
+        o += c.src.length;
+      }
+      return { kinds, refs, src, dst, qty };
+    },
+  };
+}
+
 /** Is this a SQLite busy/locked error (another connection holds the write lock past the timeout)? */
 function isBusy(e: unknown): boolean {
   const code = (e as { code?: unknown })?.code;
@@ -136,14 +203,24 @@ export class SqliteStore implements Store {
   readonly db: SqliteDatabase;
   private readonly ownsDb: boolean;
   private readonly defaultBatchSize: number;
+  private readonly packEnabled: boolean;
+  private readonly packThreshold: number;
   private closed = false;
   private readonly stmts = new Map<string, Database.Statement>();
 
-  private constructor(db: SqliteDatabase, name: string, owns: boolean, defaultBatchSize: number) {
+  private constructor(
+    db: SqliteDatabase,
+    name: string,
+    owns: boolean,
+    defaultBatchSize: number,
+    pack: { enabled: boolean; threshold: number },
+  ) {
     this.db = db;
     this.name = name;
     this.ownsDb = owns;
     this.defaultBatchSize = defaultBatchSize;
+    this.packEnabled = pack.enabled;
+    this.packThreshold = pack.threshold;
   }
 
   /**
@@ -188,6 +265,13 @@ export class SqliteStore implements Store {
         value: batch,
       });
     }
+    const packThreshold = options.packThreshold ?? 50_000;
+    if (!Number.isInteger(packThreshold) || packThreshold < 1) {
+      throw new LotgraphError(ErrorCodes.VALIDATION_FAILED, 'packThreshold: expected a positive integer', {
+        field: 'packThreshold',
+        value: packThreshold,
+      });
+    }
     const db = options.database ?? new Database(filename, { timeout: busy });
     const owns = options.database === undefined || options.ownConnection === true;
     try {
@@ -200,7 +284,10 @@ export class SqliteStore implements Store {
       if (owns) db.close();
       throw e;
     }
-    return new SqliteStore(db, `sqlite:${db.name || filename}`, owns, batch);
+    return new SqliteStore(db, `sqlite:${db.name || filename}`, owns, batch, {
+      enabled: options.genealogyPack ?? true,
+      threshold: packThreshold,
+    });
   }
 
   /** Schema version of the open database (the last applied migration). */
@@ -715,12 +802,73 @@ export class SqliteStore implements Store {
     const since = options.sinceSeq ?? 0;
     const until = options.untilSeq ?? this.headNow().seq;
     const size = Math.max(1, Math.floor(options.batchSize ?? this.defaultBatchSize));
+    const pack = since === 0 && this.packEnabled ? this.readPack(until) : undefined;
+    if (!pack) {
+      const collect = since === 0 && this.packEnabled ? newCollector() : undefined;
+      for (const c of this.streamRows(since, until, size, 0, 0)) {
+        collect?.add(c);
+        yield c;
+      }
+      if (collect && collect.rows() >= this.packThreshold) this.tryWritePack(collect, until);
+      return;
+    }
+    // The pack holds every node and edge with seq ≤ pack.uptoSeq (ids 0 … nodeCount-1, edges 1 … edgeCount
+    // in id order); the rest comes from the tables.
+    for (let i = 0; i < pack.nodeCount; i += size) {
+      const j = Math.min(pack.nodeCount, i + size);
+      yield { type: 'nodes', firstId: i, kinds: pack.kinds.subarray(i, j), refs: pack.refs.slice(i, j) };
+    }
+    const tail = newCollector();
+    const rows = this.streamRows(pack.uptoSeq, until, size, pack.nodeCount, pack.edgeCount);
+    let next = rows.next();
+    while (!next.done && next.value.type === 'nodes') {
+      tail.add(next.value);
+      yield next.value;
+      next = rows.next();
+    }
+    for (let i = 0; i < pack.edgeCount; i += size) {
+      const j = Math.min(pack.edgeCount, i + size);
+      yield {
+        type: 'edges',
+        src: pack.src.subarray(i, j),
+        dst: pack.dst.subarray(i, j),
+        qty: pack.qty.subarray(i, j),
+      };
+    }
+    while (!next.done) {
+      tail.add(next.value);
+      yield next.value;
+      next = rows.next();
+    }
+    if (tail.rows() >= this.packThreshold) {
+      const all = newCollector();
+      all.add({ type: 'nodes', firstId: 0, kinds: pack.kinds, refs: pack.refs });
+      all.add({ type: 'edges', src: pack.src, dst: pack.dst, qty: pack.qty });
+      for (const c of tail.chunks) all.add(c);
+      this.tryWritePack(all, until);
+    }
+  }
+
+  /** Keyset pages of nodes (id ≥ fromNode) then edges (id > fromEdge) with seq in (since, until]. */
+  private *streamRows(
+    since: number,
+    until: number,
+    size: number,
+    fromNode: number,
+    fromEdge: number,
+  ): Generator<GenealogyChunk> {
     // Nodes and edges are append-only and stamped with the seq of the event that created them, so keyset
     // pages bounded by `until` see exactly the rows of (since, until] even while other appends commit.
+    // Walk the primary key (`+seq` keeps the planner off the seq index, which would sort every page:
+    // quadratic); the seq index only finds where the range starts.
     const nodePage = this.stmt(
-      'SELECT id, kind, ref FROM nodes WHERE id > ? AND seq > ? AND seq <= ? ORDER BY id LIMIT ?',
+      'SELECT id, kind, ref FROM nodes WHERE id > ? AND +seq > ? AND +seq <= ? ORDER BY id LIMIT ?',
     ).raw(true);
-    let last = -1;
+    // (ORDER BY seq uses the seq index; min(id) would walk the primary key from the start.)
+    const firstNode = this.stmt('SELECT id FROM nodes WHERE seq > ? ORDER BY seq, id LIMIT 1')
+      .pluck()
+      .get(since) as number | undefined;
+    let last = firstNode === undefined ? Number.MAX_SAFE_INTEGER : Math.max(firstNode, fromNode) - 1;
     for (;;) {
       this.check();
       const rows = nodePage.all(last, since, until, size) as [number, number, string][];
@@ -753,12 +901,13 @@ export class SqliteStore implements Store {
       if (rows.length < size) break;
     }
     const edgePage = this.stmt(
-      'SELECT id, src, dst, quantity, scale FROM edges WHERE id > ? AND seq > ? AND seq <= ? ORDER BY id LIMIT ?',
+      'SELECT id, src, dst, quantity, scale FROM edges WHERE id > ? AND +seq > ? AND +seq <= ? ORDER BY id LIMIT ?',
     ).raw(true);
-    // Start at the first edge of the range (the seq index), then walk the primary key.
-    const first = this.stmt('SELECT min(id) FROM edges WHERE seq > ?').pluck().get(since) as number | null;
-    if (first === null) return;
-    let lastEdge = first - 1;
+    const first = this.stmt('SELECT id FROM edges WHERE seq > ? ORDER BY seq, id LIMIT 1')
+      .pluck()
+      .get(since) as number | undefined;
+    if (first === undefined) return;
+    let lastEdge = Math.max(first - 1, fromEdge);
     for (;;) {
       this.check();
       const rows = edgePage.all(lastEdge, since, until, size) as [number, number, number, number, number][];
@@ -777,6 +926,84 @@ export class SqliteStore implements Store {
       lastEdge = rows[n - 1]![0];
       if (n < size) break;
     }
+  }
+
+  /** The genealogy pack, if one exists that ends at or before `until`. */
+  private readPack(until: number): GenealogyPack | undefined {
+    const row = this.stmt(
+      `SELECT upto_seq, node_count, edge_count, kinds, refs, src, dst, qty FROM genealogy_pack
+       WHERE id = 1 AND upto_seq <= ? AND little_endian = 1`,
+    ).get(until) as
+      | {
+          upto_seq: number;
+          node_count: number;
+          edge_count: number;
+          kinds: Buffer;
+          refs: string;
+          src: Buffer;
+          dst: Buffer;
+          qty: Buffer;
+        }
+      | undefined;
+    if (!row || !LITTLE_ENDIAN) return undefined;
+    const copy = <T extends Int32Array | Float64Array | Uint8Array>(buf: Buffer, out: T): T => {
+      new Uint8Array(out.buffer, out.byteOffset, out.byteLength).set(buf);
+      return out;
+    };
+    return {
+      uptoSeq: row.upto_seq,
+      nodeCount: row.node_count,
+      edgeCount: row.edge_count,
+      kinds: copy(row.kinds, new Uint8Array(row.node_count)),
+      refs: JSON.parse(row.refs) as string[],
+      src: copy(row.src, new Int32Array(row.edge_count)),
+      dst: copy(row.dst, new Int32Array(row.edge_count)),
+      qty: copy(row.qty, new Float64Array(row.edge_count)),
+    };
+  }
+
+  /**
+   * Write the genealogy pack from a complete stream of (0, upto]. Best effort: a read-only or busy
+   * database simply keeps the old pack (the pack is a cache; the tables stay the truth).
+   */
+  private tryWritePack(c: Collector, upto: number): void {
+    if (!LITTLE_ENDIAN || this.db.readonly) return;
+    try {
+      const { kinds, refs, src, dst, qty } = c.concat();
+      const blob = (a: Uint8Array | Int32Array | Float64Array) =>
+        Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+      this.db
+        .prepare(
+          `INSERT OR REPLACE INTO genealogy_pack
+             (id, upto_seq, node_count, edge_count, little_endian, kinds, refs, src, dst, qty, written_at)
+           VALUES (1, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          upto,
+          kinds.length,
+          src.length,
+          blob(kinds),
+          JSON.stringify(refs),
+          blob(src),
+          blob(dst),
+          blob(qty),
+          new Date().toISOString(),
+        );
+    } catch (e) {
+      if (!isBusy(e)) throw e;
+    }
+  }
+
+  /**
+   * Rebuild the genealogy pack now (normally done automatically when opening finds ≥ `packThreshold` rows
+   * outside it). Useful right after a bulk import, so the next `Lotgraph.open` is fast.
+   */
+  async packGenealogy(): Promise<void> {
+    this.check();
+    const until = this.headNow().seq;
+    const c = newCollector();
+    for (const chunk of this.streamRows(0, until, this.defaultBatchSize, 0, 0)) c.add(chunk);
+    this.tryWritePack(c, until);
   }
 
   // ── shipments ──────────────────────────────────────────────────────────

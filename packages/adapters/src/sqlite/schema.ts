@@ -147,4 +147,23 @@ CREATE TABLE records (
 CREATE INDEX records_key ON records (collection, key);
 `,
   },
+  {
+    version: 2,
+    name: 'genealogy pack: a packed copy of the genealogy for fast index loads',
+    sql: `
+CREATE TABLE genealogy_pack (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  upto_seq INTEGER NOT NULL,
+  node_count INTEGER NOT NULL,
+  edge_count INTEGER NOT NULL,
+  little_endian INTEGER NOT NULL,
+  kinds BLOB NOT NULL,
+  refs TEXT NOT NULL,
+  src BLOB NOT NULL,
+  dst BLOB NOT NULL,
+  qty BLOB NOT NULL,
+  written_at TEXT NOT NULL
+);
+`,
+  },
 ];
