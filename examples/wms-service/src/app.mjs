@@ -1,0 +1,219 @@
+// A small warehouse service embedding lotgraph: plain `node:http`, JSON in and out, no framework.
+// `createApp({ lg })` returns a request handler; `server.mjs` wires it to a store chosen by environment.
+//
+// Errors are JSON `{ error: { code, message, details?, issues? } }` carrying the sdk's stable error codes,
+// with an HTTP status derived from the code (see STATUS below).
+import { isLotgraphError } from '@lotgraph/sdk';
+
+/** HTTP status per sdk error code (anything unknown is a 500). */
+export const STATUS = {
+  VALIDATION_FAILED: 400,
+  GS1_INVALID: 400,
+  UNIT_MISMATCH: 400,
+  GS1_MISMATCH: 409,
+  LOT_NOT_FOUND: 404,
+  PRODUCT_NOT_FOUND: 404,
+  LOCATION_NOT_FOUND: 404,
+  PARTY_NOT_FOUND: 404,
+  EVENT_NOT_FOUND: 404,
+  NOT_FOUND: 404,
+  LOT_EXISTS: 409,
+  CONFLICT: 409,
+  IDEMPOTENCY_MISMATCH: 409,
+  INSUFFICIENT_STOCK: 409,
+  LOT_ON_HOLD: 409,
+  LOT_EXPIRED: 409,
+  LEDGER_TAMPERED: 500,
+  STORE_CLOSED: 503,
+};
+
+class HttpError extends Error {
+  constructor(status, code, message, details) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+const MAX_BODY = 1 << 20;
+
+async function readJson(req) {
+  const chunks = [];
+  let size = 0;
+  for await (const c of req) {
+    size += c.length;
+    if (size > MAX_BODY)
+      throw new HttpError(413, 'VALIDATION_FAILED', `body: larger than ${MAX_BODY} bytes`, { field: 'body' });
+    chunks.push(c);
+  }
+  if (size === 0) return {};
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'VALIDATION_FAILED', 'body: not valid JSON', { field: 'body' });
+  }
+}
+
+/** JSON with bigints as strings (stock balances are exact bigint steps). */
+function send(res, status, body, headers = {}) {
+  const text = JSON.stringify(body, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(text);
+}
+
+function sendError(res, e) {
+  if (e instanceof HttpError)
+    return send(res, e.status, { error: { code: e.code, message: e.message, details: e.details } });
+  if (isLotgraphError(e)) {
+    const body = { code: e.code, message: e.message, details: e.details };
+    if (Array.isArray(e.issues)) body.issues = e.issues;
+    return send(res, STATUS[e.code] ?? 500, { error: body });
+  }
+  console.error(e);
+  return send(res, 500, { error: { code: 'INTERNAL', message: 'internal error' } });
+}
+
+/**
+ * The routes: `[method, /pattern/with/:params, handler(ctx)]`. A handler returns `{ status?, body }` or
+ * `{ status?, bytes, type }` for binary downloads.
+ * @param {{ lg: import('@lotgraph/sdk').Lotgraph }} deps
+ */
+export function routes({ lg }) {
+  const optional = (name) => (lg[name] && typeof lg[name] === 'object' ? lg[name] : undefined);
+  return [
+    ['GET', '/health', async () => ({ body: { ok: true, head: await lg.store.head() } })],
+    // master data
+    ['POST', '/products', async ({ body }) => ({ status: 201, body: await lg.defineProduct(body) })],
+    ['POST', '/parties', async ({ body }) => ({ status: 201, body: await lg.defineParty(body) })],
+    ['POST', '/locations', async ({ body }) => ({ status: 201, body: await lg.defineLocation(body) })],
+    // goods movements
+    ['POST', '/receipts', async ({ body }) => ({ status: 201, body: await lg.receive(body) })],
+    ['POST', '/production-orders', async ({ body }) => ({ status: 201, body: await lg.produce(body) })],
+    ['POST', '/moves', async ({ body }) => ({ status: 201, body: await lg.move(body) })],
+    ['POST', '/adjustments', async ({ body }) => ({ status: 201, body: await lg.adjust(body) })],
+    ['POST', '/shipments', async ({ body }) => ({ status: 201, body: await lg.ship(body) })],
+    ['POST', '/returns', async ({ body }) => ({ status: 201, body: await lg.return(body) })],
+    // holds
+    ['POST', '/holds', async ({ body }) => ({ status: 201, body: await lg.hold(body) })],
+    [
+      'POST',
+      '/holds/:holdId/release',
+      async ({ params, body }) => ({
+        status: 201,
+        body: await lg.release({ ...body, holdId: params.holdId }),
+      }),
+    ],
+    // stock and trace
+    [
+      'GET',
+      '/stock',
+      async ({ query }) => ({
+        body: await lg.store.listStock({
+          lotId: query.get('lotId') ?? undefined,
+          locationId: query.get('locationId') ?? undefined,
+          productId: query.get('productId') ?? undefined,
+        }),
+      }),
+    ],
+    [
+      'GET',
+      '/lots/:lotId',
+      async ({ params }) => {
+        const lot = await lg.lot(params.lotId);
+        if (!lot)
+          throw new HttpError(404, 'LOT_NOT_FOUND', `lotId: lot "${params.lotId}" does not exist`, {
+            field: 'lotId',
+          });
+        return { body: lot };
+      },
+    ],
+    ['GET', '/trace/forward/:lotId', async ({ params }) => ({ body: await lg.trace.forward(params.lotId) })],
+    [
+      'GET',
+      '/trace/backward/:lotId',
+      async ({ params }) => ({ body: await lg.trace.backward(params.lotId) }),
+    ],
+    ['GET', '/trace/one-step/:lotId', async ({ params }) => ({ body: await lg.trace.oneStep(params.lotId) })],
+    ['GET', '/ledger/verify', async () => ({ body: await lg.verifyLedger() })],
+    // allocation and picking (the allocation module of the sdk)
+    ['POST', '/allocations', async ({ body }) => ({ body: await call(lg, 'allocate', body) })],
+    ['POST', '/reservations', async ({ body }) => ({ status: 201, body: await call(lg, 'reserve', body) })],
+    [
+      'POST',
+      '/picks/confirm',
+      async ({ body }) => ({ status: 201, body: await call(lg, 'confirmPick', body) }),
+    ],
+    // recalls (the recall module of the sdk)
+    [
+      'POST',
+      '/recalls',
+      async ({ body }) => ({ status: 201, body: await call(optional('recall'), 'open', body) }),
+    ],
+    [
+      'GET',
+      '/recalls/:recallId',
+      async ({ params }) => ({ body: await call(optional('recall'), 'get', params.recallId) }),
+    ],
+    [
+      'GET',
+      '/recalls/:recallId/evidence.json',
+      async ({ params }) => ({ body: await call(optional('recall'), 'evidence', params.recallId) }),
+    ],
+    [
+      'GET',
+      '/recalls/:recallId/report.pdf',
+      async ({ params }) => ({
+        bytes: await call(optional('recall'), 'reportPdf', params.recallId),
+        type: 'application/pdf',
+      }),
+    ],
+  ];
+}
+
+/** Call `target[name](arg)`, or answer 501 when this sdk build has no such feature. */
+async function call(target, name, arg) {
+  if (!target || typeof target[name] !== 'function')
+    throw new HttpError(501, 'NOT_IMPLEMENTED', `${name}: not available in this version of the sdk`);
+  return target[name](arg);
+}
+
+/** Build the request handler. */
+export function createApp({ lg }) {
+  const table = routes({ lg }).map(([method, pattern, handler]) => {
+    const names = [];
+    const re = new RegExp(
+      `^${pattern.replace(/:[a-zA-Z]+/g, (m) => {
+        names.push(m.slice(1));
+        return '([^/]+)';
+      })}$`,
+    );
+    return { method, re, names, handler, pattern };
+  });
+  return async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const candidates = table.filter((r) => r.re.test(url.pathname));
+      if (candidates.length === 0) throw new HttpError(404, 'NOT_FOUND', `no route ${url.pathname}`);
+      const route = candidates.find((r) => r.method === req.method);
+      if (!route) {
+        res.setHeader('allow', candidates.map((r) => r.method).join(', '));
+        throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${req.method} not allowed on ${url.pathname}`);
+      }
+      const m = route.re.exec(url.pathname);
+      const params = Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(m[i + 1])]));
+      const body = req.method === 'POST' ? await readJson(req) : undefined;
+      if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body)))
+        throw new HttpError(400, 'VALIDATION_FAILED', 'body: expected a JSON object', { field: 'body' });
+      const out = await route.handler({ params, query: url.searchParams, body });
+      if (out.bytes) {
+        res.writeHead(out.status ?? 200, { 'content-type': out.type, 'content-length': out.bytes.length });
+        res.end(Buffer.from(out.bytes));
+        return;
+      }
+      send(res, out.status ?? 200, out.body);
+    } catch (e) {
+      sendError(res, e);
+    }
+  };
+}

@@ -1,0 +1,44 @@
+// Start the WMS service: `node src/server.mjs` (or `npm start -w @lotgraph/example-wms-service`).
+// Environment: PORT (default 8080), HOST (default 127.0.0.1), LOTGRAPH_SQLITE (file, default ./wms.db),
+// LOTGRAPH_POSTGRES_URL (a postgres:// connection string: use PostgreSQL instead of SQLite).
+import { createServer } from 'node:http';
+import { Lotgraph } from '@lotgraph/sdk';
+import { createApp } from './app.mjs';
+
+/** Open the store the environment asks for. */
+export async function openStore(env = process.env) {
+  if (env.LOTGRAPH_POSTGRES_URL) {
+    const { PostgresStore } = await import('@lotgraph/adapters/postgres');
+    return PostgresStore.open({ connectionString: env.LOTGRAPH_POSTGRES_URL });
+  }
+  const { SqliteStore } = await import('@lotgraph/adapters/sqlite');
+  return SqliteStore.open({ filename: env.LOTGRAPH_SQLITE ?? 'wms.db' });
+}
+
+/** Start listening; resolves to `{ server, url, lg, close }`. */
+export async function start({ port = 0, host = '127.0.0.1', store, actor = 'wms-service' } = {}) {
+  const lg = await Lotgraph.open({ store: store ?? (await openStore()), actor });
+  const server = createServer(createApp({ lg }));
+  await new Promise((resolve) => server.listen(port, host, resolve));
+  const { port: bound } = server.address();
+  return {
+    server,
+    lg,
+    url: `http://${host}:${bound}`,
+    close: async () => {
+      await new Promise((resolve) => server.close(resolve));
+      await lg.close();
+    },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const s = await start({ port: Number(process.env.PORT ?? 8080), host: process.env.HOST ?? '127.0.0.1' });
+  console.log(`lotgraph WMS service listening on ${s.url}`);
+  const stop = async () => {
+    await s.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}

@@ -1,0 +1,121 @@
+import { SqliteStore } from '@lotgraph/adapters/sqlite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error — plain ESM module without types
+import { start } from '../src/server.mjs';
+
+type Running = { url: string; close: () => Promise<void> };
+let svc: Running;
+beforeAll(async () => {
+  svc = await start({ store: SqliteStore.open({ filename: ':memory:' }), port: 0 });
+});
+afterAll(async () => {
+  await svc?.close();
+});
+
+async function call(method: string, path: string, body?: unknown) {
+  const res = await fetch(svc.url + path, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const type = res.headers.get('content-type') ?? '';
+  return { status: res.status, body: type.includes('json') ? await res.json() : await res.arrayBuffer() };
+}
+
+describe('WMS service over HTTP on 127.0.0.1', () => {
+  it('sets up master data, receives by GS1 scan, ships, holds and traces', async () => {
+    expect(
+      (
+        await call('POST', '/products', {
+          id: 'flour',
+          name: 'Flour',
+          unit: 'kg',
+          decimals: 3,
+          gtin: '09506000134352',
+        })
+      ).status,
+    ).toBe(201);
+    await call('POST', '/products', { id: 'bread', name: 'Bread', unit: 'pc', decimals: 0 });
+    await call('POST', '/parties', { id: 'mill', name: 'Mill', roles: ['supplier'] });
+    await call('POST', '/parties', { id: 'shop', name: 'Corner shop', roles: ['customer'] });
+    await call('POST', '/locations', { id: 'WH', site: 'plant' });
+
+    const rec = await call('POST', '/receipts', {
+      scan: '(01)09506000134352(10)M-77(17)271231(3103)025000',
+      supplierId: 'mill',
+      locationId: 'WH',
+    });
+    expect(rec.status).toBe(201);
+    expect(rec.body.type).toBe('received');
+    const stock = await call('GET', '/stock?lotId=M-77');
+    expect(stock.body).toEqual([{ lotId: 'M-77', locationId: 'WH', productId: 'flour', quantity: '25000' }]);
+
+    await call('POST', '/production-orders', {
+      orderId: 'PO-1',
+      inputs: [{ lotId: 'M-77', locationId: 'WH', quantity: '20' }],
+      outputs: [{ lotId: 'B-1', productId: 'bread', locationId: 'WH', quantity: '40' }],
+    });
+    const held = await call('POST', '/holds', { holdId: 'H1', lotId: 'B-1', reasonCode: 'complaint' });
+    expect(held.status).toBe(201);
+    const blocked = await call('POST', '/shipments', {
+      shipmentId: 'S1',
+      customerId: 'shop',
+      lines: [{ lotId: 'B-1', locationId: 'WH', quantity: '5' }],
+    });
+    expect(blocked.status).toBe(409);
+    expect(blocked.body.error.code).toBe('LOT_ON_HOLD');
+    expect((await call('POST', '/holds/H1/release', {})).status).toBe(201);
+    const shipped = await call('POST', '/shipments', {
+      shipmentId: 'S1',
+      customerId: 'shop',
+      lines: [{ productId: 'bread', quantity: '12' }],
+    });
+    expect(shipped.status).toBe(201);
+
+    const fwd = await call('GET', '/trace/forward/M-77');
+    expect(fwd.status).toBe(200);
+    expect(fwd.body.customers).toEqual([
+      expect.objectContaining({
+        customerId: 'shop',
+        name: 'Corner shop',
+        quantities: [{ productId: 'bread', quantity: '12', unit: 'pc' }],
+      }),
+    ]);
+    const back = await call('GET', '/trace/backward/B-1');
+    expect(back.body.supplierLots.map((l: { lotId: string }) => l.lotId)).toEqual(['M-77']);
+    expect((await call('GET', '/ledger/verify')).body.ok).toBe(true);
+  });
+
+  it('answers errors as JSON with the sdk error code, the field, and the right status', async () => {
+    const badScan = await call('POST', '/receipts', {
+      scan: '(01)09506000134353(10)X',
+      supplierId: 'mill',
+      locationId: 'WH',
+    });
+    expect(badScan.status).toBe(400);
+    expect(badScan.body.error.code).toMatch(/GS1_INVALID|VALIDATION_FAILED/);
+    const badQty = await call('POST', '/receipts', {
+      lotId: 'X',
+      productId: 'flour',
+      locationId: 'WH',
+      quantity: 1.5,
+    });
+    expect(badQty.status).toBe(400);
+    expect(badQty.body.error.code).toBe('VALIDATION_FAILED');
+    expect(JSON.stringify(badQty.body.error)).toContain('quantity');
+    const missing = await call('GET', '/trace/forward/NOPE');
+    expect([missing.status, missing.body.error.code]).toEqual([404, 'LOT_NOT_FOUND']);
+    const tooMuch = await call('POST', '/moves', {
+      lotId: 'M-77',
+      fromLocationId: 'WH',
+      toLocationId: 'WH2',
+      quantity: '1',
+    });
+    expect(tooMuch.status).toBe(404);
+    expect((await call('POST', '/receipts', '{not json')).body.error.code).toBe('VALIDATION_FAILED');
+    expect((await call('GET', '/nowhere')).status).toBe(404);
+    expect((await call('DELETE', '/receipts')).status).toBe(405);
+    // Nothing of the refused requests was stored.
+    expect((await call('GET', '/stock?lotId=X')).body).toEqual([]);
+  });
+});
