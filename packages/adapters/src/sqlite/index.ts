@@ -63,6 +63,7 @@ import {
   sortById,
   staleSeqError,
 } from '../common/codec.js';
+import { type Collector, type GenealogyPack, LITTLE_ENDIAN, newCollector } from '../common/pack.js';
 import { SQLITE_MIGRATIONS, type SqliteMigration } from './schema.js';
 
 export type { SqliteMigration } from './schema.js';
@@ -125,66 +126,6 @@ const rowToEvent = (r: EventRow): StoredEvent => ({
 
 const EVENT_COLS =
   'seq, type, event_time, record_time, actor, idempotency_key, request_hash, payload, prev_hash, hash';
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-/** The genealogy pack: every node and edge up to a seq, as typed arrays (see `genealogy_pack`). */
-interface GenealogyPack {
-  uptoSeq: number;
-  nodeCount: number;
-  edgeCount: number;
-  kinds: Uint8Array;
-  refs: string[];
-  src: Int32Array;
-  dst: Int32Array;
-  qty: Float64Array;
-}
-
-interface Collector {
-  chunks: GenealogyChunk[];
-  add(c: GenealogyChunk): void;
-  rows(): number;
-  concat(): { kinds: Uint8Array; refs: string[]; src: Int32Array; dst: Int32Array; qty: Float64Array };
-}
-
-/** Collects streamed chunks (to write a pack from a stream that was read anyway). */
-function newCollector(): Collector {
-  const chunks: GenealogyChunk[] = [];
-  let rows = 0;
-  return {
-    chunks,
-    add(c) {
-      chunks.push(c);
-      rows += c.type === 'nodes' ? c.kinds.length : c.src.length;
-    },
-    rows: () => rows,
-    concat() {
-      const nodes = chunks.filter((c) => c.type === 'nodes');
-      const edges = chunks.filter((c) => c.type === 'edges');
-      const n = nodes.reduce((s, c) => s + c.kinds.length, 0);
-      const m = edges.reduce((s, c) => s + c.src.length, 0);
-      const kinds = new Uint8Array(n);
-      const refs: string[] = [];
-      let o = 0;
-      for (const c of nodes) {
-        kinds.set(c.kinds, o);
-        o += c.kinds.length;
-        for (const r of c.refs) refs.push(r);
-      }
-      const src = new Int32Array(m);
-      const dst = new Int32Array(m);
-      const qty = new Float64Array(m);
-      o = 0;
-      for (const c of edges) {
-        src.set(c.src, o);
-        dst.set(c.dst, o);
-        qty.set(c.qty, o);
-        o += c.src.length;
-      }
-      return { kinds, refs, src, dst, qty };
-    },
-  };
-}
 
 /** Is this a SQLite busy/locked error (another connection holds the write lock past the timeout)? */
 function isBusy(e: unknown): boolean {

@@ -1,0 +1,147 @@
+/**
+ * Versioned schema migrations of the PostgreSQL store. `{{s}}` stands for the quoted schema name. Each
+ * migration runs once, in order, in one transaction under an advisory lock (several processes may open
+ * the same schema at once), and is recorded in `{{s}}.lotgraph_migrations`.
+ *
+ * @module
+ */
+
+/** One schema migration. */
+export interface PostgresMigration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Every migration, in version order. */
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
+  {
+    version: 1,
+    name: 'initial schema: ledger head, events, master data, lots, stock, genealogy, shipments, quality, records',
+    sql: `
+CREATE TABLE {{s}}.head (
+  id INT PRIMARY KEY CHECK (id = 1),
+  seq BIGINT NOT NULL,
+  hash TEXT NOT NULL,
+  node_count BIGINT NOT NULL,
+  edge_count BIGINT NOT NULL
+);
+INSERT INTO {{s}}.head VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000', 0, 0);
+CREATE TABLE {{s}}.events (
+  seq BIGINT PRIMARY KEY,
+  type TEXT NOT NULL,
+  event_time TEXT NOT NULL,
+  record_time TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  request_hash TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE TABLE {{s}}.products (id TEXT PRIMARY KEY, gtin14 TEXT, data TEXT NOT NULL);
+CREATE INDEX ON {{s}}.products (gtin14) WHERE gtin14 IS NOT NULL;
+CREATE TABLE {{s}}.parties (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE {{s}}.locations (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE {{s}}.lots (
+  id TEXT PRIMARY KEY,
+  product_id TEXT NOT NULL,
+  supplier_id TEXT,
+  supplier_lot_number TEXT,
+  expiry TEXT,
+  created_seq BIGINT NOT NULL,
+  data TEXT NOT NULL
+);
+CREATE INDEX ON {{s}}.lots (product_id);
+CREATE INDEX ON {{s}}.lots (supplier_id, supplier_lot_number);
+CREATE INDEX ON {{s}}.lots (supplier_lot_number);
+CREATE TABLE {{s}}.stock (
+  lot_id TEXT NOT NULL,
+  location_id TEXT NOT NULL,
+  product_id TEXT NOT NULL,
+  quantity BIGINT NOT NULL,
+  PRIMARY KEY (lot_id, location_id)
+);
+CREATE INDEX ON {{s}}.stock (product_id, location_id);
+CREATE INDEX ON {{s}}.stock (location_id);
+CREATE TABLE {{s}}.nodes (id BIGINT PRIMARY KEY, kind SMALLINT NOT NULL, ref TEXT NOT NULL, seq BIGINT NOT NULL);
+CREATE UNIQUE INDEX ON {{s}}.nodes (kind, ref);
+CREATE INDEX ON {{s}}.nodes (seq);
+CREATE TABLE {{s}}.edges (
+  id BIGINT PRIMARY KEY,
+  src BIGINT NOT NULL,
+  dst BIGINT NOT NULL,
+  quantity BIGINT NOT NULL,
+  scale SMALLINT NOT NULL,
+  seq BIGINT NOT NULL
+);
+CREATE INDEX ON {{s}}.edges (src);
+CREATE INDEX ON {{s}}.edges (dst);
+CREATE INDEX ON {{s}}.edges (seq);
+CREATE TABLE {{s}}.shipments (id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, seq BIGINT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX ON {{s}}.shipments (customer_id, seq);
+CREATE TABLE {{s}}.shipment_lines (
+  shipment_id TEXT NOT NULL,
+  line_no INT NOT NULL,
+  lot_id TEXT NOT NULL,
+  customer_id TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  quantity BIGINT NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (shipment_id, line_no)
+);
+CREATE INDEX ON {{s}}.shipment_lines (lot_id);
+CREATE INDEX ON {{s}}.shipment_lines (customer_id);
+CREATE TABLE {{s}}.holds (
+  id TEXT PRIMARY KEY,
+  lot_id TEXT NOT NULL,
+  location_id TEXT,
+  status TEXT NOT NULL,
+  placed_seq BIGINT NOT NULL,
+  data TEXT NOT NULL
+);
+CREATE INDEX ON {{s}}.holds (lot_id, status);
+CREATE TABLE {{s}}.reservations (
+  id TEXT PRIMARY KEY,
+  lot_id TEXT NOT NULL,
+  location_id TEXT NOT NULL,
+  product_id TEXT NOT NULL,
+  order_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  quantity BIGINT NOT NULL,
+  created_seq BIGINT NOT NULL,
+  data TEXT NOT NULL
+);
+CREATE INDEX ON {{s}}.reservations (lot_id, location_id, status);
+CREATE INDEX ON {{s}}.reservations (product_id, status);
+CREATE INDEX ON {{s}}.reservations (order_id);
+CREATE TABLE {{s}}.test_results (id TEXT PRIMARY KEY, lot_id TEXT NOT NULL, seq BIGINT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX ON {{s}}.test_results (lot_id, seq);
+CREATE TABLE {{s}}.documents (id TEXT PRIMARY KEY, kind TEXT NOT NULL, seq BIGINT NOT NULL, data TEXT NOT NULL, content BYTEA);
+CREATE INDEX ON {{s}}.documents (kind);
+CREATE TABLE {{s}}.document_lots (document_id TEXT NOT NULL, lot_id TEXT NOT NULL, PRIMARY KEY (lot_id, document_id));
+CREATE TABLE {{s}}.document_shipments (document_id TEXT NOT NULL, shipment_id TEXT NOT NULL, PRIMARY KEY (shipment_id, document_id));
+CREATE TABLE {{s}}.records (
+  collection TEXT NOT NULL,
+  id TEXT NOT NULL,
+  key TEXT,
+  seq BIGINT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (collection, id)
+);
+CREATE INDEX ON {{s}}.records (collection, key);
+CREATE TABLE {{s}}.genealogy_pack (
+  id INT PRIMARY KEY CHECK (id = 1),
+  upto_seq BIGINT NOT NULL,
+  node_count BIGINT NOT NULL,
+  edge_count BIGINT NOT NULL,
+  kinds BYTEA NOT NULL,
+  refs TEXT NOT NULL,
+  src BYTEA NOT NULL,
+  dst BYTEA NOT NULL,
+  qty BYTEA NOT NULL,
+  written_at TEXT NOT NULL
+);
+`,
+  },
+];
