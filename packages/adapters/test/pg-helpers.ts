@@ -12,7 +12,8 @@ export async function postgresAvailable(): Promise<boolean> {
     await c.query('SELECT 1');
     return true;
   } catch (e) {
-    if (process.env.CI) throw new Error(`PostgreSQL is not reachable at ${PG_URL} (CI must run these tests): ${e}`);
+    if (process.env.CI)
+      throw new Error(`PostgreSQL is not reachable at ${PG_URL} (CI must run these tests): ${e}`);
     console.warn(
       `\n*** PostgreSQL not reachable at ${PG_URL}: SKIPPING the PostgreSQL tests (start it: see DEVELOPERS.md) ***\n`,
     );
@@ -23,4 +24,5 @@ export async function postgresAvailable(): Promise<boolean> {
 }
 
 /** A unique schema name for one test store. */
-export const freshSchema = (tag = 't') => `lgtest_${tag}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+export const freshSchema = (tag = 't') =>
+  `lgtest_${tag}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;

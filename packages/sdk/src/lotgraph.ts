@@ -69,6 +69,12 @@ export interface LotgraphOptions {
   actor?: string;
   /** Called while the genealogy index loads from the store. */
   onProgress?: (progress: LoadProgress) => void;
+  /**
+   * Keep the genealogy index current with other processes' writes as they commit, when the store can
+   * notify (`store.subscribe`, e.g. PostgreSQL). Without it (or with a store that cannot notify) the index
+   * still catches up by seq before every command and query. Default false.
+   */
+  follow?: boolean;
 }
 
 const COMMANDS = {
@@ -202,8 +208,16 @@ export class Lotgraph {
    */
   static async open(options: LotgraphOptions): Promise<Lotgraph> {
     const index = await GenealogyIndex.load(options.store, options.onProgress);
-    return new Lotgraph(options.store, index, options);
+    const lg = new Lotgraph(options.store, index, options);
+    if (options.follow && options.store.subscribe) {
+      lg.unfollow = await options.store.subscribe((seq) => {
+        if (seq > lg.index.seq && !lg.closed) lg.sync().catch(() => undefined);
+      });
+    }
+    return lg;
   }
+
+  private unfollow: (() => Promise<void>) | undefined;
 
   private serial<R>(fn: () => Promise<R>): Promise<R> {
     if (this.closed)
@@ -485,6 +499,7 @@ export class Lotgraph {
   /** Free the genealogy index. Does not close the store (the caller owns it). Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
+    await this.unfollow?.();
     await this.tail;
     this.closed = true;
     this.index.dispose();

@@ -123,7 +123,7 @@ export async function runCommand<S extends z.ZodType, T extends EventType>(
  */
 export async function runBatch(deps: RunnerDeps, prepared: PreparedCommand[]): Promise<StoredEvent[]> {
   return deps.lock(async () => {
-    const attempts = deps.maxAttempts ?? 20;
+    const attempts = deps.maxAttempts ?? 50;
     for (let attempt = 1; ; attempt++) {
       const head = await deps.store.head();
       await deps.index.syncTo(deps.store, head.seq);
@@ -159,7 +159,12 @@ export async function runBatch(deps: RunnerDeps, prepared: PreparedCommand[]): P
       try {
         await deps.store.append({ expectedSeq: head.seq, events, changes });
       } catch (e) {
-        if (isLotgraphError(e, ErrorCodes.CONFLICT) && attempt < attempts) continue;
+        if (isLotgraphError(e, ErrorCodes.CONFLICT) && attempt < attempts) {
+          // Another writer committed first. Retry at once, then with a growing random pause so that
+          // several busy processes stop colliding (randomised exponential backoff, capped at 200 ms).
+          if (attempt > 2) await sleep(Math.random() * Math.min(200, 2 ** attempt));
+          continue;
+        }
         throw e;
       }
       deps.index.applyCommitted(resolver.merged(), tip.seq);
@@ -167,6 +172,8 @@ export async function runBatch(deps: RunnerDeps, prepared: PreparedCommand[]): P
     }
   });
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function replayed(
   existing: StoredEvent,

@@ -404,6 +404,13 @@ export interface Store {
   /** Records of a collection (optionally with one key), ordered by id. */
   listRecords(collection: string, filter?: { key?: string }): Promise<AuxRecord[]>;
 
+  /**
+   * Optional: call `onAppend(seq)` whenever any process commits an append (PostgreSQL: LISTEN/NOTIFY).
+   * A hint only — notifications may be lost; readers catch up by seq. Resolves to an unsubscribe function.
+   * `Lotgraph.open({ follow: true })` uses it to keep its genealogy index current.
+   */
+  subscribe?(onAppend: (seq: number) => void): Promise<() => Promise<void>>;
+
   /** Release connections. Idempotent. */
   close(): Promise<void>;
 }
