@@ -64,6 +64,7 @@ out(
     `genealogy ${head.nodeCount} nodes / ${head.edgeCount} edges.`,
 );
 await lg.close();
+await lg.store.close();
 
 // 2. Reopen the file as a service would: the genealogy index is streamed from SQLite into WebAssembly.
 let t = performance.now();
@@ -152,4 +153,5 @@ out(
   `Ledger verification: ${v.ok ? 'intact' : `BROKEN at seq ${v.seq}: ${v.reason}`} (${head.seq} events, ${ms(t)}).`,
 );
 await lg.close();
+await lg.store.close();
 if (!v.ok) process.exit(1);

@@ -1,6 +1,7 @@
 // Start the WMS service: `node src/server.mjs` (or `npm start -w @lotgraph/example-wms-service`).
 // Environment: PORT (default 8080), HOST (default 127.0.0.1), LOTGRAPH_SQLITE (file, default ./wms.db),
-// LOTGRAPH_POSTGRES_URL (a postgres:// connection string: use PostgreSQL instead of SQLite).
+// LOTGRAPH_POSTGRES_URL (a postgres:// connection string: use PostgreSQL instead of SQLite) and
+// LOTGRAPH_POSTGRES_SCHEMA (default `lotgraph`).
 import { createServer } from 'node:http';
 import { Lotgraph } from '@lotgraph/sdk';
 import { createApp } from './app.mjs';
@@ -9,7 +10,10 @@ import { createApp } from './app.mjs';
 export async function openStore(env = process.env) {
   if (env.LOTGRAPH_POSTGRES_URL) {
     const { PostgresStore } = await import('@lotgraph/adapters/postgres');
-    return PostgresStore.open({ connectionString: env.LOTGRAPH_POSTGRES_URL });
+    return PostgresStore.open({
+      connectionString: env.LOTGRAPH_POSTGRES_URL,
+      schema: env.LOTGRAPH_POSTGRES_SCHEMA,
+    });
   }
   const { SqliteStore } = await import('@lotgraph/adapters/sqlite');
   return SqliteStore.open({ filename: env.LOTGRAPH_SQLITE ?? 'wms.db' });
@@ -17,7 +21,7 @@ export async function openStore(env = process.env) {
 
 /** Start listening; resolves to `{ server, url, lg, close }`. */
 export async function start({ port = 0, host = '127.0.0.1', store, actor = 'wms-service' } = {}) {
-  const lg = await Lotgraph.open({ store: store ?? (await openStore()), actor });
+  const lg = await Lotgraph.open({ store: store ?? (await openStore()), actor, follow: true });
   const server = createServer(createApp({ lg }));
   await new Promise((resolve) => server.listen(port, host, resolve));
   const { port: bound } = server.address();
@@ -28,6 +32,7 @@ export async function start({ port = 0, host = '127.0.0.1', store, actor = 'wms-
     close: async () => {
       await new Promise((resolve) => server.close(resolve));
       await lg.close();
+      await lg.store.close();
     },
   };
 }

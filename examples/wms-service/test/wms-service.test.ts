@@ -119,3 +119,35 @@ describe('WMS service over HTTP on 127.0.0.1', () => {
     expect((await call('GET', '/stock?lotId=X')).body).toEqual([]);
   });
 });
+
+describe('WMS service on PostgreSQL (LOTGRAPH_POSTGRES_URL)', async () => {
+  // @ts-expect-error — plain ESM module without types
+  const { openStore } = await import('../src/server.mjs');
+  const { postgresAvailable, freshSchema, PG_URL } = await import(
+    '../../../packages/adapters/test/pg-helpers.js'
+  );
+  const up = await postgresAvailable();
+  it.skipIf(!up)('opens the store named by the environment and serves from it', async () => {
+    const schema = freshSchema('wms');
+    const store = await openStore({ LOTGRAPH_POSTGRES_URL: PG_URL, LOTGRAPH_POSTGRES_SCHEMA: schema });
+    expect(store.name).toBe(`postgres:${schema}`);
+    const pgSvc = await start({ store, port: 0 });
+    const post = (p: string, b: unknown) =>
+      fetch(pgSvc.url + p, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(b),
+      });
+    expect((await post('/products', { id: 'salt', name: 'Salt', unit: 'kg', decimals: 3 })).status).toBe(201);
+    await post('/locations', { id: 'WH', site: 'plant' });
+    expect(
+      (await post('/receipts', { lotId: 'S-1', productId: 'salt', locationId: 'WH', quantity: '2.5' }))
+        .status,
+    ).toBe(201);
+    const stock = await (await fetch(`${pgSvc.url}/stock?lotId=S-1`)).json();
+    expect(stock).toEqual([{ lotId: 'S-1', locationId: 'WH', productId: 'salt', quantity: '2500' }]);
+    await pgSvc.close();
+    const { PostgresStore } = await import('@lotgraph/adapters/postgres');
+    await (await PostgresStore.open({ connectionString: PG_URL, schema, max: 1 })).dropSchema();
+  });
+});
