@@ -290,8 +290,16 @@ export class PostgresStore implements Store {
       if (taken.rows.length > 0) throw duplicateKeyError(taken.rows[0].idempotency_key);
       let nodeCount = head.nodeCount;
       let edgeCount = head.edgeCount;
-      for (const [i, change] of batch.changes.entries()) {
-        [nodeCount, edgeCount] = await this.applyChange(c, change, i, nodeCount, edgeCount);
+      const changes = batch.changes;
+      for (let i = 0; i < changes.length; ) {
+        // Runs of lot / party / shipment upserts (bulk imports) go in one statement each.
+        const type = changes[i]!.type;
+        let j = i + 1;
+        if (type === 'putLot' || type === 'putParty' || type === 'putShipment')
+          while (j < changes.length && changes[j]!.type === type) j++;
+        if (j - i > 1) await this.upsertRun(c, changes.slice(i, j));
+        else [nodeCount, edgeCount] = await this.applyChange(c, changes[i]!, i, nodeCount, edgeCount);
+        i = j;
       }
       const ev = batch.events;
       await c.query(
@@ -324,6 +332,51 @@ export class PostgresStore implements Store {
       throw mapPgError(e);
     } finally {
       c.release();
+    }
+  }
+
+  /** One multi-row upsert for a run of putLot / putParty / putShipment changes (the last write of an id wins). */
+  private async upsertRun(c: pg.PoolClient, run: ProjectionChange[]): Promise<void> {
+    const s = this.s;
+    const last = <T extends { id: string }>(rows: T[]) => [...new Map(rows.map((r) => [r.id, r])).values()];
+    const type = run[0]!.type;
+    if (type === 'putLot') {
+      const lots = last(run.map((x) => (x as Extract<ProjectionChange, { type: 'putLot' }>).lot));
+      await c.query(
+        `INSERT INTO ${s}.lots (id, product_id, supplier_id, supplier_lot_number, expiry, created_seq, data)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[])
+         ON CONFLICT (id) DO UPDATE SET product_id = EXCLUDED.product_id, supplier_id = EXCLUDED.supplier_id,
+           supplier_lot_number = EXCLUDED.supplier_lot_number, expiry = EXCLUDED.expiry,
+           created_seq = EXCLUDED.created_seq, data = EXCLUDED.data`,
+        [
+          lots.map((l) => l.id),
+          lots.map((l) => l.productId),
+          lots.map((l) => l.supplierId ?? null),
+          lots.map((l) => l.supplierLotNumber ?? null),
+          lots.map((l) => l.expiry ?? null),
+          lots.map((l) => l.createdSeq),
+          lots.map((l) => encodeRecord(l)),
+        ],
+      );
+    } else if (type === 'putParty') {
+      const parties = last(run.map((x) => (x as Extract<ProjectionChange, { type: 'putParty' }>).party));
+      await c.query(
+        `INSERT INTO ${s}.parties (id, data) SELECT * FROM unnest($1::text[], $2::text[])
+         ON CONFLICT (id) DO UPDATE SET data = EXCLUDED.data`,
+        [parties.map((p) => p.id), parties.map((p) => encodeRecord(p))],
+      );
+    } else {
+      const sh = last(run.map((x) => (x as Extract<ProjectionChange, { type: 'putShipment' }>).shipment));
+      await c.query(
+        `INSERT INTO ${s}.shipments (id, customer_id, seq, data) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[])
+         ON CONFLICT (id) DO UPDATE SET customer_id = EXCLUDED.customer_id, seq = EXCLUDED.seq, data = EXCLUDED.data`,
+        [
+          sh.map((x) => x.id),
+          sh.map((x) => x.customerId),
+          sh.map((x) => x.seq),
+          sh.map((x) => encodeRecord(x)),
+        ],
+      );
     }
   }
 
