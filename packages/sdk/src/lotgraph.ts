@@ -32,6 +32,7 @@ import { mergeCommand, produceCommand, repackCommand, splitCommand } from './com
 import { fromSteps } from './domain/quantity.js';
 import type { Lot, Shipment } from './domain/schemas.js';
 import { ErrorCodes, LotgraphError } from './errors.js';
+import { type Fsma204Filter, fsma204Csv, oneStepCsv } from './exports/regulatory.js';
 import { GenealogyIndex, type LoadProgress } from './genealogy/genealogy-index.js';
 import { NodeRegistry } from './genealogy/node-registry.js';
 import {
@@ -55,6 +56,22 @@ import {
 } from './ledger/runner.js';
 import { type LedgerVerification, verifyLedger } from './ledger/verify.js';
 import { projectEvent } from './projection/project.js';
+import {
+  notificationCsv,
+  RECALL,
+  type RecallAcknowledgeInput,
+  type RecallCloseInput,
+  type RecallEvidence,
+  type RecallNotifyInput,
+  type RecallOpenInput,
+  recallAcknowledgeSpec,
+  recallCloseSpec,
+  recallEvidence,
+  recallNotifySpec,
+  recallOpenSpec,
+} from './recall/recall.js';
+import { recallReportPdf } from './recall/report.js';
+import { computeScope, type RecallScope } from './recall/scope.js';
 import { type MassBalance, massBalance } from './stock/mass-balance.js';
 import { type OnHandQuery, onHand, type ProductStock, productStock, type StockLine } from './stock/stock.js';
 import type { Store } from './store/port.js';
@@ -458,6 +475,101 @@ export class Lotgraph {
         await this.syncUnlocked();
         return traceOneStep(this.store, this.index, lotId);
       }),
+  };
+
+  /**
+   * Recall cases and mock recalls. `open` computes the scope from the genealogy (affected lots with a path,
+   * deliveries and customers with exact quantities, attributed suspect quantities, on-hand stock); a real
+   * recall also places a `recall` hold on every affected lot still on hand — in the same transaction as the
+   * `recallOpened` event. A drill (`drill: true`) records the case and its evidence, changes no stock and
+   * places no hold.
+   *
+   * @example
+   * ```ts
+   * const ev = await lg.recall.open({ recallId: 'R-1', lots: ['F-1'], reason: 'Salmonella', classification: 'I', drill: true });
+   * console.log(ev.scope.customers.map((c) => c.name));
+   * ```
+   */
+  readonly recall = {
+    open: async (input: RecallOpenInput): Promise<RecallEvidence> => {
+      const holder: { scope?: RecallScope; computedAt: string; ms: number } = { computedAt: '', ms: 0 };
+      const spec = recallOpenSpec(holder);
+      const prepared = await prepareCommand(spec, input);
+      const v = prepared.input as ReturnType<typeof RecallOpenInput.parse>;
+      const t0 = performance.now();
+      const scope = await this.serial(async () => {
+        await this.syncUnlocked();
+        let lots = v.lots ?? [];
+        if (v.supplierLotNumbers) {
+          for (const [i, n] of v.supplierLotNumbers.entries()) {
+            const found = await this.store.listLots({ supplierLotNumber: n });
+            if (found.length === 0)
+              throw new LotgraphError(
+                ErrorCodes.LOT_NOT_FOUND,
+                `supplierLotNumbers.${i}: no lot with supplier lot number "${n}"`,
+                {
+                  field: `supplierLotNumbers.${i}`,
+                  value: n,
+                },
+              );
+            lots = [...lots, ...found.map((l) => l.id)];
+          }
+        }
+        return computeScope(this.store, this.index, [...new Set(lots)]);
+      });
+      holder.scope = scope;
+      holder.ms = performance.now() - t0;
+      holder.computedAt = this.deps.now();
+      const commands: PreparedCommand[] = [prepared];
+      if (!v.drill) {
+        for (const lotId of [...new Set(scope.onHand.map((s) => s.lotId))]) {
+          commands.push(
+            await prepareCommand(holdCommand, {
+              holdId: `${v.recallId}/${lotId}`,
+              lotId,
+              reasonCode: 'recall',
+              note: `recall ${v.recallId}: ${v.reason}`.slice(0, 500),
+              idempotencyKey: `${prepared.key}/hold/${lotId}`,
+              ...(v.eventTime !== undefined ? { eventTime: v.eventTime } : {}),
+            }),
+          );
+        }
+      }
+      await runBatch(this.deps, commands);
+      return recallEvidence(this.store, v.recallId);
+    },
+    /** Record that a customer was notified (channel, contact). */
+    notify: (input: RecallNotifyInput) => this.run(recallNotifySpec, input),
+    /** Record a customer's answer: quantities returned, destroyed or corrected per product. */
+    acknowledge: (input: RecallAcknowledgeInput) => this.run(recallAcknowledgeSpec, input),
+    /** Close the case with a summary. */
+    close: (input: RecallCloseInput) => this.run(recallCloseSpec, input),
+    /** The evidence document: timeline vs targets, effectiveness, mass balances, scope, steps. */
+    evidence: (recallId: string): Promise<RecallEvidence> => recallEvidence(this.store, recallId),
+    /** Alias of {@link Lotgraph.recall.evidence}. */
+    get: (recallId: string): Promise<RecallEvidence> => recallEvidence(this.store, recallId),
+    /** The recall report as PDF bytes (a drill is marked on every page). */
+    reportPdf: async (recallId: string): Promise<Uint8Array> =>
+      recallReportPdf(await recallEvidence(this.store, recallId)),
+    /** The notification list as CSV (one row per customer and product). */
+    notificationCsv: async (recallId: string): Promise<string> =>
+      notificationCsv(await recallEvidence(this.store, recallId)),
+    /** Every case (recalls and drills), newest last. */
+    list: async () =>
+      (await this.store.listRecords(RECALL))
+        .map((r) => r.value)
+        .sort((a, b) => (a as { openedSeq: number }).openedSeq - (b as { openedSeq: number }).openedSeq),
+  };
+
+  /** Regulatory exports from the ledger. */
+  readonly exports = {
+    /** EU 178/2002 one step back / one step forward of a lot, as CSV. */
+    oneStepCsv: async (lotId: string): Promise<string> => oneStepCsv(await this.trace.oneStep(lotId)),
+    /** EU 178/2002 one step back / one step forward of a lot, as JSON (the `trace.oneStep` result). */
+    oneStepJson: async (lotId: string): Promise<string> =>
+      JSON.stringify(await this.trace.oneStep(lotId), null, 2),
+    /** FDA FSMA 204 electronic sortable spreadsheet (CSV, one row per critical tracking event). */
+    fsma204Csv: (filter: Fsma204Filter = {}): Promise<string> => fsma204Csv(this.store, filter),
   };
 
   private async syncUnlocked(): Promise<void> {

@@ -48,7 +48,11 @@ export type EventType =
   | 'returned'
   | 'held'
   | 'released'
-  | 'corrected';
+  | 'corrected'
+  | 'recallOpened'
+  | 'recallNotified'
+  | 'recallAcknowledged'
+  | 'recallClosed';
 
 /** The lot facts an event carries when it creates (or re-receives) a lot. */
 export interface LotFacts extends LotAttributes {
@@ -148,6 +152,28 @@ export interface EventPayloads {
     placedAt: string;
     placedSeq: number;
   };
+  recallOpened: {
+    recallId: string;
+    drill: boolean;
+    reason: string;
+    classification: 'I' | 'II' | 'III';
+    effectivenessLevel: 'A' | 'B' | 'C' | 'D' | 'E';
+    levelBShare: number;
+    targetHours: number;
+    tolerance: number;
+    scopeComputedAt: string;
+    scopeMs: number;
+    /** The computed scope (`RecallScope`): affected lots, deliveries, customers, on-hand stock. */
+    scope: Json;
+  };
+  recallNotified: { recallId: string; customerId: string; channel: string; contact?: string; note?: string };
+  recallAcknowledged: {
+    recallId: string;
+    customerId: string;
+    quantities: { productId: string; returned: string; destroyed: string; corrected: string }[];
+    note?: string;
+  };
+  recallClosed: { recallId: string; summary: string };
   corrected: {
     correctsSeq: number;
     reason: string;

@@ -10,6 +10,7 @@ import type {
   OutputLine,
   StoredEvent,
 } from '../ledger/events.js';
+import { projectRecall } from '../recall/recall.js';
 import { type HoldRecord, NodeKind, type ProjectionChange, type ShipmentLineRecord } from '../store/port.js';
 
 /** A genealogy node named by domain ref (resolved to a dense id at append time). */
@@ -324,6 +325,12 @@ export async function projectEvent(ctx: ProjectionContext, e: StoredEvent): Prom
       out.changes.push({ type: 'putHold', hold });
       break;
     }
+    case 'recallOpened':
+    case 'recallNotified':
+    case 'recallAcknowledged':
+    case 'recallClosed':
+      out.changes.push({ type: 'putRecord', record: projectRecall(e.type, p, e) });
+      break;
     case 'corrected': {
       const r = p as EventPayloads['corrected'];
       for (const s of r.stock) {

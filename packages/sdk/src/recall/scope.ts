@@ -1,0 +1,300 @@
+/**
+ * Recall scope: from suspect lots to every affected lot (with depth and one path explaining why), every
+ * delivery and customer with the exact quantities shipped, the attributed quantity of the suspect material
+ * in each affected lot and delivery, and the on-hand stock of affected lots by location.
+ *
+ * @module
+ */
+import { fromSteps, toSteps } from '../domain/quantity.js';
+import type { Lot, Product } from '../domain/schemas.js';
+import { ErrorCodes, LotgraphError } from '../errors.js';
+import type { GenealogyIndex } from '../genealogy/genealogy-index.js';
+import { NodeKind, type Store } from '../store/port.js';
+
+/** One affected lot. */
+export interface ScopeLot {
+  lotId: string;
+  productId: string;
+  /** Hops from the nearest suspect lot (suspect lots: 0). */
+  depth: number;
+  /** One chain of lot ids from a suspect lot to this lot (omitted beyond `maxPaths` lots). */
+  path?: string[];
+  supplierId?: string;
+  supplierLotNumber?: string;
+  expiry?: string;
+  /** Estimated quantity of suspect material in this lot, in the suspect lot's unit (see `attributedUnit`). */
+  attributed: string;
+}
+
+/** One affected delivery (shipment line). */
+export interface ScopeDelivery {
+  shipmentId: string;
+  lineNo: number;
+  lotId: string;
+  productId: string;
+  customerId: string;
+  quantity: string;
+  unit: string;
+  shippedAt: string;
+  /** Estimated suspect material in this delivery, in `attributedUnit`. */
+  attributed: string;
+}
+
+/** One customer to notify, with what they received of affected lots. */
+export interface ScopeCustomer {
+  customerId: string;
+  name: string;
+  gln?: string;
+  contacts: { name?: string; role?: string; email?: string; phone?: string }[];
+  deliveries: number;
+  lots: string[];
+  quantities: { productId: string; quantity: string; unit: string }[];
+  attributed: string;
+  firstShippedAt: string;
+  lastShippedAt: string;
+}
+
+/** The computed scope of a recall. */
+export interface RecallScope {
+  suspectLots: string[];
+  /** Unit of `attributed` quantities: the suspect lots' product unit (mixed units: the first one's). */
+  attributedUnit: string;
+  lots: ScopeLot[];
+  deliveries: ScopeDelivery[];
+  customers: ScopeCustomer[];
+  onHand: { lotId: string; productId: string; locationId: string; quantity: string; unit: string }[];
+  counts: { lots: number; deliveries: number; customers: number; onHandBalances: number };
+}
+
+/**
+ * Compute the scope of suspect lots. Attribution follows the mass: a suspect lot's whole quantity is
+ * suspect; each lot passes its suspect share on to what consumed it in proportion to the quantity taken
+ * (`edge quantity / (everything taken from the lot + what is still on hand)`), first-level splits exactly.
+ */
+export async function computeScope(
+  store: Store,
+  index: GenealogyIndex,
+  suspectLots: readonly string[],
+  options: { maxPaths?: number } = {},
+): Promise<RecallScope> {
+  const { registry, graph } = index;
+  const roots: number[] = [];
+  for (const [i, id] of suspectLots.entries()) {
+    const n = registry.id(NodeKind.LOT, id);
+    if (n === undefined)
+      throw new LotgraphError(ErrorCodes.LOT_NOT_FOUND, `lots.${i}: lot "${id}" does not exist`, {
+        field: `lots.${i}`,
+        value: id,
+      });
+    roots.push(n);
+  }
+  const closure = graph.forwardWithDepth(roots);
+  const depthOf = new Map<number, number>();
+  for (let i = 0; i < closure.nodes.length; i++) depthOf.set(closure.nodes[i]!, closure.depth[i]!);
+  const lotNodes = [...closure.nodes].filter((n) => registry.kinds[n] === NodeKind.LOT);
+  const lotIds = lotNodes.map((n) => registry.refs[n]!);
+  const lots = new Map((await store.getLots(lotIds)).map((l) => [l.id, l]));
+  const products = new Map<string, Product>();
+  const product = async (id: string) => {
+    let p = products.get(id);
+    if (!p) {
+      p = await store.getProduct(id);
+      if (p) products.set(id, p);
+    }
+    return p;
+  };
+  for (const l of lots.values()) await product(l.productId);
+  const lines = await store.listShipmentLines({ lotIds });
+  for (const l of lines) await product(l.productId);
+
+  // On-hand stock of every affected lot.
+  const onHandRows = (await Promise.all(lotIds.map((id) => store.listStock({ lotId: id })))).flat();
+  const onHandSteps = new Map<string, bigint>();
+  for (const s of onHandRows) onHandSteps.set(s.lotId, (onHandSteps.get(s.lotId) ?? 0n) + s.quantity);
+
+  // Mass flow of the suspect material, in base units (numbers; exact for first-level splits).
+  const edges = await store.listEdges({ src: lotNodes });
+  const decimalsOfLot = (n: number) =>
+    products.get(lots.get(registry.refs[n]!)?.productId ?? '')?.decimals ?? 0;
+  const taken = new Map<number, bigint>();
+  for (const e of edges) taken.set(e.src, (taken.get(e.src) ?? 0n) + e.quantity);
+  const total = (n: number) => {
+    const t = (taken.get(n) ?? 0n) + (onHandSteps.get(registry.refs[n]!) ?? 0n);
+    return Number(t) / 10 ** decimalsOfLot(n);
+  };
+  const attributed = new Map<number, number>(); // suspect material, in the suspect unit
+  for (const r of roots) attributed.set(r, total(r));
+  const out = new Map<number, typeof edges>();
+  for (const e of edges) {
+    const list = out.get(e.src);
+    if (list) list.push(e);
+    else out.set(e.src, [e]);
+  }
+  // Topological order over the affected lots (Kahn), so every lot has received all of its suspect share
+  // before passing it on; lots on a rework cycle are processed last, in breadth-first order.
+  const inClosure = new Set(lotNodes);
+  const indeg = new Map<number, number>();
+  for (const e of edges)
+    if (e.src !== e.dst && inClosure.has(e.dst)) indeg.set(e.dst, (indeg.get(e.dst) ?? 0) + 1);
+  const queue = lotNodes.filter((n) => !indeg.get(n));
+  const order: number[] = [];
+  const done = new Set<number>();
+  while (queue.length > 0) {
+    const n = queue.shift()!;
+    if (done.has(n)) continue;
+    done.add(n);
+    order.push(n);
+    for (const e of out.get(n) ?? []) {
+      if (!inClosure.has(e.dst) || e.dst === n) continue;
+      const d = (indeg.get(e.dst) ?? 0) - 1;
+      indeg.set(e.dst, d);
+      if (d === 0) queue.push(e.dst);
+    }
+  }
+  for (const n of lotNodes) if (!done.has(n)) order.push(n);
+  for (const n of order) {
+    const a = attributed.get(n) ?? 0;
+    const t = total(n);
+    for (const e of out.get(n) ?? []) {
+      if (e.dst === n) continue;
+      const q = Number(e.quantity) / 10 ** e.scale;
+      const share = t > 0 ? (a * q) / t : 0;
+      attributed.set(e.dst, (attributed.get(e.dst) ?? 0) + share);
+    }
+  }
+  const suspectProduct = lots.get(suspectLots[0]!)?.productId;
+  const attributedUnit = (suspectProduct && products.get(suspectProduct)?.unit) ?? '';
+  const suspectDecimals = (suspectProduct && products.get(suspectProduct)?.decimals) || 0;
+  const fmtAttr = (x: number) => x.toFixed(Math.min(6, suspectDecimals));
+
+  const maxPaths = options.maxPaths ?? 5000;
+  const scopeLots: ScopeLot[] = [];
+  for (const [i, n] of lotNodes.entries()) {
+    const l = lots.get(registry.refs[n]!);
+    if (!l) continue;
+    const s: ScopeLot = {
+      lotId: l.id,
+      productId: l.productId,
+      depth: depthOf.get(n) ?? 0,
+      attributed: fmtAttr(attributed.get(n) ?? 0),
+    };
+    if (i < maxPaths) {
+      let best: Int32Array | null = null;
+      for (const r of roots) {
+        const p = r === n ? Int32Array.of(n) : graph.path(r, n);
+        if (p && (!best || p.length < best.length)) best = p;
+      }
+      if (best) s.path = [...best].map((x) => registry.refs[x]!);
+    }
+    copyLotFacts(l, s);
+    scopeLots.push(s);
+  }
+
+  const parties = new Map<string, Awaited<ReturnType<Store['getParty']>>>();
+  const deliveries: ScopeDelivery[] = [];
+  const customers = new Map<
+    string,
+    ScopeCustomer & { sums: Map<string, bigint>; attr: number; lotSet: Set<string> }
+  >();
+  for (const l of lines) {
+    const p = products.get(l.productId);
+    const lotNode = registry.id(NodeKind.LOT, l.lotId);
+    const lotTotal = lotNode === undefined ? 0 : total(lotNode);
+    const q = Number(l.quantity) / 10 ** (p?.decimals ?? 0);
+    const attr =
+      lotNode === undefined || lotTotal === 0 ? 0 : ((attributed.get(lotNode) ?? 0) * q) / lotTotal;
+    deliveries.push({
+      shipmentId: l.shipmentId,
+      lineNo: l.lineNo,
+      lotId: l.lotId,
+      productId: l.productId,
+      customerId: l.customerId,
+      quantity: fromSteps(l.quantity, p?.decimals ?? 0),
+      unit: p?.unit ?? '',
+      shippedAt: l.shippedAt,
+      attributed: fmtAttr(attr),
+    });
+    let c = customers.get(l.customerId);
+    if (!c) {
+      if (!parties.has(l.customerId)) parties.set(l.customerId, await store.getParty(l.customerId));
+      const party = parties.get(l.customerId);
+      c = {
+        customerId: l.customerId,
+        name: party?.name ?? l.customerId,
+        contacts: party?.contacts ?? [],
+        deliveries: 0,
+        lots: [],
+        quantities: [],
+        attributed: '0',
+        firstShippedAt: l.shippedAt,
+        lastShippedAt: l.shippedAt,
+        sums: new Map(),
+        attr: 0,
+        lotSet: new Set(),
+      };
+      if (party?.gln !== undefined) c.gln = party.gln;
+      customers.set(l.customerId, c);
+    }
+    c.deliveries++;
+    c.lotSet.add(l.lotId);
+    c.attr += attr;
+    c.sums.set(l.productId, (c.sums.get(l.productId) ?? 0n) + l.quantity);
+    if (l.shippedAt < c.firstShippedAt) c.firstShippedAt = l.shippedAt;
+    if (l.shippedAt > c.lastShippedAt) c.lastShippedAt = l.shippedAt;
+  }
+  const customerList: ScopeCustomer[] = [...customers.values()]
+    .map(({ sums, attr, lotSet, ...c }) => ({
+      ...c,
+      lots: [...lotSet].sort(),
+      attributed: fmtAttr(attr),
+      quantities: [...sums.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([productId, q]) => {
+          const p = products.get(productId);
+          return { productId, quantity: fromSteps(q, p?.decimals ?? 0), unit: p?.unit ?? '' };
+        }),
+    }))
+    .sort((a, b) => (a.customerId < b.customerId ? -1 : 1));
+  deliveries.sort((a, b) =>
+    a.shippedAt < b.shippedAt ? -1 : a.shippedAt > b.shippedAt ? 1 : a.lineNo - b.lineNo,
+  );
+  const onHand = onHandRows
+    .map((s) => {
+      const p = products.get(s.productId);
+      return {
+        lotId: s.lotId,
+        productId: s.productId,
+        locationId: s.locationId,
+        quantity: fromSteps(s.quantity, p?.decimals ?? 0),
+        unit: p?.unit ?? '',
+      };
+    })
+    .sort((a, b) => (a.lotId < b.lotId ? -1 : a.lotId > b.lotId ? 1 : a.locationId < b.locationId ? -1 : 1));
+  return {
+    suspectLots: [...suspectLots],
+    attributedUnit,
+    lots: scopeLots,
+    deliveries,
+    customers: customerList,
+    onHand,
+    counts: {
+      lots: scopeLots.length,
+      deliveries: deliveries.length,
+      customers: customerList.length,
+      onHandBalances: onHand.length,
+    },
+  };
+}
+
+function copyLotFacts(l: Lot, s: ScopeLot): void {
+  if (l.supplierId !== undefined) s.supplierId = l.supplierId;
+  if (l.supplierLotNumber !== undefined) s.supplierLotNumber = l.supplierLotNumber;
+  if (l.expiry !== undefined) s.expiry = l.expiry;
+}
+
+/** Sum exact decimal strings of one product (helper for reports). */
+export function sumDecimals(values: readonly string[], decimals: number): string {
+  let s = 0n;
+  for (const v of values) s += toSteps(v, decimals);
+  return fromSteps(s, decimals);
+}
