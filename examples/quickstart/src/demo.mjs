@@ -1,10 +1,12 @@
 // The lotgraph demo (`npm run demo` at the repo root): loads months of a food manufacturer's operations
 // into a SQLite file through the sdk — GS1 scans at goods receipt, production runs, shipments — then runs a
 // mock recall of a suspect supplier lot: forward trace to every affected lot and customer with quantities,
-// on-hand stock to block, and a backward trace of a finished lot to its supplier lots.
+// on-hand stock to block, and a backward trace of a finished lot to its supplier lots; then the same lot as a
+// mock recall (drill) whose evidence pack — report PDF, notification list, FSMA 204 spreadsheet, EU 178/2002
+// one-step report, evidence JSON with mass balances — is written next to the database.
 //
 // Flags: --days N (default 150) --customers N (default 80) --db PATH (default examples/quickstart/out/northfield.db)
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SqliteStore } from '@lotgraph/adapters/sqlite';
@@ -146,7 +148,54 @@ table([
 ]);
 out();
 
-// 5. Audit: the ledger's hash chain is intact.
+// 5. The mock recall an auditor asks for (BRCGS 3.11, IFS 4.18, FSMA 204): a drill of the same lot, with the
+//    evidence pack written to examples/quickstart/out/ and the time of each step.
+const outDir = path.dirname(dbFile);
+const recallId = `DRILL-${suspect.id}`;
+const timed = async (label, fn) => {
+  const t0 = performance.now();
+  const r = await fn();
+  out(`  ${label.padEnd(44)} ${ms(t0)}`);
+  return r;
+};
+out(`Mock recall ${recallId} (drill: no hold, no stock change, nothing sent):`);
+const ev = await timed('scope, attribution and customer list', () =>
+  lg.recall.open({
+    recallId,
+    supplierLotNumbers: [suspect.supplierLotNumber],
+    reason: 'Mock recall: undeclared peanut reported by the supplier',
+    classification: 'I',
+    drill: true,
+  }),
+);
+const files = [
+  ['recall-report.pdf', () => lg.recall.reportPdf(recallId)],
+  ['notification-list.csv', () => lg.recall.notificationCsv(recallId)],
+  ['recall-evidence.json', async () => JSON.stringify(await lg.recall.evidence(recallId), null, 2)],
+  ['fsma204.csv', () => lg.exports.fsma204Csv({ lotId: suspect.id })],
+  ['one-step-eu178.csv', () => lg.exports.oneStepCsv(suspect.id)],
+];
+for (const [name, make] of files) {
+  const data = await timed(`write out/${name}`, make);
+  writeFileSync(path.join(outDir, name), data);
+}
+const e = ev.effectiveness;
+const worst = ev.massBalance.reduce(
+  (a, b) => (b.variancePercent > a.variancePercent ? b : a),
+  ev.massBalance[0],
+);
+out(
+  `  ${ev.scope.counts.lots} lots, ${ev.scope.counts.deliveries} deliveries, ${e.consignees} customers to notify; ` +
+    `${ev.scope.attributedUnit === 'kg' ? `${ev.scope.lots[0]?.attributed} kg of suspect paste traced; ` : ''}` +
+    `customer list ready ${ev.timeline.hoursToList.toFixed(4)} h after opening (target ${ev.timeline.targetHours} h: ${ev.timeline.metTarget ? 'met' : 'NOT met'}).`,
+);
+out(
+  `  Mass balance of ${ev.massBalance.length} lots: ${ev.massBalance.filter((b) => b.withinTolerance).length} within ${(ev.tolerance * 100).toFixed(1)} % ` +
+    `(largest variance ${worst ? `${worst.variancePercent.toFixed(3)} % on ${worst.lotId}` : 'none'}).`,
+);
+out();
+
+// 6. Audit: the ledger's hash chain is intact.
 t = performance.now();
 const v = await lg.verifyLedger();
 out(

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +36,25 @@ describe('the quickstart demo', () => {
     const lines = await lg.store.listShipmentLines({ lotIds: fwd.lots.map((l) => l.lotId) });
     expect(lines.length).toBe(fwd.deliveries.length);
     expect((await lg.verifyLedger()).ok).toBe(true);
+    // The mock recall's evidence pack sits next to the database and agrees with the trace.
+    for (const f of [
+      'recall-report.pdf',
+      'notification-list.csv',
+      'recall-evidence.json',
+      'fsma204.csv',
+      'one-step-eu178.csv',
+    ])
+      expect(existsSync(path.join(dir, f)), f).toBe(true);
+    const evidence = JSON.parse(readFileSync(path.join(dir, 'recall-evidence.json'), 'utf8'));
+    expect(evidence.drill).toBe(true);
+    expect(evidence.scope.counts.customers).toBe(fwd.customers.length);
+    expect(evidence.scope.counts.deliveries).toBe(fwd.deliveries.length);
+    expect(readFileSync(path.join(dir, 'recall-report.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(stdout).toMatch(/Mass balance of \d+ lots: (\d+) within/);
+    // A drill placed no hold.
+    expect(await lg.store.listHolds()).toEqual([]);
     await lg.close();
+    await lg.store.close();
   });
 
   it('the sample generator is deterministic and every day is accepted by the sdk', async () => {

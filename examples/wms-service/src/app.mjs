@@ -136,14 +136,6 @@ export function routes({ lg }) {
     ],
     ['GET', '/trace/one-step/:lotId', async ({ params }) => ({ body: await lg.trace.oneStep(params.lotId) })],
     ['GET', '/ledger/verify', async () => ({ body: await lg.verifyLedger() })],
-    // allocation and picking (the allocation module of the sdk)
-    ['POST', '/allocations', async ({ body }) => ({ body: await call(lg, 'allocate', body) })],
-    ['POST', '/reservations', async ({ body }) => ({ status: 201, body: await call(lg, 'reserve', body) })],
-    [
-      'POST',
-      '/picks/confirm',
-      async ({ body }) => ({ status: 201, body: await call(lg, 'confirmPick', body) }),
-    ],
     // recalls (the recall module of the sdk)
     [
       'POST',
@@ -166,6 +158,30 @@ export function routes({ lg }) {
       async ({ params }) => ({
         bytes: await call(optional('recall'), 'reportPdf', params.recallId),
         type: 'application/pdf',
+      }),
+    ],
+    [
+      'POST',
+      '/recalls/:recallId/notifications',
+      async ({ params, body }) => ({
+        status: 201,
+        body: await call(optional('recall'), 'notify', { ...body, recallId: params.recallId }),
+      }),
+    ],
+    [
+      'POST',
+      '/recalls/:recallId/acknowledgements',
+      async ({ params, body }) => ({
+        status: 201,
+        body: await call(optional('recall'), 'acknowledge', { ...body, recallId: params.recallId }),
+      }),
+    ],
+    [
+      'POST',
+      '/recalls/:recallId/close',
+      async ({ params, body }) => ({
+        status: 201,
+        body: await call(optional('recall'), 'close', { ...body, recallId: params.recallId }),
       }),
     ],
   ];

@@ -84,6 +84,33 @@ describe('WMS service over HTTP on 127.0.0.1', () => {
     const back = await call('GET', '/trace/backward/B-1');
     expect(back.body.supplierLots.map((l: { lotId: string }) => l.lotId)).toEqual(['M-77']);
     expect((await call('GET', '/ledger/verify')).body.ok).toBe(true);
+
+    // A mock recall of the flour lot, its notification workflow and its evidence downloads.
+    const drill = await call('POST', '/recalls', {
+      recallId: 'D1',
+      lots: ['M-77'],
+      reason: 'mock recall',
+      classification: 'I',
+      drill: true,
+    });
+    expect(drill.status).toBe(201);
+    expect(drill.body.scope.customers.map((c: { customerId: string }) => c.customerId)).toEqual(['shop']);
+    expect(
+      (await call('POST', '/recalls/D1/notifications', { customerId: 'shop', channel: 'email' })).status,
+    ).toBe(201);
+    const ev = await call('GET', '/recalls/D1/evidence.json');
+    expect(ev.body.effectiveness).toMatchObject({ consignees: 1, notified: 1, met: true });
+    const pdf = await call('GET', '/recalls/D1/report.pdf');
+    expect(
+      Buffer.from(pdf.body as ArrayBuffer)
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
+    expect((await call('POST', '/recalls/D1/close', { summary: 'drill done' })).status).toBe(201);
+    expect(
+      (await call('GET', '/recalls/nope')).body.error.field ??
+        (await call('GET', '/recalls/nope')).body.error.details.field,
+    ).toBe('recallId');
   });
 
   it('answers errors as JSON with the sdk error code, the field, and the right status', async () => {
