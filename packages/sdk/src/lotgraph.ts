@@ -1,4 +1,17 @@
 import type { z } from 'zod';
+import {
+  AllocateInput,
+  type Allocation,
+  allocate,
+  type ConfirmPickInput,
+  confirmPickCommand,
+  type DefineCustomerPolicyInput,
+  defineCustomerPolicyCommand,
+  type ReleaseReservationInput,
+  type ReserveInput,
+  releaseReservationCommand,
+  reserveCommand,
+} from './allocation/allocation.js';
 import { holdCommand, releaseCommand } from './commands/hold.js';
 import { defineLocationCommand, definePartyCommand, defineProductCommand } from './commands/master.js';
 import {
@@ -31,6 +44,7 @@ import { shipCommand } from './commands/ship.js';
 import { mergeCommand, produceCommand, repackCommand, splitCommand } from './commands/transform.js';
 import { fromSteps } from './domain/quantity.js';
 import type { Lot, Shipment } from './domain/schemas.js';
+import { parseInput } from './domain/validate.js';
 import { ErrorCodes, LotgraphError } from './errors.js';
 import { type Fsma204Filter, fsma204Csv, oneStepCsv } from './exports/regulatory.js';
 import { GenealogyIndex, type LoadProgress } from './genealogy/genealogy-index.js';
@@ -475,6 +489,37 @@ export class Lotgraph {
         await this.syncUnlocked();
         return traceOneStep(this.store, this.index, lotId);
       }),
+  };
+
+  /**
+   * Allocation and picking: FEFO / FIFO / named-lot proposals that explain every lot considered, atomic
+   * reservations (never more than on hand, even under concurrent callers), release, pick confirmation by
+   * scanning the picked label, and per-customer minimum remaining shelf life. Ship a reservation with
+   * `ship({ lines: [{ reservationId, quantity }] })`.
+   *
+   * @example
+   * ```ts
+   * const a = await lg.allocation.allocate({ productId: 'bread', quantity: '40', strategy: 'FEFO', date: '2026-03-02' });
+   * console.log(a.picks, a.considered.map((c) => `${c.lotId}: ${c.reason}`));
+   * ```
+   */
+  readonly allocation = {
+    /** Propose picks (reads only; nothing is reserved). */
+    allocate: async (input: AllocateInput): Promise<Allocation> => {
+      const v = parseInput(AllocateInput, input, 'allocate');
+      return this.serial(async () => {
+        await this.syncUnlocked();
+        return (await allocate(this.store, v, this.deps.now().slice(0, 10))).allocation;
+      });
+    },
+    /** Allocate and persist the picks as reservations in one transaction. */
+    reserve: (input: ReserveInput) => this.run(reserveCommand, input),
+    /** Cancel a reservation, or every active reservation of an order. */
+    release: (input: ReleaseReservationInput) => this.run(releaseReservationCommand, input),
+    /** Check the scanned label of what was picked against the reservation (GTIN, batch, expiry). */
+    confirmPick: (input: ConfirmPickInput) => this.run(confirmPickCommand, input),
+    /** Set a customer's minimum remaining shelf life (days or % of the product's shelf life). */
+    defineCustomerPolicy: (input: DefineCustomerPolicyInput) => this.run(defineCustomerPolicyCommand, input),
   };
 
   /**

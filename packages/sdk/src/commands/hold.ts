@@ -1,3 +1,4 @@
+import { reservationJson } from '../allocation/allocation.js';
 import { fieldError } from '../errors.js';
 import type { CommandSpec } from '../ledger/runner.js';
 import { requireLocation, requireLot } from './lookups.js';
@@ -13,12 +14,19 @@ export const holdCommand: CommandSpec<typeof HoldInput, 'held'> = {
       throw fieldError(['holdId'], `hold "${input.holdId}" already exists`, input.holdId);
     await requireLot(store, input.lotId, ['lotId']);
     if (input.locationId !== undefined) await requireLocation(store, input.locationId, ['locationId']);
+    const affected = (await store.listReservations({ lotId: input.lotId, status: 'active' })).filter(
+      (r) => input.locationId === undefined || r.locationId === input.locationId,
+    );
     return {
       holdId: input.holdId,
       lotId: input.lotId,
       reasonCode: input.reasonCode,
       ...(input.locationId !== undefined ? { locationId: input.locationId } : {}),
       ...(input.note !== undefined ? { note: input.note } : {}),
+      ...(affected.length > 0 ? { affectedReservations: affected.map((r) => r.id) } : {}),
+      ...(affected.length > 0 && input.onReservations === 'cancel'
+        ? { cancelledReservations: affected.map(reservationJson) }
+        : {}),
     };
   },
 };

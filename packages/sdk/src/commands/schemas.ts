@@ -188,8 +188,11 @@ export const ShipLineInput = z
     quantity: PositiveDecimal,
     unit,
     orderLine: z.string().min(1).optional(),
+    /** Ship (part of) this reservation: its lot and location; the reservation is consumed. */
+    reservationId: Id.optional(),
   })
   .superRefine((v, ctx) => {
+    if (v.reservationId !== undefined) return;
     if (v.lotId === undefined && v.productId === undefined) {
       ctx.addIssue({ code: 'custom', path: ['lotId'], message: 'lotId or productId is required' });
     }
@@ -281,6 +284,12 @@ export const HoldInput = CommandMeta.extend({
   locationId: Id.optional(),
   reasonCode: z.string().min(1).max(100),
   note: z.string().optional(),
+  /**
+   * Active reservations of the held stock: `flag` (default) keeps them — they cannot be picked or shipped
+   * while the hold stands, and the event lists them in `affectedReservations`; `cancel` releases them in
+   * the same event (`cancelledReservations`).
+   */
+  onReservations: z.enum(['flag', 'cancel']).default('flag'),
 });
 /** Input of `hold`. */
 export type HoldInput = z.input<typeof HoldInput>;

@@ -1,3 +1,4 @@
+import { reservationJson } from '../allocation/allocation.js';
 import { isExpiredOn } from '../domain/dates.js';
 import { fromSteps } from '../domain/quantity.js';
 import { ErrorCodes, fieldError, LotgraphError } from '../errors.js';
@@ -35,6 +36,44 @@ export const shipCommand: CommandSpec<typeof ShipInput, 'shipped'> = {
     const taken = new Map<string, bigint>();
     for (const [i, l] of input.lines.entries()) {
       const orderLine = l.orderLine !== undefined ? { orderLine: l.orderLine } : {};
+      if (l.reservationId !== undefined) {
+        const path = ['lines', i, 'reservationId'];
+        const r = await store.getReservation(l.reservationId);
+        if (!r) throw fieldError(path, `reservation "${l.reservationId}" does not exist`, l.reservationId);
+        if (r.status !== 'active')
+          throw fieldError(path, `reservation "${r.id}" is ${r.status}`, l.reservationId);
+        if (l.lotId !== undefined && l.lotId !== r.lotId)
+          throw fieldError(['lines', i, 'lotId'], `reservation "${r.id}" is of lot "${r.lotId}"`, l.lotId);
+        if (l.locationId !== undefined && l.locationId !== r.locationId)
+          throw fieldError(
+            ['lines', i, 'locationId'],
+            `reservation "${r.id}" is at "${r.locationId}"`,
+            l.locationId,
+          );
+        const lot = await requireLot(store, r.lotId, path);
+        const product = await requireProduct(store, r.productId, path);
+        await assertUsable(store, lot, r.locationId, day, path);
+        const q = baseQuantity(l.quantity, l.unit, product, ['lines', i, 'quantity']);
+        if (q.steps > r.quantity)
+          throw fieldError(
+            ['lines', i, 'quantity'],
+            `exceeds reservation "${r.id}" (${fromSteps(r.quantity, product.decimals)} ${product.unit})`,
+            l.quantity,
+          );
+        await taker.take(lot, product, r.locationId, q.steps, ['lines', i, 'quantity']);
+        const k = `${lot.id}\u0000${r.locationId}`;
+        taken.set(k, (taken.get(k) ?? 0n) + q.steps);
+        lines.push({
+          lineNo: lines.length + 1,
+          lotId: lot.id,
+          productId: product.id,
+          locationId: r.locationId,
+          quantity: q.decimal,
+          ...orderLine,
+          reservation: reservationJson(r),
+        });
+        continue;
+      }
       if (l.lotId !== undefined) {
         const lot = await requireLot(store, l.lotId, ['lines', i, 'lotId']);
         if (l.productId !== undefined && l.productId !== lot.productId) {
@@ -51,6 +90,24 @@ export const shipCommand: CommandSpec<typeof ShipInput, 'shipped'> = {
         const q = baseQuantity(l.quantity, l.unit, product, ['lines', i, 'quantity']);
         await taker.take(lot, product, locationId, q.steps, ['lines', i, 'quantity']);
         const k = `${lot.id}\u0000${locationId}`;
+        // Stock reserved for other orders is not free to ship without its reservation.
+        const reserved = (await store.listReservations({ lotId: lot.id, status: 'active' }))
+          .filter((r) => r.locationId === locationId)
+          .reduce((a, r) => a + r.quantity, 0n);
+        if (reserved > 0n) {
+          const onHand = await store.getStock(lot.id, locationId);
+          if ((taken.get(k) ?? 0n) + q.steps > onHand - reserved)
+            throw new LotgraphError(
+              ErrorCodes.INSUFFICIENT_STOCK,
+              `lines.${i}.quantity: lot "${lot.id}" at "${locationId}" has ${fromSteps(onHand - reserved, product.decimals)} ${product.unit} not reserved for other orders`,
+              {
+                field: `lines.${i}.quantity`,
+                lotId: lot.id,
+                locationId,
+                reserved: fromSteps(reserved, product.decimals),
+              },
+            );
+        }
         taken.set(k, (taken.get(k) ?? 0n) + q.steps);
         lines.push({
           lineNo: lines.length + 1,

@@ -52,7 +52,11 @@ export type EventType =
   | 'recallOpened'
   | 'recallNotified'
   | 'recallAcknowledged'
-  | 'recallClosed';
+  | 'recallClosed'
+  | 'reserved'
+  | 'reservationReleased'
+  | 'pickConfirmed'
+  | 'customerPolicyDefined';
 
 /** The lot facts an event carries when it creates (or re-receives) a lot. */
 export interface LotFacts extends LotAttributes {
@@ -129,6 +133,8 @@ export interface EventPayloads {
       locationId: string;
       quantity: Decimal;
       orderLine?: string;
+      /** The reservation this line consumed (as it was, quantity in steps). */
+      reservation?: { quantitySteps: string } & Record<string, Json | undefined>;
     }[];
   };
   returned: {
@@ -142,7 +148,17 @@ export interface EventPayloads {
     disposition: 'stock' | 'quarantine';
     reasonCode?: string;
   };
-  held: { holdId: string; lotId: string; locationId?: string; reasonCode: string; note?: string };
+  held: {
+    holdId: string;
+    lotId: string;
+    locationId?: string;
+    reasonCode: string;
+    note?: string;
+    /** Active reservations of the held stock when the hold was placed (kept, but unusable while held). */
+    affectedReservations?: string[];
+    /** With `onReservations: 'cancel'`: the reservations this hold released (as they were). */
+    cancelledReservations?: ({ quantitySteps: string } & Record<string, Json | undefined>)[];
+  };
   released: {
     holdId: string;
     lotId: string;
@@ -166,6 +182,21 @@ export interface EventPayloads {
     /** The computed scope (`RecallScope`): affected lots, deliveries, customers, on-hand stock. */
     scope: Json;
   };
+  reserved: {
+    orderId: string;
+    orderLine?: string;
+    customerId?: string;
+    productId: string;
+    strategy: 'FEFO' | 'FIFO' | 'LOT';
+    reservations: { reservationId: string; lotId: string; locationId: string; quantity: Decimal }[];
+  };
+  reservationReleased: {
+    /** The released reservations as they were (quantity in steps, as a string). */
+    reservations: ({ quantitySteps: string } & Record<string, Json | undefined>)[];
+    reason?: string;
+  };
+  pickConfirmed: { reservationId: string; lotId: string; locationId: string; scan: string };
+  customerPolicyDefined: { customerId: string; minShelfLife: { minDays?: number; minPercent?: number } };
   recallNotified: { recallId: string; customerId: string; channel: string; contact?: string; note?: string };
   recallAcknowledged: {
     recallId: string;

@@ -1,3 +1,4 @@
+import { policyRecord, reservationFromJson } from '../allocation/allocation.js';
 import { toSteps } from '../domain/quantity.js';
 import type { Lot, Product } from '../domain/schemas.js';
 import { ErrorCodes, LotgraphError } from '../errors.js';
@@ -11,7 +12,13 @@ import type {
   StoredEvent,
 } from '../ledger/events.js';
 import { projectRecall } from '../recall/recall.js';
-import { type HoldRecord, NodeKind, type ProjectionChange, type ShipmentLineRecord } from '../store/port.js';
+import {
+  type HoldRecord,
+  NodeKind,
+  type ProjectionChange,
+  type ReservationRecord,
+  type ShipmentLineRecord,
+} from '../store/port.js';
 
 /** A genealogy node named by domain ref (resolved to a dense id at append time). */
 export interface NodeRef {
@@ -236,6 +243,15 @@ export async function projectEvent(ctx: ProjectionContext, e: StoredEvent): Prom
       for (const l of r.lines) {
         const d = await decimalsOf(ctx, l.productId);
         const q = toSteps(l.quantity, d);
+        if (l.reservation !== undefined)
+          out.changes.push({
+            type: 'putReservation',
+            reservation: {
+              ...reservationFromJson(l.reservation as never),
+              status: 'consumed',
+              updatedSeq: e.seq,
+            },
+          });
         out.changes.push({
           type: 'stockDelta',
           lotId: l.lotId,
@@ -306,6 +322,11 @@ export async function projectEvent(ctx: ProjectionContext, e: StoredEvent): Prom
       if (r.locationId !== undefined) hold.locationId = r.locationId;
       if (r.note !== undefined) hold.note = r.note;
       out.changes.push({ type: 'putHold', hold });
+      for (const x of r.cancelledReservations ?? [])
+        out.changes.push({
+          type: 'putReservation',
+          reservation: { ...reservationFromJson(x as never), status: 'released', updatedSeq: e.seq },
+        });
       break;
     }
     case 'released': {
@@ -325,6 +346,53 @@ export async function projectEvent(ctx: ProjectionContext, e: StoredEvent): Prom
       out.changes.push({ type: 'putHold', hold });
       break;
     }
+    case 'reserved': {
+      const r = p as EventPayloads['reserved'];
+      const d = await decimalsOf(ctx, r.productId);
+      for (const x of r.reservations) {
+        const rec: ReservationRecord = {
+          id: x.reservationId,
+          lotId: x.lotId,
+          locationId: x.locationId,
+          productId: r.productId,
+          quantity: toSteps(x.quantity, d),
+          orderId: r.orderId,
+          status: 'active',
+          createdSeq: e.seq,
+          updatedSeq: e.seq,
+        };
+        if (r.orderLine !== undefined) rec.orderLine = r.orderLine;
+        out.changes.push({ type: 'putReservation', reservation: rec });
+      }
+      break;
+    }
+    case 'reservationReleased':
+      for (const x of (p as EventPayloads['reservationReleased']).reservations)
+        out.changes.push({
+          type: 'putReservation',
+          reservation: { ...reservationFromJson(x as never), status: 'released', updatedSeq: e.seq },
+        });
+      break;
+    case 'pickConfirmed': {
+      const r = p as EventPayloads['pickConfirmed'];
+      out.changes.push({
+        type: 'putRecord',
+        record: {
+          collection: 'pick',
+          id: r.reservationId,
+          key: r.lotId,
+          value: { ...r, at: e.eventTime },
+          seq: e.seq,
+        },
+      });
+      break;
+    }
+    case 'customerPolicyDefined':
+      out.changes.push({
+        type: 'putRecord',
+        record: policyRecord(p as EventPayloads['customerPolicyDefined'], e.seq),
+      });
+      break;
     case 'recallOpened':
     case 'recallNotified':
     case 'recallAcknowledged':
