@@ -12,6 +12,26 @@
  * @module
  */
 
+export type { EventHandler, StockAlert, WebhookOptions } from './alerts/alerts.js';
+export { hmacSha256Hex, webhookSender } from './alerts/alerts.js';
+// ── allocation, quality, documents, alerts, recall, exports ─────────────
+export type {
+  Allocation,
+  AllocationCandidate,
+  ConfirmPickInput as ConfirmPickInputType,
+  DefineCustomerPolicyInput as DefineCustomerPolicyInputType,
+  ReleaseReservationInput as ReleaseReservationInputType,
+  ReserveInput as ReserveInputType,
+} from './allocation/allocation.js';
+export {
+  AllocateInput,
+  AllocationReason,
+  ConfirmPickInput,
+  DefineCustomerPolicyInput,
+  ReleaseReservationInput,
+  ReserveInput,
+  ShelfLifeRule,
+} from './allocation/allocation.js';
 // ── commands ─────────────────────────────────────────────────────────────
 /** Zod schemas of every command input. */
 export {
@@ -41,7 +61,6 @@ export { dayOf, Instant, IsoDate, isExpiredOn, isIsoDate, toUtcInstant } from '.
 export type { Decimal, Rational, UnitSpec } from './domain/quantity.js';
 /** Exact quantities: decimal strings at the boundary, bigint steps inside. */
 export { convertToSteps, fromSteps, isDecimal, parseFactor, toSteps } from './domain/quantity.js';
-
 // ── domain ───────────────────────────────────────────────────────────────
 /** Zod schemas of the domain (use them for your own validation); types are inferred from them. */
 export {
@@ -68,6 +87,8 @@ export type { ErrorCode, ValidationIssue } from './errors.js';
 // ── errors ───────────────────────────────────────────────────────────────
 /** Error classes and stable codes. */
 export { ErrorCodes, isLotgraphError, LotgraphError, ValidationError } from './errors.js';
+export type { Fsma204Filter } from './exports/regulatory.js';
+export { FSMA204_COLUMNS, fsma204Csv, fsma204Rows, oneStepCsv } from './exports/regulatory.js';
 // ── genealogy and trace ──────────────────────────────────────────────────
 /** Trace result shapes and the index load progress. */
 export type { LoadProgress } from './genealogy/genealogy-index.js';
@@ -109,13 +130,34 @@ export type { BatchCommand, CommandInputs, LotgraphOptions, RebuildProgress } fr
 // ── entry point ──────────────────────────────────────────────────────────
 /** An open lotgraph (commands, stock, trace, verification) and its options. */
 export { Lotgraph, rebuildProjections } from './lotgraph.js';
-export type { MassBalance } from './stock/mass-balance.js';
-export { massBalance } from './stock/mass-balance.js';
+export type { QualityVerdict } from './quality/quality.js';
+export {
+  AttachDocumentInput,
+  conformity,
+  DefineSpecInput,
+  QC_HOLD_REASONS,
+  QualityDecisionInput,
+  RecordTestInput,
+  SpecTest,
+} from './quality/quality.js';
+export type { RecallCase, RecallEvidence, RecallStep } from './recall/recall.js';
+export {
+  notificationCsv,
+  RecallAcknowledgeInput,
+  RecallCloseInput,
+  RecallNotifyInput,
+  RecallOpenInput,
+  toCsv,
+} from './recall/recall.js';
+export { recallReportPdf } from './recall/report.js';
+export type { RecallScope, ScopeCustomer, ScopeDelivery, ScopeLot } from './recall/scope.js';
+export { computeScope } from './recall/scope.js';
+export type { MassBalance, MassBalance as LotMassBalance } from './stock/mass-balance.js';
+export { massBalance, massBalances } from './stock/mass-balance.js';
 export type { ProductStock, StockLine } from './stock/stock.js';
 // ── stock ────────────────────────────────────────────────────────────────
 /** Stock queries (also reachable as `lg.stock`). */
 export { OnHandQuery, replayStock } from './stock/stock.js';
-
 // ── store port ───────────────────────────────────────────────────────────
 /** The Store port, its record types, and the in-memory reference store. */
 export { MemoryStore } from './store/memory-store.js';

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { type EventHandler, expiredOnHand, expiring, lowStock, type StockAlert } from './alerts/alerts.js';
 import {
   AllocateInput,
   type Allocation,
@@ -70,6 +71,19 @@ import {
 } from './ledger/runner.js';
 import { type LedgerVerification, verifyLedger } from './ledger/verify.js';
 import { projectEvent } from './projection/project.js';
+import {
+  type AttachDocumentInput,
+  attachDocumentCommand,
+  coaPdf,
+  type DefineSpecInput,
+  defineSpecCommand,
+  type QualityDecisionInput,
+  type QualityVerdict,
+  qualityDecisionCommand,
+  qualityVerdict,
+  type RecordTestInput,
+  recordTestCommand,
+} from './quality/quality.js';
 import {
   notificationCsv,
   RECALL,
@@ -258,11 +272,13 @@ export class Lotgraph {
     return run;
   }
 
-  private run<S extends z.ZodType, T extends EventType>(
+  private async run<S extends z.ZodType, T extends EventType>(
     spec: CommandSpec<S, T>,
     input: unknown,
   ): Promise<EventOf<T>> {
-    return runCommand(this.deps, spec, input);
+    const ev = await runCommand(this.deps, spec, input);
+    await this.emit();
+    return ev;
   }
 
   /** Define or update a product (its unit and decimals never change once defined). */
@@ -395,7 +411,9 @@ export class Lotgraph {
       }
       prepared.push(r.value);
     }
-    return runBatch(this.deps, prepared);
+    const out = await runBatch(this.deps, prepared);
+    await this.emit();
+    return out;
   }
 
   /** A lot by id (with supplier lot number, dates, origin), or undefined. */
@@ -523,6 +541,82 @@ export class Lotgraph {
   };
 
   /**
+   * Quality: product specifications, lot test results with automatic conformity, the verdict, the release
+   * decision (approver recorded; lifts QC holds), and the Certificate of Analysis as PDF.
+   *
+   * @example
+   * ```ts
+   * await lg.quality.defineSpec({ productId: 'flour', tests: [{ code: 'H2O', name: 'Moisture', unit: '%', max: '15' }] });
+   * await lg.quality.recordResult({ resultId: 'T1', lotId: 'F-1', testCode: 'H2O', value: '13.2' });
+   * const pdf = await lg.quality.coa('F-1');
+   * ```
+   */
+  readonly quality = {
+    defineSpec: (input: DefineSpecInput) => this.run(defineSpecCommand, input),
+    recordResult: (input: RecordTestInput) => this.run(recordTestCommand, input),
+    verdict: (lotId: string): Promise<QualityVerdict> => qualityVerdict(this.store, lotId),
+    /** Release (or reject) a lot; a release lifts its QC holds in the same event. */
+    decide: (input: QualityDecisionInput) => this.run(qualityDecisionCommand, input),
+    /** Certificate of Analysis (PDF bytes). */
+    coa: (lotId: string): Promise<Uint8Array> => coaPdf(this.store, lotId),
+  };
+
+  /** Documents attached to lots and shipments: metadata, SHA-256, bytes or URI. */
+  readonly documents = {
+    attach: (input: AttachDocumentInput) => this.run(attachDocumentCommand, input),
+    get: (documentId: string) => this.store.getDocument(documentId),
+    list: (filter: { lotId?: string; shipmentId?: string; kind?: string } = {}) =>
+      this.store.listDocuments(filter),
+  };
+
+  /** Stock alerts. */
+  readonly alerts = {
+    /** Lots on hand expiring within `withinDays` of `date`. */
+    expiring: (opts: { withinDays: number; date: string }): Promise<StockAlert[]> =>
+      expiring(this.store, opts),
+    /** Expired lots still on hand on `date`. */
+    expiredOnHand: (date: string): Promise<StockAlert[]> => expiredOnHand(this.store, date),
+    /** Products below a threshold (in the product's unit), optionally at one location. */
+    lowStock: (opts: { thresholds: Record<string, string>; locationId?: string }) =>
+      lowStock(this.store, opts),
+  };
+
+  private readonly handlers = new Map<string, Set<EventHandler>>();
+  private emittedSeq = -1;
+  private emitting: Promise<void> = Promise.resolve();
+
+  /**
+   * Subscribe to committed events of a type (or `'*'`), from this instance and — with `follow: true` or
+   * after `sync()` — from other processes, in ledger order, each once. Returns the unsubscribe function.
+   * Combine with `webhookSender` to push events to a WMS endpoint.
+   */
+  on(type: EventType | '*', handler: EventHandler): () => void {
+    if (this.emittedSeq < 0) this.emittedSeq = this.index.seq;
+    let set = this.handlers.get(type);
+    if (!set) this.handlers.set(type, (set = new Set()));
+    set.add(handler);
+    return () => set.delete(handler);
+  }
+
+  private emit(): Promise<void> {
+    if (this.handlers.size === 0) return Promise.resolve();
+    this.emitting = this.emitting.then(async () => {
+      const events = await this.store.readEvents(this.emittedSeq + 1);
+      for (const e of events) {
+        this.emittedSeq = e.seq;
+        for (const h of [...(this.handlers.get(e.type) ?? []), ...(this.handlers.get('*') ?? [])]) {
+          try {
+            await h(e);
+          } catch {
+            // A failing subscriber must not break the writer; webhook senders report through onFailure.
+          }
+        }
+      }
+    });
+    return this.emitting;
+  }
+
+  /**
    * Recall cases and mock recalls. `open` computes the scope from the genealogy (affected lots with a path,
    * deliveries and customers with exact quantities, attributed suspect quantities, on-hand stock); a real
    * recall also places a `recall` hold on every affected lot still on hand — in the same transaction as the
@@ -581,6 +675,7 @@ export class Lotgraph {
         }
       }
       await runBatch(this.deps, commands);
+      await this.emit();
       return recallEvidence(this.store, v.recallId);
     },
     /** Record that a customer was notified (channel, contact). */
@@ -623,8 +718,9 @@ export class Lotgraph {
   }
 
   /** Catch up with events written by another process (the genealogy index is appended to, never rebuilt). */
-  sync(): Promise<void> {
-    return this.serial(() => this.syncUnlocked());
+  async sync(): Promise<void> {
+    await this.serial(() => this.syncUnlocked());
+    await this.emit();
   }
 
   /** Seq of the last event this instance's genealogy index reflects. */

@@ -56,7 +56,11 @@ export type EventType =
   | 'reserved'
   | 'reservationReleased'
   | 'pickConfirmed'
-  | 'customerPolicyDefined';
+  | 'customerPolicyDefined'
+  | 'specDefined'
+  | 'tested'
+  | 'qualityDecided'
+  | 'documentAttached';
 
 /** The lot facts an event carries when it creates (or re-receives) a lot. */
 export interface LotFacts extends LotAttributes {
@@ -197,6 +201,56 @@ export interface EventPayloads {
   };
   pickConfirmed: { reservationId: string; lotId: string; locationId: string; scan: string };
   customerPolicyDefined: { customerId: string; minShelfLife: { minDays?: number; minPercent?: number } };
+  specDefined: {
+    productId: string;
+    tests: {
+      code: string;
+      name: string;
+      method?: string;
+      unit?: string;
+      min?: string;
+      max?: string;
+      target?: string;
+      expected?: string;
+    }[];
+  };
+  tested: {
+    resultId: string;
+    lotId: string;
+    testCode: string;
+    value: string;
+    result: 'pass' | 'fail' | 'info';
+    testedAt: string;
+    unit?: string;
+    method?: string;
+    lab?: string;
+    sampledAt?: string;
+    documentId?: string;
+    specMin?: string;
+    specMax?: string;
+  };
+  qualityDecided: {
+    lotId: string;
+    decision: 'release' | 'reject';
+    approver: string;
+    verdict: string;
+    override: boolean;
+    note?: string;
+    /** The QC holds this release lifted (as they were). */
+    liftedHolds: Json[];
+  };
+  documentAttached: {
+    documentId: string;
+    kind: string;
+    title: string;
+    mediaType: string;
+    sha256: string;
+    byteLength: number;
+    lotIds: string[];
+    shipmentIds: string[];
+    uri?: string;
+    contentBase64?: string;
+  };
   recallNotified: { recallId: string; customerId: string; channel: string; contact?: string; note?: string };
   recallAcknowledged: {
     recallId: string;

@@ -11,6 +11,7 @@ import type {
   OutputLine,
   StoredEvent,
 } from '../ledger/events.js';
+import { projectQuality } from '../quality/quality.js';
 import { projectRecall } from '../recall/recall.js';
 import {
   type HoldRecord,
@@ -393,6 +394,14 @@ export async function projectEvent(ctx: ProjectionContext, e: StoredEvent): Prom
         record: policyRecord(p as EventPayloads['customerPolicyDefined'], e.seq),
       });
       break;
+    case 'specDefined':
+    case 'tested':
+    case 'qualityDecided':
+    case 'documentAttached': {
+      const c = projectQuality(e.type, p, e);
+      for (const x of Array.isArray(c) ? c : [c]) out.changes.push(x);
+      break;
+    }
     case 'recallOpened':
     case 'recallNotified':
     case 'recallAcknowledged':
