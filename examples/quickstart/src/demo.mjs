@@ -179,6 +179,14 @@ for (const [name, make] of files) {
   const data = await timed(`write out/${name}`, make);
   writeFileSync(path.join(outDir, name), data);
 }
+await timed('write out/letters/<customer>.pdf (rehearsal)', async () => {
+  mkdirSync(path.join(outDir, 'letters'), { recursive: true });
+  for (const l of await lg.recall.letters(recallId, {
+    name: 'Northfield Bakery - Quality',
+    contact: 'quality@northfield.example',
+  }))
+    writeFileSync(path.join(outDir, 'letters', `${l.customerId}.pdf`), l.pdf);
+});
 const e = ev.effectiveness;
 const worst = ev.massBalance.reduce(
   (a, b) => (b.variancePercent > a.variancePercent ? b : a),

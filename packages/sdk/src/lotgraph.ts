@@ -98,7 +98,7 @@ import {
   recallNotifySpec,
   recallOpenSpec,
 } from './recall/recall.js';
-import { recallReportPdf } from './recall/report.js';
+import { customerLetterPdf, recallReportPdf } from './recall/report.js';
 import { computeScope, type RecallScope } from './recall/scope.js';
 import { type MassBalance, massBalance } from './stock/mass-balance.js';
 import { type OnHandQuery, onHand, type ProductStock, productStock, type StockLine } from './stock/stock.js';
@@ -691,6 +691,21 @@ export class Lotgraph {
     /** The recall report as PDF bytes (a drill is marked on every page). */
     reportPdf: async (recallId: string): Promise<Uint8Array> =>
       recallReportPdf(await recallEvidence(this.store, recallId)),
+    /** The notification letter to each customer in scope, as PDF bytes (marked as rehearsal for a drill). */
+    letters: async (
+      recallId: string,
+      sender: { name?: string; contact?: string } = {},
+    ): Promise<{ customerId: string; name: string; pdf: Uint8Array }[]> => {
+      const ev = await recallEvidence(this.store, recallId);
+      const out = [];
+      for (const c of ev.scope.customers)
+        out.push({
+          customerId: c.customerId,
+          name: c.name,
+          pdf: await customerLetterPdf(ev, c.customerId, sender),
+        });
+      return out;
+    },
     /** The notification list as CSV (one row per customer and product). */
     notificationCsv: async (recallId: string): Promise<string> =>
       notificationCsv(await recallEvidence(this.store, recallId)),

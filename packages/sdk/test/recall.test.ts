@@ -322,6 +322,34 @@ describe('notification workflow and evidence', () => {
   );
 });
 
+describe('customer notification letters', () => {
+  it.skipIf(!hasPoppler)('one PDF per customer with their deliveries, lots and quantities', async () => {
+    const lg = await scenario();
+    await lg.recall.open({
+      recallId: 'R-L',
+      lots: ['F1'],
+      reason: 'Salmonella in flour',
+      classification: 'I',
+    });
+    const letters = await lg.recall.letters('R-L', { name: 'Bakery QA', contact: 'qa@bakery.example' });
+    expect(letters.map((l) => l.customerId)).toEqual(['shop1', 'shop2']);
+    const file = path.join(dir, 'letter.pdf');
+    writeFileSync(file, letters[0]!.pdf);
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    for (const s of [
+      'URGENT: PRODUCT RECALL (Class I)',
+      'Shop One',
+      'SH-1',
+      'lot B1',
+      '30 pc bread',
+      'R-L',
+      'qa@bakery.example',
+    ])
+      expect(text).toContain(s);
+    expect(text).not.toContain('SH-2');
+  });
+});
+
 describe('regulatory exports', () => {
   it('FSMA 204: one row per critical tracking event with the KDE columns, filterable and sorted', async () => {
     const lg = await scenario();

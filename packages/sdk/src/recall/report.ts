@@ -129,3 +129,60 @@ export async function recallReportPdf(e: RecallEvidence): Promise<Uint8Array> {
   }
   return doc.save();
 }
+
+/**
+ * The notification letter to one customer: what to do, which of their deliveries are affected (lots, dates,
+ * quantities), and how to answer. A drill's letters say so in a banner — they are for rehearsal, not sending.
+ */
+export async function customerLetterPdf(
+  e: RecallEvidence,
+  customerId: string,
+  sender: { name?: string; contact?: string } = {},
+): Promise<Uint8Array> {
+  const c = e.scope.customers.find((x) => x.customerId === customerId);
+  if (!c) throw new Error(`customer "${customerId}" is not in the scope of recall ${e.recallId}`);
+  const doc = await PDFDocument.create();
+  doc.setTitle(`Recall ${e.recallId} - notice to ${c.name}`);
+  doc.setProducer('lotgraph');
+  const w = new Writer(
+    doc,
+    await doc.embedFont(StandardFonts.Helvetica),
+    await doc.embedFont(StandardFonts.HelveticaBold),
+    e.drill ? 'MOCK RECALL - DRILL - REHEARSAL COPY, NOT TO BE SENT' : undefined,
+  );
+  w.line(`${sender.name ?? 'Product recall notice'}`, { size: 11, bold: true });
+  w.gap(8);
+  w.line(`To: ${c.name}${c.gln ? ` (GLN ${c.gln})` : ''}`, { size: 11 });
+  const contact = c.contacts[0];
+  if (contact)
+    w.line(`Attn: ${[contact.name, contact.email, contact.phone].filter(Boolean).join(', ')}`, { size: 11 });
+  w.line(`Date: ${e.timeline.openedAt.slice(0, 10)}   Reference: ${e.recallId}`, { size: 11 });
+  w.gap(8);
+  w.line(`URGENT: PRODUCT RECALL (Class ${e.classification})`, { size: 16, bold: true });
+  w.gap(4);
+  w.line(`Reason: ${e.reason}`, { size: 11 });
+  w.gap(4);
+  w.line('Our records show that you received the following affected deliveries:', { size: 11 });
+  w.gap(2);
+  for (const d of e.scope.deliveries.filter((x) => x.customerId === customerId)) {
+    w.line(
+      `Shipment ${d.shipmentId} line ${d.lineNo}, ${d.shippedAt.slice(0, 10)}: lot ${d.lotId}, ${d.quantity} ${d.unit} ${d.productId}`,
+      {
+        indent: 12,
+      },
+    );
+  }
+  w.gap(4);
+  w.line(`In total: ${c.quantities.map((q) => `${q.quantity} ${q.unit} ${q.productId}`).join(', ')}.`, {
+    size: 11,
+  });
+  w.gap(6);
+  for (const t of [
+    '1. Stop selling and using these lots immediately and set the stock aside.',
+    '2. Count what you still hold, and what you have sold or used.',
+    '3. Return or destroy the stock as instructed, and tell us the quantities returned, destroyed or sold.',
+    `4. Confirm receipt of this notice by quoting ${e.recallId}${sender.contact ? ` to ${sender.contact}` : ''}.`,
+  ])
+    w.line(t, { size: 11 });
+  return doc.save();
+}
