@@ -738,6 +738,24 @@ export class Lotgraph {
     await this.emit();
   }
 
+  /**
+   * The genealogy index as a portable snapshot, for client-side traces (a browser loads it with
+   * `GenealogyGraph.fromBytes` from `@lotgraph/core-wasm`): the graph's `toBytes()` plus each node's kind
+   * and ref (node id = array index), as of the ledger head.
+   */
+  async exportGenealogy(): Promise<{ seq: number; snapshot: Uint8Array; kinds: number[]; refs: string[] }> {
+    return this.serial(async () => {
+      await this.syncUnlocked();
+      this.index.graph.compact();
+      return {
+        seq: this.index.seq,
+        snapshot: this.index.graph.toBytes(),
+        kinds: [...this.index.registry.kinds],
+        refs: [...this.index.registry.refs],
+      };
+    });
+  }
+
   /** Seq of the last event this instance's genealogy index reflects. */
   get indexedSeq(): number {
     return this.index.seq;
