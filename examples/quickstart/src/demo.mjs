@@ -174,6 +174,7 @@ const files = [
   ['recall-evidence.json', async () => JSON.stringify(await lg.recall.evidence(recallId), null, 2)],
   ['fsma204.csv', () => lg.exports.fsma204Csv({ lotId: suspect.id })],
   ['one-step-eu178.csv', () => lg.exports.oneStepCsv(suspect.id)],
+  ['epcis.json', async () => JSON.stringify(await lg.exports.epcis(), null, 1)],
 ];
 for (const [name, make] of files) {
   const data = await timed(`write out/${name}`, make);

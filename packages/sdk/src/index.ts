@@ -87,6 +87,8 @@ export type { ErrorCode, ValidationIssue } from './errors.js';
 // ── errors ───────────────────────────────────────────────────────────────
 /** Error classes and stable codes. */
 export { ErrorCodes, isLotgraphError, LotgraphError, ValidationError } from './errors.js';
+export type { EpcisDocument, EpcisEvent, ImportCommand } from './exports/epcis.js';
+export { epcisToCommands, exportEpcis } from './exports/epcis.js';
 export type { Fsma204Filter } from './exports/regulatory.js';
 export { FSMA204_COLUMNS, fsma204Csv, fsma204Rows, oneStepCsv } from './exports/regulatory.js';
 // ── genealogy and trace ──────────────────────────────────────────────────

@@ -47,6 +47,7 @@ import { fromSteps } from './domain/quantity.js';
 import type { Lot, Shipment } from './domain/schemas.js';
 import { parseInput } from './domain/validate.js';
 import { ErrorCodes, LotgraphError } from './errors.js';
+import { type EpcisDocument, epcisToCommands, exportEpcis } from './exports/epcis.js';
 import { type Fsma204Filter, fsma204Csv, oneStepCsv } from './exports/regulatory.js';
 import { GenealogyIndex, type LoadProgress } from './genealogy/genealogy-index.js';
 import { NodeRegistry } from './genealogy/node-registry.js';
@@ -581,6 +582,32 @@ export class Lotgraph {
       lowStock(this.store, opts),
   };
 
+  /** Imports into the ledger. */
+  readonly imports = {
+    /**
+     * Replay a GS1 EPCIS 2.0 document (receipts, productions, shipments, as `exports.epcis` writes them) as
+     * commands, in chunks of `chunk` commands per transaction (default 500). Idempotent by `eventID`:
+     * importing the same document twice appends nothing. Master data (products with their GTINs, parties,
+     * locations) must exist. Progress through `onProgress(done, total)`.
+     */
+    epcis: async (
+      doc: unknown,
+      options: { chunk?: number; onProgress?: (done: number, total: number) => void } = {},
+    ): Promise<{ commands: number; events: number }> => {
+      const cmds = await epcisToCommands(this.store, doc);
+      const chunk = Math.max(1, options.chunk ?? 500);
+      let events = 0;
+      for (let i = 0; i < cmds.length; i += chunk) {
+        const part = cmds.slice(i, i + chunk) as BatchCommand[];
+        const before = (await this.store.head()).seq;
+        await this.batch(part);
+        events += (await this.store.head()).seq - before;
+        options.onProgress?.(Math.min(cmds.length, i + chunk), cmds.length);
+      }
+      return { commands: cmds.length, events };
+    },
+  };
+
   private readonly handlers = new Map<string, Set<EventHandler>>();
   private emittedSeq = -1;
   private emitting: Promise<void> = Promise.resolve();
@@ -723,6 +750,9 @@ export class Lotgraph {
     /** EU 178/2002 one step back / one step forward of a lot, as JSON (the `trace.oneStep` result). */
     oneStepJson: async (lotId: string): Promise<string> =>
       JSON.stringify(await this.trace.oneStep(lotId), null, 2),
+    /** GS1 EPCIS 2.0 JSON-LD document of the goods flow (receipts, productions, transformations, shipments). */
+    epcis: (options: { creationDate?: string } = {}): Promise<EpcisDocument> =>
+      exportEpcis(this.store, options),
     /** FDA FSMA 204 electronic sortable spreadsheet (CSV, one row per critical tracking event). */
     fsma204Csv: (filter: Fsma204Filter = {}): Promise<string> => fsma204Csv(this.store, filter),
   };

@@ -1,0 +1,305 @@
+/**
+ * GS1 EPCIS 2.0 (JSON-LD) export and import of the ledger's goods flow: receipts as `ObjectEvent` (ADD,
+ * `receiving`), production and transformations as `TransformationEvent` (input / output quantity lists,
+ * `commissioning` / `repackaging`), shipments as `ObjectEvent` (OBSERVE, `shipping`, destination = customer),
+ * lot master data in `ilmd` (CBV master-data attributes). Lots are identified by GS1 Digital Link
+ * (`https://id.gs1.org/01/{GTIN}/10/{lot}`) when the product has a GTIN, else by a `urn:lotgraph:class:` URI.
+ * Import replays such a document as commands (idempotent by `eventID`), so export → import → export is
+ * identical.
+ *
+ * @module
+ */
+import type { Product } from '../domain/schemas.js';
+import { ErrorCodes, LotgraphError } from '../errors.js';
+import type { EventPayloads, StoredEvent } from '../ledger/events.js';
+import { iterateEvents } from '../ledger/iterate.js';
+import type { Store } from '../store/port.js';
+
+const CONTEXT = [
+  'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld',
+  { lg: 'urn:lotgraph:ns:' },
+];
+const UOM: Record<string, string> = { kg: 'KGM', g: 'GRM', t: 'TNE', l: 'LTR', ml: 'MLT', m: 'MTR' };
+const UNIT_OF = Object.fromEntries(Object.entries(UOM).map(([k, v]) => [v, k]));
+
+/** One EPCIS event as exported (a JSON object). */
+export type EpcisEvent = Record<string, unknown> & { type: string; eventID: string; eventTime: string };
+
+/** An EPCIS 2.0 document. */
+export interface EpcisDocument {
+  '@context': unknown[];
+  type: 'EPCISDocument';
+  schemaVersion: '2.0';
+  creationDate: string;
+  epcisBody: { eventList: EpcisEvent[] };
+}
+
+const urn = (kind: string, id: string) => `urn:lotgraph:${kind}:${encodeURIComponent(id)}`;
+const fromUrn = (kind: string, u: unknown, field: string): string => {
+  const prefix = `urn:lotgraph:${kind}:`;
+  if (typeof u !== 'string' || !u.startsWith(prefix)) throw bad(field, `expected a ${prefix}… identifier`, u);
+  return decodeURIComponent(u.slice(prefix.length));
+};
+function bad(field: string, message: string, value?: unknown): LotgraphError {
+  return new LotgraphError(ErrorCodes.VALIDATION_FAILED, `${field}: ${message}`, { field, value });
+}
+
+function epcClass(product: Product | undefined, productId: string, lotId: string): string {
+  return product?.gtin
+    ? `https://id.gs1.org/01/${product.gtin.padStart(14, '0')}/10/${encodeURIComponent(lotId)}`
+    : `urn:lotgraph:class:${encodeURIComponent(productId)}:${encodeURIComponent(lotId)}`;
+}
+
+function quantityElement(
+  products: Map<string, Product>,
+  productId: string,
+  lotId: string,
+  quantity: string,
+  locationId?: string,
+) {
+  const p = products.get(productId);
+  const el: Record<string, unknown> = { epcClass: epcClass(p, productId, lotId), quantity: Number(quantity) };
+  const uom = p ? UOM[p.unit] : undefined;
+  if (uom) el.uom = uom;
+  else if (p && p.decimals > 0) el.uom = `lg:${p.unit}`;
+  if (locationId !== undefined) el['lg:location'] = urn('location', locationId);
+  return el;
+}
+
+/** Export the goods flow of the ledger as an EPCIS 2.0 document (in ledger order). */
+export async function exportEpcis(
+  store: Store,
+  options: { creationDate?: string } = {},
+): Promise<EpcisDocument> {
+  const products = new Map((await store.listProducts()).map((p) => [p.id, p]));
+  const eventList: EpcisEvent[] = [];
+  const base = (e: StoredEvent) => ({
+    eventID: urn('event', e.idempotencyKey),
+    eventTime: e.eventTime,
+    eventTimeZoneOffset: '+00:00',
+  });
+  for await (const e of iterateEvents(store)) {
+    const p = e.payload as unknown;
+    if (e.type === 'received') {
+      const r = p as EventPayloads['received'];
+      const ilmd: Record<string, unknown> = {};
+      if (r.lot.expiry) ilmd['cbvmda:itemExpirationDate'] = r.lot.expiry;
+      if (r.lot.bestBefore) ilmd['cbvmda:bestBeforeDate'] = r.lot.bestBefore;
+      if (r.lot.originCountry) ilmd['cbvmda:countryOfOrigin'] = r.lot.originCountry;
+      if (r.lot.productionDate) ilmd['lg:productionDate'] = r.lot.productionDate;
+      if (r.lot.supplierLotNumber) ilmd['lg:supplierLotNumber'] = r.lot.supplierLotNumber;
+      const ev: EpcisEvent = {
+        type: 'ObjectEvent',
+        ...base(e),
+        action: 'ADD',
+        bizStep: 'receiving',
+        disposition: 'in_progress',
+        epcList: [],
+        quantityList: [quantityElement(products, r.lot.productId, r.lot.id, r.quantity)],
+        bizLocation: { id: urn('location', r.locationId) },
+      };
+      if (r.lot.supplierId)
+        ev.sourceList = [{ type: 'owning_party', source: urn('party', r.lot.supplierId) }];
+      if (r.receiptId)
+        ev.bizTransactionList = [{ type: 'recadv', bizTransaction: urn('receipt', r.receiptId) }];
+      if (Object.keys(ilmd).length) ev.ilmd = ilmd;
+      eventList.push(ev);
+    } else if (e.type === 'produced' || e.type === 'transformed') {
+      const r = p as EventPayloads['transformed'];
+      const ev: EpcisEvent = {
+        type: 'TransformationEvent',
+        ...base(e),
+        bizStep: e.type === 'produced' ? 'commissioning' : 'repackaging',
+        disposition: 'active',
+        inputQuantityList: r.inputs.map((i) =>
+          quantityElement(products, i.productId, i.lotId, i.quantity, i.locationId),
+        ),
+        outputQuantityList: r.outputs.map((o) =>
+          quantityElement(products, o.lot.productId, o.lot.id, o.quantity, o.locationId),
+        ),
+      };
+      if (r.orderId) ev.transformationID = urn('order', r.orderId);
+      if (e.type === 'transformed') ev['lg:transformation'] = r.transformation;
+      const ilmd: Record<string, unknown> = {};
+      for (const o of r.outputs) {
+        if (!o.newLot) continue;
+        const facts: Record<string, unknown> = {};
+        if (o.lot.expiry) facts['cbvmda:itemExpirationDate'] = o.lot.expiry;
+        if (o.lot.productionDate) facts['lg:productionDate'] = o.lot.productionDate;
+        if (Object.keys(facts).length)
+          ilmd[epcClass(products.get(o.lot.productId), o.lot.productId, o.lot.id)] = facts;
+      }
+      if (Object.keys(ilmd).length) ev.ilmd = { 'lg:lots': ilmd };
+      eventList.push(ev);
+    } else if (e.type === 'shipped') {
+      const r = p as EventPayloads['shipped'];
+      eventList.push({
+        type: 'ObjectEvent',
+        ...base(e),
+        action: 'OBSERVE',
+        bizStep: 'shipping',
+        disposition: 'in_transit',
+        epcList: [],
+        quantityList: r.lines.map((l) =>
+          quantityElement(products, l.productId, l.lotId, l.quantity, l.locationId),
+        ),
+        bizTransactionList: [{ type: 'desadv', bizTransaction: urn('shipment', r.shipmentId) }],
+        destinationList: [{ type: 'owning_party', destination: urn('party', r.customerId) }],
+      });
+    }
+  }
+  return {
+    '@context': CONTEXT,
+    type: 'EPCISDocument',
+    schemaVersion: '2.0',
+    creationDate: options.creationDate ?? new Date().toISOString(),
+    epcisBody: { eventList },
+  };
+}
+
+/** A command the importer will run (`lg[command](input)`). */
+export interface ImportCommand {
+  command: 'receive' | 'produce' | 'ship';
+  input: Record<string, unknown>;
+}
+
+/** Parse an `epcClass` back to product (by GTIN or id) and lot. */
+async function parseClass(
+  store: Store,
+  cls: unknown,
+  field: string,
+): Promise<{ productId: string; lotId: string }> {
+  if (typeof cls !== 'string') throw bad(field, 'expected an epcClass string', cls);
+  const dl = /^https:\/\/id\.gs1\.org\/01\/(\d{14})\/10\/([^/?#]+)$/.exec(cls);
+  if (dl) {
+    const product = await store.findProductByGtin(dl[1]!);
+    if (!product)
+      throw new LotgraphError(ErrorCodes.PRODUCT_NOT_FOUND, `${field}: no product with GTIN ${dl[1]}`, {
+        field,
+        value: cls,
+      });
+    return { productId: product.id, lotId: decodeURIComponent(dl[2]!) };
+  }
+  const m = /^urn:lotgraph:class:([^:]+):(.+)$/.exec(cls);
+  if (!m) throw bad(field, 'expected a GS1 Digital Link (01)/(10) URI or a urn:lotgraph:class: URI', cls);
+  return { productId: decodeURIComponent(m[1]!), lotId: decodeURIComponent(m[2]!) };
+}
+
+const qty = (el: Record<string, unknown>, field: string) => {
+  if (typeof el.quantity !== 'number' || !(el.quantity > 0))
+    throw bad(`${field}.quantity`, 'expected a positive number', el.quantity);
+  const uom = typeof el.uom === 'string' ? el.uom : undefined;
+  const unit =
+    uom === undefined ? undefined : (UNIT_OF[uom] ?? (uom.startsWith('lg:') ? uom.slice(3) : undefined));
+  if (uom !== undefined && unit === undefined)
+    throw bad(`${field}.uom`, `unknown unit of measure "${uom}"`, uom);
+  // Plain decimal notation (no exponent) so the sdk parses it exactly.
+  const s = el.quantity.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 });
+  return { quantity: s, ...(unit !== undefined ? { unit } : {}) };
+};
+
+/** Turn an EPCIS document (as exported by {@link exportEpcis}) into sdk commands, in document order. */
+export async function epcisToCommands(store: Store, doc: unknown): Promise<ImportCommand[]> {
+  const d = doc as Partial<EpcisDocument>;
+  if (!d || d.type !== 'EPCISDocument' || !Array.isArray(d.epcisBody?.eventList))
+    throw bad('document', 'expected an EPCISDocument with epcisBody.eventList');
+  const out: ImportCommand[] = [];
+  for (const [i, raw] of d.epcisBody!.eventList.entries()) {
+    const ev = raw as Record<string, unknown>;
+    const f = `epcisBody.eventList.${i}`;
+    const key = fromUrn('event', ev.eventID, `${f}.eventID`);
+    const meta = { idempotencyKey: key, eventTime: String(ev.eventTime) };
+    if (ev.type === 'ObjectEvent' && ev.bizStep === 'receiving') {
+      const el = (ev.quantityList as Record<string, unknown>[] | undefined)?.[0];
+      if (!el) throw bad(`${f}.quantityList`, 'a receipt needs one quantity element');
+      const { productId, lotId } = await parseClass(store, el.epcClass, `${f}.quantityList.0.epcClass`);
+      const ilmd = (ev.ilmd ?? {}) as Record<string, string>;
+      const src = (ev.sourceList as { source: string }[] | undefined)?.[0]?.source;
+      const txn = (ev.bizTransactionList as { bizTransaction: string }[] | undefined)?.[0]?.bizTransaction;
+      const input: Record<string, unknown> = {
+        ...meta,
+        lotId,
+        productId,
+        locationId: fromUrn(
+          'location',
+          (ev.bizLocation as { id?: string } | undefined)?.id,
+          `${f}.bizLocation.id`,
+        ),
+        ...qty(el, `${f}.quantityList.0`),
+      };
+      if (src) input.supplierId = fromUrn('party', src, `${f}.sourceList.0.source`);
+      if (txn) input.receiptId = fromUrn('receipt', txn, `${f}.bizTransactionList.0.bizTransaction`);
+      if (ilmd['cbvmda:itemExpirationDate']) input.expiry = ilmd['cbvmda:itemExpirationDate'];
+      if (ilmd['cbvmda:bestBeforeDate']) input.bestBefore = ilmd['cbvmda:bestBeforeDate'];
+      if (ilmd['cbvmda:countryOfOrigin']) input.originCountry = ilmd['cbvmda:countryOfOrigin'];
+      if (ilmd['lg:productionDate']) input.productionDate = ilmd['lg:productionDate'];
+      if (ilmd['lg:supplierLotNumber']) input.supplierLotNumber = ilmd['lg:supplierLotNumber'];
+      out.push({ command: 'receive', input });
+    } else if (ev.type === 'TransformationEvent') {
+      const lots = ((ev.ilmd as Record<string, unknown> | undefined)?.['lg:lots'] ?? {}) as Record<
+        string,
+        Record<string, string>
+      >;
+      const inputs = [];
+      for (const [j, el] of ((ev.inputQuantityList ?? []) as Record<string, unknown>[]).entries()) {
+        const c = await parseClass(store, el.epcClass, `${f}.inputQuantityList.${j}.epcClass`);
+        inputs.push({
+          lotId: c.lotId,
+          locationId: fromUrn('location', el['lg:location'], `${f}.inputQuantityList.${j}.lg:location`),
+          ...qty(el, `${f}.inputQuantityList.${j}`),
+        });
+      }
+      const outputs = [];
+      for (const [j, el] of ((ev.outputQuantityList ?? []) as Record<string, unknown>[]).entries()) {
+        const c = await parseClass(store, el.epcClass, `${f}.outputQuantityList.${j}.epcClass`);
+        const facts = lots[el.epcClass as string] ?? {};
+        outputs.push({
+          lotId: c.lotId,
+          productId: c.productId,
+          locationId: fromUrn('location', el['lg:location'], `${f}.outputQuantityList.${j}.lg:location`),
+          ...qty(el, `${f}.outputQuantityList.${j}`),
+          ...(facts['cbvmda:itemExpirationDate'] ? { expiry: facts['cbvmda:itemExpirationDate'] } : {}),
+          ...(facts['lg:productionDate'] ? { productionDate: facts['lg:productionDate'] } : {}),
+        });
+      }
+      const orderId = ev.transformationID
+        ? fromUrn('order', ev.transformationID, `${f}.transformationID`)
+        : undefined;
+      if (ev.bizStep === 'commissioning') {
+        if (orderId === undefined) throw bad(`${f}.transformationID`, 'a production needs its order id');
+        out.push({ command: 'produce', input: { ...meta, orderId, inputs, outputs } });
+      } else {
+        throw bad(
+          `${f}.bizStep`,
+          `importing ${String(ev['lg:transformation'] ?? ev.bizStep)} transformations is not supported yet`,
+          ev.bizStep,
+        );
+      }
+    } else if (ev.type === 'ObjectEvent' && ev.bizStep === 'shipping') {
+      const lines = [];
+      for (const [j, el] of ((ev.quantityList ?? []) as Record<string, unknown>[]).entries()) {
+        const c = await parseClass(store, el.epcClass, `${f}.quantityList.${j}.epcClass`);
+        lines.push({
+          lotId: c.lotId,
+          locationId: fromUrn('location', el['lg:location'], `${f}.quantityList.${j}.lg:location`),
+          ...qty(el, `${f}.quantityList.${j}`),
+        });
+      }
+      const shipment = (ev.bizTransactionList as { bizTransaction: string }[] | undefined)?.[0]
+        ?.bizTransaction;
+      const customer = (ev.destinationList as { destination: string }[] | undefined)?.[0]?.destination;
+      out.push({
+        command: 'ship',
+        input: {
+          ...meta,
+          shipmentId: fromUrn('shipment', shipment, `${f}.bizTransactionList.0.bizTransaction`),
+          customerId: fromUrn('party', customer, `${f}.destinationList.0.destination`),
+          lines,
+        },
+      });
+    } else {
+      throw bad(`${f}.type`, `unsupported event (${String(ev.type)} / ${String(ev.bizStep)})`, ev.type);
+    }
+  }
+  return out;
+}
