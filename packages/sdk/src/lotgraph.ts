@@ -215,6 +215,7 @@ export async function rebuildProjections(
  * ```ts
  * const lg = await Lotgraph.open({ store: new MemoryStore() });
  * await lg.defineProduct({ id: 'flour', name: 'Flour', unit: 'kg', decimals: 3 });
+ * await lg.defineLocation({ id: 'WH', site: 'plant' });
  * await lg.receive({ lotId: 'F-1', productId: 'flour', locationId: 'WH', quantity: '500' });
  * const t = await lg.trace.forward('F-1');
  * ```
