@@ -9,6 +9,7 @@ import { fromSteps, toSteps } from '../domain/quantity.js';
 import type { Lot, Product } from '../domain/schemas.js';
 import { ErrorCodes, LotgraphError } from '../errors.js';
 import type { GenealogyIndex } from '../genealogy/genealogy-index.js';
+import { massBalances } from '../stock/mass-balance.js';
 import { NodeKind, type Store } from '../store/port.js';
 
 /** One affected lot. */
@@ -69,7 +70,8 @@ export interface RecallScope {
 /**
  * Compute the scope of suspect lots. Attribution follows the mass: a suspect lot's whole quantity is
  * suspect; each lot passes its suspect share on to what consumed it in proportion to the quantity taken
- * (`edge quantity / (everything taken from the lot + what is still on hand)`), first-level splits exactly.
+ * (`quantity taken / everything the lot ever held`), first-level splits exactly; one consumption into several
+ * outputs of one event is shared in proportion to the outputs (same unit) or equally (mixed units).
  */
 export async function computeScope(
   store: Store,
@@ -116,11 +118,36 @@ export async function computeScope(
   const edges = await store.listEdges({ src: lotNodes });
   const decimalsOfLot = (n: number) =>
     products.get(lots.get(registry.refs[n]!)?.productId ?? '')?.decimals ?? 0;
+  // What each affected lot ever held (received + produced + returned): the denominator of its shares.
+  const madeOf = new Map<string, number>();
+  for (const b of await massBalances(store, lotIds))
+    madeOf.set(b.lotId, Number(b.received) + Number(b.produced) + Number(b.returned));
   const taken = new Map<number, bigint>();
   for (const e of edges) taken.set(e.src, (taken.get(e.src) ?? 0n) + e.quantity);
   const total = (n: number) => {
+    const made = madeOf.get(registry.refs[n]!) ?? 0;
+    if (made > 0) return made;
     const t = (taken.get(n) ?? 0n) + (onHandSteps.get(registry.refs[n]!) ?? 0n);
     return Number(t) / 10 ** decimalsOfLot(n);
+  };
+  // One consumption into several outputs of the same event is stored as one edge per output, each with the
+  // full consumed quantity: such a group shares it in proportion to what each output lot holds when all of
+  // them are in one unit (a 2 kg + 1 kg split takes 2/3 and 1/3), equally otherwise.
+  const groupKey = (e: { src: number; seq: number }) => `${e.src}:${e.seq}`;
+  const groups = new Map<string, number[]>();
+  for (const e of edges)
+    if (registry.kinds[e.dst] === NodeKind.LOT) {
+      const g = groups.get(groupKey(e));
+      if (g) g.push(e.dst);
+      else groups.set(groupKey(e), [e.dst]);
+    }
+  const unitOfLot = (n: number) => products.get(lots.get(registry.refs[n]!)?.productId ?? '')?.unit;
+  const groupWeight = (e: { src: number; seq: number; dst: number }) => {
+    const g = groups.get(groupKey(e));
+    if (!g || g.length < 2) return 1;
+    const sum = g.reduce((s, d) => s + total(d), 0);
+    const oneUnit = g.every((d) => unitOfLot(d) === unitOfLot(g[0]!));
+    return oneUnit && sum > 0 ? total(e.dst) / sum : 1 / g.length;
   };
   const attributed = new Map<number, number>(); // suspect material, in the suspect unit
   for (const r of roots) attributed.set(r, total(r));
@@ -157,8 +184,9 @@ export async function computeScope(
     const t = total(n);
     for (const e of out.get(n) ?? []) {
       if (e.dst === n) continue;
-      const q = Number(e.quantity) / 10 ** e.scale;
-      const share = t > 0 ? (a * q) / t : 0;
+      const w = registry.kinds[e.dst] === NodeKind.LOT ? groupWeight(e) : 1;
+      const q = (Number(e.quantity) / 10 ** e.scale) * w;
+      const share = t > 0 ? Math.min(a, (a * q) / t) : 0;
       attributed.set(e.dst, (attributed.get(e.dst) ?? 0) + share);
     }
   }
