@@ -56,6 +56,53 @@ describe('GS1 EPCIS 2.0', () => {
     expect(again.events).toBe(0);
   });
 
+  it('round-trips split, merge and repack transformations', async () => {
+    const { bakery } = await import('./helpers.js');
+    const build = async () => (await bakery(new MemoryStore())).lg;
+    const a = await build();
+    await a.receive({
+      lotId: 'F1',
+      productId: 'flour',
+      supplierId: 'mill',
+      locationId: 'WH',
+      quantity: '50',
+      expiry: '2026-12-31',
+    });
+    await a.receive({
+      lotId: 'F2',
+      productId: 'flour',
+      supplierId: 'mill',
+      locationId: 'WH',
+      quantity: '30',
+      expiry: '2026-11-30',
+    });
+    await a.split({
+      lotId: 'F1',
+      locationId: 'WH',
+      outputs: [
+        { lotId: 'F1a', quantity: '20' },
+        { lotId: 'F1b', quantity: '10', locationId: 'LINE' },
+      ],
+    });
+    await a.merge({
+      inputs: [
+        { lotId: 'F1a', locationId: 'WH', quantity: '20' },
+        { lotId: 'F2', locationId: 'WH', quantity: '30' },
+      ],
+      output: { lotId: 'M1', locationId: 'WH' },
+    });
+    await a.repack({
+      input: { lotId: 'M1', locationId: 'WH', quantity: '25' },
+      output: { lotId: 'BAG1', locationId: 'WH', quantity: '25' },
+    });
+    const doc1 = await a.exports.epcis({ creationDate: 'X' });
+    expect(doc1.epcisBody.eventList.filter((e) => e.bizStep === 'repackaging')).toHaveLength(3);
+    const b = await build();
+    await b.imports.epcis(JSON.parse(JSON.stringify(doc1)));
+    expect(await b.exports.epcis({ creationDate: 'X' })).toEqual(doc1);
+    expect((await b.trace.backwardRefs('BAG1')).lots.sort()).toEqual(['BAG1', 'F1', 'F1a', 'F2', 'M1']);
+  });
+
   it('rejects a malformed document with a typed error naming the place', async () => {
     const lg = await sample(2);
     const bad = await lg.imports

@@ -159,7 +159,7 @@ export async function exportEpcis(
 
 /** A command the importer will run (`lg[command](input)`). */
 export interface ImportCommand {
-  command: 'receive' | 'produce' | 'ship';
+  command: 'receive' | 'produce' | 'ship' | 'split' | 'merge' | 'repack';
   input: Record<string, unknown>;
 }
 
@@ -269,11 +269,32 @@ export async function epcisToCommands(store: Store, doc: unknown): Promise<Impor
         if (orderId === undefined) throw bad(`${f}.transformationID`, 'a production needs its order id');
         out.push({ command: 'produce', input: { ...meta, orderId, inputs, outputs } });
       } else {
-        throw bad(
-          `${f}.bizStep`,
-          `importing ${String(ev['lg:transformation'] ?? ev.bizStep)} transformations is not supported yet`,
-          ev.bizStep,
-        );
+        const kind = ev['lg:transformation'];
+        const order = orderId !== undefined ? { orderId } : {};
+        if (kind === 'split' && inputs.length === 1) {
+          const i0 = inputs[0]!;
+          out.push({
+            command: 'split',
+            input: {
+              ...meta,
+              ...order,
+              lotId: i0.lotId,
+              locationId: i0.locationId,
+              outputs: outputs.map(({ productId: _p, ...o }) => o),
+            },
+          });
+        } else if (kind === 'merge' && outputs.length === 1) {
+          const { productId: _p, quantity: _q, unit: _u, ...o } = outputs[0]! as Record<string, unknown>;
+          out.push({ command: 'merge', input: { ...meta, ...order, inputs, output: o } });
+        } else if (kind === 'repack' && inputs.length === 1 && outputs.length === 1) {
+          out.push({ command: 'repack', input: { ...meta, ...order, input: inputs[0], output: outputs[0] } });
+        } else {
+          throw bad(
+            `${f}.lg:transformation`,
+            'expected split (one input), merge (one output) or repack (one each)',
+            kind,
+          );
+        }
       }
     } else if (ev.type === 'ObjectEvent' && ev.bizStep === 'shipping') {
       const lines = [];
