@@ -62,15 +62,14 @@ describe('spreadsheet-safe RFC 4180 CSV', () => {
         const back = parseCsv(csv);
         expect(back[0]).toEqual(['h1', 'h2']);
         expect(back.length).toBe(rows.length + 1);
-        rows.forEach((r, k) =>
-          r.forEach((v, c) => {
+        for (const [k, r] of rows.entries())
+          for (const [c, v] of r.entries()) {
             const got = back[k + 1]![c]!;
             const guarded = formulaStart.test(v) && !/^-?\d+(\.\d+)?$/.test(v);
             expect(got).toBe(guarded ? `'${v}` : v);
             // What a spreadsheet sees never starts a formula, except plain (negative) numbers.
             if (formulaStart.test(got)) expect(got).toMatch(/^-?\d+(\.\d+)?$/);
-          }),
-        );
+          }
       }),
       { numRuns: 300 },
     );
