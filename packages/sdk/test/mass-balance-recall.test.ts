@@ -272,6 +272,46 @@ describe('recall mass balance and attribution (properties)', () => {
     expect(byLot.SMALL).toBeCloseTo(3, 9);
   });
 
+  it('every ledger event of a drill is marked as a drill; those of a real recall are not', async () => {
+    const { lg } = await bakery();
+    await lg.receive({ lotId: 'X', productId: 'flour', supplierId: 'mill', locationId: 'WH', quantity: '5' });
+    await lg.ship({
+      shipmentId: 'S1',
+      customerId: 'shop1',
+      lines: [{ lotId: 'X', locationId: 'WH', quantity: '2' }],
+    });
+    for (const [recallId, drill] of [
+      ['DR', true],
+      ['RR', false],
+    ] as const) {
+      await lg.recall.open({ recallId, lots: ['X'], reason: 'r', classification: 'II', drill });
+      await lg.recall.notify({ recallId, customerId: 'shop1', channel: 'email' });
+      await lg.recall.acknowledge({
+        recallId,
+        customerId: 'shop1',
+        quantities: [{ productId: 'flour', returned: '2', destroyed: '0', corrected: '0' }],
+      });
+      await lg.recall.close({ recallId, summary: 'done' });
+    }
+    const events = (await lg.store.readEvents(1)).filter((e) => e.type.startsWith('recall'));
+    const marks = events.map((e) => {
+      const p = e.payload as unknown as { recallId: string; drill?: boolean };
+      return [p.recallId, e.type, p.drill === true];
+    });
+    expect(marks).toEqual([
+      ['DR', 'recallOpened', true],
+      ['DR', 'recallNotified', true],
+      ['DR', 'recallAcknowledged', true],
+      ['DR', 'recallClosed', true],
+      ['RR', 'recallOpened', false],
+      ['RR', 'recallNotified', false],
+      ['RR', 'recallAcknowledged', false],
+      ['RR', 'recallClosed', false],
+    ]);
+    expect((await lg.recall.evidence('DR')).drill).toBe(true);
+    expect(await lg.store.listHolds({ status: 'active' })).toHaveLength(1);
+  });
+
   it('a real recall blocks allocation and reservation of every affected lot on hand', async () => {
     const { lg } = await bakery();
     await lg.receive({

@@ -251,14 +251,23 @@ export interface EventPayloads {
     uri?: string;
     contentBase64?: string;
   };
-  recallNotified: { recallId: string; customerId: string; channel: string; contact?: string; note?: string };
+  recallNotified: {
+    recallId: string;
+    customerId: string;
+    channel: string;
+    contact?: string;
+    note?: string;
+    /** Set on every step of a mock recall (absent in ledgers written before it was added). */
+    drill?: boolean;
+  };
   recallAcknowledged: {
     recallId: string;
     customerId: string;
     quantities: { productId: string; returned: string; destroyed: string; corrected: string }[];
     note?: string;
+    drill?: boolean;
   };
-  recallClosed: { recallId: string; summary: string };
+  recallClosed: { recallId: string; summary: string; drill?: boolean };
   corrected: {
     correctsSeq: number;
     reason: string;

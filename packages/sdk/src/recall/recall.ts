@@ -180,6 +180,7 @@ export const recallNotifySpec: CommandSpec<typeof RecallNotifyInput, 'recallNoti
       customerId: input.customerId,
       channel: input.channel,
     };
+    if (c.drill) p.drill = true;
     if (input.contact !== undefined) p.contact = input.contact;
     if (input.note !== undefined) p.note = input.note;
     return p;
@@ -224,6 +225,7 @@ export const recallAcknowledgeSpec: CommandSpec<typeof RecallAcknowledgeInput, '
       customerId: input.customerId,
       quantities: input.quantities.map((q) => ({ ...q })),
     };
+    if (c.drill) p.drill = true;
     if (input.note !== undefined) p.note = input.note;
     return p;
   },
@@ -234,8 +236,8 @@ export const recallCloseSpec: CommandSpec<typeof RecallCloseInput, 'recallClosed
   type: 'recallClosed',
   schema: RecallCloseInput,
   async decide(input, { store }) {
-    await requireOpen(store, input.recallId);
-    return { recallId: input.recallId, summary: input.summary };
+    const c = await requireOpen(store, input.recallId);
+    return { recallId: input.recallId, summary: input.summary, ...(c.drill ? { drill: true } : {}) };
   },
 };
 
