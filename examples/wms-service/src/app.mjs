@@ -136,6 +136,22 @@ export function routes({ lg }) {
     ],
     ['GET', '/trace/one-step/:lotId', async ({ params }) => ({ body: await lg.trace.oneStep(params.lotId) })],
     ['GET', '/ledger/verify', async () => ({ body: await lg.verifyLedger() })],
+    // allocation and picking
+    ['POST', '/allocations', async ({ body }) => ({ body: await lg.allocation.allocate(body) })],
+    ['POST', '/reservations', async ({ body }) => ({ status: 201, body: await lg.allocation.reserve(body) })],
+    [
+      'POST',
+      '/reservations/:reservationId/release',
+      async ({ params, body }) => ({
+        status: 201,
+        body: await lg.allocation.release({ ...body, reservationId: params.reservationId }),
+      }),
+    ],
+    [
+      'POST',
+      '/picks/confirm',
+      async ({ body }) => ({ status: 201, body: await lg.allocation.confirmPick(body) }),
+    ],
     // recalls (the recall module of the sdk)
     [
       'POST',

@@ -72,6 +72,51 @@ describe('WMS service over HTTP on 127.0.0.1', () => {
     });
     expect(shipped.status).toBe(201);
 
+    // Allocate and reserve the rest of the loaves first-expired-first-out, confirm the pick by scanning.
+    await call('POST', '/products', {
+      id: 'oil',
+      name: 'Oil',
+      unit: 'kg',
+      decimals: 3,
+      gtin: '09506000134369',
+    });
+    await call('POST', '/receipts', {
+      scan: '(01)09506000134369(10)OIL-1(17)271231(3103)010000',
+      supplierId: 'mill',
+      locationId: 'WH',
+    });
+    await call('POST', '/receipts', {
+      scan: '(01)09506000134369(10)OIL-2(17)270630(3103)010000',
+      supplierId: 'mill',
+      locationId: 'WH',
+    });
+    const alloc = await call('POST', '/allocations', {
+      productId: 'oil',
+      quantity: '12',
+      date: '2026-03-01',
+    });
+    expect(alloc.body.picks.map((p: { lotId: string }) => p.lotId)).toEqual(['OIL-2', 'OIL-1']);
+    const res = await call('POST', '/reservations', {
+      orderId: 'SO-9',
+      productId: 'oil',
+      quantity: '4',
+      date: '2026-03-01',
+    });
+    expect(res.status).toBe(201);
+    const reservationId = res.body.payload.reservations[0].reservationId;
+    const wrong = await call('POST', '/picks/confirm', {
+      reservationId,
+      scan: '(01)09506000134369(10)OIL-1(17)271231',
+    });
+    expect([wrong.status, wrong.body.error.code]).toEqual([409, 'GS1_MISMATCH']);
+    expect(
+      (await call('POST', '/picks/confirm', { reservationId, scan: '(01)09506000134369(10)OIL-2(17)270630' }))
+        .status,
+    ).toBe(201);
+    expect(
+      (await call('POST', `/reservations/${encodeURIComponent(reservationId)}/release`, {})).status,
+    ).toBe(201);
+
     const fwd = await call('GET', '/trace/forward/M-77');
     expect(fwd.status).toBe(200);
     expect(fwd.body.customers).toEqual([
