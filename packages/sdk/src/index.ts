@@ -186,4 +186,4 @@ export type {
   StreamGenealogyOptions,
   TestResultRecord,
 } from './store/port.js';
-export { NodeKind } from './store/port.js';
+export { compareAvailableStock, NodeKind } from './store/port.js';

@@ -45,7 +45,7 @@ import type {
   StreamGenealogyOptions,
   TestResultRecord,
 } from '@lotgraph/sdk';
-import { ErrorCodes, LotgraphError } from '@lotgraph/sdk';
+import { compareAvailableStock, ErrorCodes, LotgraphError } from '@lotgraph/sdk';
 import pg from 'pg';
 import {
   badSeqError,
@@ -773,14 +773,7 @@ export class PostgresStore implements Store {
       reserved: BigInt(r.reserved),
       onHold: r.on_hold,
     }));
-    return out.sort(
-      (a, b) =>
-        (a.lot.expiry === undefined ? 1 : 0) - (b.lot.expiry === undefined ? 1 : 0) ||
-        cmpStr(a.lot.expiry ?? '', b.lot.expiry ?? '') ||
-        a.lot.createdSeq - b.lot.createdSeq ||
-        cmpStr(a.lot.id, b.lot.id) ||
-        cmpStr(a.locationId, b.locationId),
-    );
+    return out.sort(compareAvailableStock);
   }
 
   // ── genealogy ──────────────────────────────────────────────────────────

@@ -43,7 +43,7 @@ import type {
   StreamGenealogyOptions,
   TestResultRecord,
 } from '@lotgraph/sdk';
-import { ErrorCodes, GENESIS_HASH, LotgraphError } from '@lotgraph/sdk';
+import { compareAvailableStock, ErrorCodes, GENESIS_HASH, LotgraphError } from '@lotgraph/sdk';
 import Database from 'better-sqlite3';
 import {
   badSeqError,
@@ -684,14 +684,7 @@ export class SqliteStore implements Store {
       reserved: BigInt(r.reserved),
       onHold: r.onHold !== 0n,
     }));
-    return out.sort(
-      (a, b) =>
-        (a.lot.expiry === undefined ? 1 : 0) - (b.lot.expiry === undefined ? 1 : 0) ||
-        cmpStr(a.lot.expiry ?? '', b.lot.expiry ?? '') ||
-        a.lot.createdSeq - b.lot.createdSeq ||
-        cmpStr(a.lot.id, b.lot.id) ||
-        cmpStr(a.locationId, b.locationId),
-    );
+    return out.sort(compareAvailableStock);
   }
 
   // ── genealogy ──────────────────────────────────────────────────────────

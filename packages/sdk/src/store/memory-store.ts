@@ -22,6 +22,7 @@ import type {
   StreamGenealogyOptions,
   TestResultRecord,
 } from './port.js';
+import { compareAvailableStock } from './port.js';
 
 const clone = <T>(v: T): T => structuredClone(v);
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -479,14 +480,7 @@ export class MemoryStore implements Store {
       }
       rows.push({ lot, locationId: s.locationId, onHand: s.quantity, reserved, onHold });
     }
-    rows.sort(
-      (a, b) =>
-        (a.lot.expiry === undefined ? 1 : 0) - (b.lot.expiry === undefined ? 1 : 0) ||
-        cmp(a.lot.expiry ?? '', b.lot.expiry ?? '') ||
-        a.lot.createdSeq - b.lot.createdSeq ||
-        cmp(a.lot.id, b.lot.id) ||
-        cmp(a.locationId, b.locationId),
-    );
+    rows.sort(compareAvailableStock);
     return clone(rows);
   }
 

@@ -414,3 +414,19 @@ export interface Store {
   /** Release connections. Idempotent. */
   close(): Promise<void>;
 }
+
+const cmpUtf16 = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The order of {@link Store.listAvailableStock}: lot expiry ascending (lots without expiry last), then lot
+ * `createdSeq` (receipt order), then lot id, then location. Every store sorts with this one comparator.
+ */
+export function compareAvailableStock(a: AvailableStockRow, b: AvailableStockRow): number {
+  return (
+    (a.lot.expiry === undefined ? 1 : 0) - (b.lot.expiry === undefined ? 1 : 0) ||
+    cmpUtf16(a.lot.expiry ?? '', b.lot.expiry ?? '') ||
+    a.lot.createdSeq - b.lot.createdSeq ||
+    cmpUtf16(a.lot.id, b.lot.id) ||
+    cmpUtf16(a.locationId, b.locationId)
+  );
+}
