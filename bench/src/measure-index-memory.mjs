@@ -33,7 +33,15 @@ try {
   const after = mem();
   const held = after - before;
   console.log(
-    JSON.stringify({ lots, nodes, edges, heldBytes: held, perNode: held / nodes, perEdge: held / edges, perLot: held / lots }),
+    JSON.stringify({
+      lots,
+      nodes,
+      edges,
+      heldBytes: held,
+      perNode: held / nodes,
+      perEdge: held / edges,
+      perLot: held / lots,
+    }),
   );
   await lg.close();
   await lg.store.close();

@@ -38,7 +38,14 @@ async function ingest(kind, dayCount, mode) {
             synchronous: kind === 'sqlite-normal' ? 'NORMAL' : 'FULL',
           });
     let t = 1_700_000_000_000;
-    const lg = await Lotgraph.open({ store, actor: 'bench', clock: () => new Date((t += 1000)) });
+    const lg = await Lotgraph.open({
+      store,
+      actor: 'bench',
+      clock: () => {
+        t += 1000;
+        return new Date(t);
+      },
+    });
     await lg.batch(masterData({ customers: 80 }));
     const plan = [...days({ days: dayCount, customers: 80 })];
     const commands = plan.reduce((s, d) => s + d.length, 0);

@@ -39,7 +39,14 @@ async function ingest(kind, dayCount, mode) {
       : SqliteStore.open({ filename: path.join(dir, 'ingest.db') });
   try {
     let t = 1_700_000_000_000;
-    const lg = await Lotgraph.open({ store, actor: 'bench', clock: () => new Date((t += 1000)) });
+    const lg = await Lotgraph.open({
+      store,
+      actor: 'bench',
+      clock: () => {
+        t += 1000;
+        return new Date(t);
+      },
+    });
     await lg.batch(masterData({ customers: 80 }));
     const plan = [...days({ days: dayCount, customers: 80 })];
     const before = (await store.head()).seq;

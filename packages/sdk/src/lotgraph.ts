@@ -620,8 +620,8 @@ export class Lotgraph {
    */
   on(type: EventType | '*', handler: EventHandler): () => void {
     if (this.emittedSeq < 0) this.emittedSeq = this.index.seq;
-    let set = this.handlers.get(type);
-    if (!set) this.handlers.set(type, (set = new Set()));
+    const set = this.handlers.get(type) ?? new Set<EventHandler>();
+    this.handlers.set(type, set);
     set.add(handler);
     return () => set.delete(handler);
   }

@@ -414,9 +414,8 @@ export async function coaPdf(store: Store, lotId: string): Promise<Uint8Array> {
   }
   y -= 10;
   const cols = [48, 150, 260, 330, 400, 480];
-  ['Test', 'Method', 'Unit', 'Specification', 'Result', 'Conformity'].forEach((h, i) =>
-    text(h, cols[i]!, 10, bold),
-  );
+  for (const [i, h] of ['Test', 'Method', 'Unit', 'Specification', 'Result', 'Conformity'].entries())
+    text(h, cols[i]!, 10, bold);
   y -= 6;
   page.drawLine({ start: { x: 48, y }, end: { x: 547, y }, thickness: 0.5, color: rgb(0.3, 0.3, 0.3) });
   y -= 14;
@@ -426,9 +425,15 @@ export async function coaPdf(store: Store, lotId: string): Promise<Uint8Array> {
       [l.min !== undefined ? `>= ${l.min}` : '', l.max !== undefined ? `<= ${l.max}` : '']
         .filter(Boolean)
         .join(' ');
-    [l.name, l.method ?? '', l.unit ?? '', specText, l.value ?? '-', l.result.toUpperCase()].forEach((c, i) =>
-      text(c.length > 22 ? `${c.slice(0, 21)}.` : c, cols[i]!, 9),
-    );
+    for (const [i, c] of [
+      l.name,
+      l.method ?? '',
+      l.unit ?? '',
+      specText,
+      l.value ?? '-',
+      l.result.toUpperCase(),
+    ].entries())
+      text(c.length > 22 ? `${c.slice(0, 21)}.` : c, cols[i]!, 9);
     y -= 15;
   }
   y -= 15;
