@@ -2,27 +2,34 @@
 // (./allocator.ts), addressed with load/store. No managed objects, so no GC and no runtime allocator.
 //
 // Calling protocol (the TS side, src/graph.ts, owns it):
-//   bulk build:   addNodes(n) → write kinds at kindsPtr()+first; buildBegin(m, wideQty); per staged
-//                 chunk buildCount(len); buildAlloc(); per staged chunk buildPlace(len)
-//   append:       widen() first if a quantity needs f64; per staged chunk appendEdges(len); compact()
-//                 when the buffer is large
-//   query:        queryBegin(); per staged chunk of roots querySeed(len); then closure/scope/exposure;
+//   bulk build:   addNodes(n) → write kinds at kindsPtr()+first; buildBegin(m, hasQty); per staged chunk
+//                 buildCount(len) (degrees); buildAlloc(); per staged chunk buildPlace(len) (edges and
+//                 quantities); if buildFinish() returns 1, per staged chunk buildRequantify(len)
+//   append:       per staged chunk appendEdges(len) (re-encodes stored quantities first if the chunk needs
+//                 a wider encoding); compact() when the buffer is large
+//   query:        queryBegin(); per staged chunk of roots querySeed(len); then closure/scope/exposure —
+//                 or, for at most stageCapacity() roots, closureFrom/scopeFrom(nRoots, …) in one call;
 //                 path(from, to) stands alone
-//   results:      nodes in queuePtr(), depth (or path) in depthPtr(), kinds in resultKindsPtr(),
+//   results:      nodes in queuePtr() (path too), level ends in levelsPtr() (levelCount() of them: the
+//                 nodes at depth d are queue[levels[d-1] .. levels[d])), kinds in resultKindsPtr(),
 //                 shares in sharePtr()
 // Inputs are validated by the TS side before they are staged: nothing here checks ids again.
 //
 // Edges point input → output. Forward CSR (fOff/fAdj) lists out-edges, reverse CSR (rOff/rAdj/rQty)
-// in-edges; quantities are stored once, in reverse order. Appended edges sit in a buffer threaded by
+// in-edges; quantities are stored once, in reverse order, in the narrowest lossless encoding (see qmode). Appended edges sit in a buffer threaded by
 // per-node linked lists (next arrays) that every traversal reads after the CSR range. The list heads are
 // found through a bitset ("has appended edges", n/8 bytes) and a small hash table sized by the buffer, so
 // appending costs nothing per node of the graph.
 // "Visited" is a bitset (n/8 bytes, small enough to stay in cache) that every query clears again by walking
-// its own result, so a query costs O(nodes and edges touched), never O(n).
+// its own result, so a query costs O(nodes and edges touched), never O(n). A breadth-first level that is
+// large and dense is put in id order before it is expanded (through a second bitset), so the offset and
+// adjacency arrays are read front to back instead of at random: that is what makes recalls of
+// heavy-hitter lots (a tenth of the graph) fast. Per-query scratch other than the queue grows with the
+// largest result asked for, not with the graph.
 
 import { blockAlloc, blockFree, blockRealloc } from './allocator';
 
-const STAGE: i32 = 65536;
+const STAGE: i32 = 16384;
 const INT_MAX: i32 = 0x7fffffff;
 const TOLERANCE: f64 = 1e-12;
 const MAX_ITERATIONS: i32 = 1000;
@@ -39,9 +46,13 @@ let kinds: usize = 0; // u8[ncap]
 let fOff: usize = 0; // i32[ncap+1]
 let rOff: usize = 0; // i32[ncap+1]
 let seen: usize = 0; // u32[ceil(ncap/32)] visited bits, all zero between queries
-let queue: usize = 0; // i32[ncap] BFS queue = query result
-let qdep: usize = 0; // i32[ncap] depth per queue slot; build cursor; path output
-let okind: usize = 0; // u8[ncap] kind per result slot (scope)
+let lvlBits: usize = 0; // u32[ceil(ncap/32)] level-sorting bits, all zero between uses (on first use)
+let queue: usize = 0; // i32[ncap] BFS queue = query result; path output
+let okind: usize = 0; // u8[okcap] kind per result slot (scope), grown on demand
+let okcap: i32 = 0;
+let levels: usize = 0; // i32[lvcap] end of each BFS level in the queue
+let lvcap: i32 = 0;
+let nlevels: i32 = 0;
 let aux: usize = 0; // i32[ncap] per node: BFS parent (path), queue position (exposure), cursor (compact);
 // allocated on first use, so a graph that is only traced does not pay for it
 let hasOut: usize = 0; // u32 bitset: node has appended out-edges (allocated on first append)
@@ -55,10 +66,32 @@ memory.fill(heads, 0, 40);
 let mBase: i32 = 0;
 let fAdj: usize = 0; // i32[mBase]
 let rAdj: usize = 0; // i32[mBase]
-let rQty: usize = 0; // f32 or f64 [mBase] (see `wide`), NaN = unknown
-// Quantities are stored as f32 while every one of them is exactly representable as f32 (integer counts up
-// to 2^24, halves, quarters …): half the memory. The first quantity that is not widens them all to f64.
-let wide = false;
+let rQty: usize = 0; // [mBase] in the encoding `qmode`; 0 (nothing) while no quantity is known
+
+// Quantity encodings, always lossless (a value that an encoding cannot give back bit for bit moves every
+// stored quantity to a wider one, so the choice depends only on the values, never on their order):
+//   QNONE  no quantity known: nothing stored, every quantity reads as NaN (unknown)
+//   QDEC   every known quantity is the double nearest to m / 10^k with m < 2^29 - 1 and k ≤ 7, i.e. a
+//          decimal of at most 9 significant digits and 7 places (kilograms to the gram, litres to the ml,
+//          1e-6 trace amounts, a million units): 4 bytes, k in the top 3 bits, m below; decoded by one
+//          correctly rounded division, which gives back exactly the double the caller passed
+//   QF32   otherwise, when every known quantity is exactly a float32 (binary fractions such as 2^-10,
+//          integers up to 2^24): 4 bytes
+//   QF64   anything else: 8 bytes
+// Unknown quantities (NaN) are NaN in QF32/QF64 and the reserved word 0xFFFFFFFF in QDEC.
+const QNONE: i32 = 0;
+const QF32: i32 = 1;
+const QDEC: i32 = 2;
+const QF64: i32 = 3;
+const QNAN: u32 = 0xffffffff;
+const MANT: u32 = 0x1fffffff;
+const POW10: usize = memory.data<f64>([1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7]);
+let qmode: i32 = QNONE;
+// What the stored quantities (plus those being classified) allow: any known, all float32, all decimal.
+let qKnown = false;
+let qAllF32 = true;
+let qAllDec = true;
+let qLastK: i32 = 3;
 
 // Append buffer.
 let na: i32 = 0;
@@ -82,6 +115,7 @@ let xIt: usize = 0;
 let xOrder: usize = 0;
 let xShare: usize = 0;
 let xTmp: usize = 0;
+let xFrame: usize = 0;
 
 function gi(p: usize, i: i32): i32 {
   return load<i32>(p + ((<usize>i) << 2));
@@ -95,15 +129,91 @@ function gf(p: usize, i: i32): f64 {
 function sf(p: usize, i: i32, v: f64): void {
   store<f64>(p + ((<usize>i) << 3), v);
 }
+// @ts-expect-error: decorator
+function getQ(mode: i32, p: usize, i: i32): f64 {
+  if (mode === QF32) return <f64>load<f32>(p + ((<usize>i) << 2));
+  if (mode === QDEC) {
+    const x = load<u32>(p + ((<usize>i) << 2));
+    if (x === QNAN) return NaN;
+    return <f64>(x & MANT) / load<f64>(POW10 + ((<usize>(x >>> 29)) << 3));
+  }
+  if (mode === QF64) return load<f64>(p + ((<usize>i) << 3));
+  return NaN;
+}
+// @ts-expect-error: decorator
+function putQ(mode: i32, p: usize, i: i32, v: f64): void {
+  if (mode === QF32) store<f32>(p + ((<usize>i) << 2), <f32>v);
+  else if (mode === QDEC) store<u32>(p + ((<usize>i) << 2), encodeDec(v));
+  else if (mode === QF64) store<f64>(p + ((<usize>i) << 3), v);
+}
 function gq(p: usize, i: i32): f64 {
-  return wide ? load<f64>(p + ((<usize>i) << 3)) : <f64>load<f32>(p + ((<usize>i) << 2));
+  return getQ(qmode, p, i);
 }
 function sq(p: usize, i: i32, v: f64): void {
-  if (wide) store<f64>(p + ((<usize>i) << 3), v);
-  else store<f32>(p + ((<usize>i) << 2), <f32>v);
+  putQ(qmode, p, i, v);
 }
-function qshift(): usize {
-  return wide ? 3 : 2;
+function qbytes(mode: i32, count: usize): usize {
+  return mode === QNONE ? 0 : mode === QF64 ? count << 3 : count << 2;
+}
+
+/** The QDEC word of v, or QNAN when v has none (also for NaN). Tries the last value's scale first. */
+// @ts-expect-error: decorator
+function encodeDec(v: f64): u32 {
+  const x = decAt(v, qLastK);
+  return x !== QNAN ? x : encodeDecSearch(v);
+}
+function encodeDecSearch(v: f64): u32 {
+  if (isNaN(v)) return QNAN;
+  let x: u32 = QNAN;
+  for (let k = 0; k < 8; k++) {
+    x = decAt(v, k);
+    if (x !== QNAN) {
+      qLastK = k;
+      return x;
+    }
+  }
+  return QNAN;
+}
+// @ts-expect-error: decorator
+function decAt(v: f64, k: i32): u32 {
+  const s = load<f64>(POW10 + ((<usize>k) << 3));
+  const m = nearest(v * s);
+  // m < MANT keeps the word below QNAN; NaN fails the comparisons
+  return m >= 0 && m < <f64>MANT && m / s === v ? ((<u32>k) << 29) | <u32>m : QNAN;
+}
+
+/** Folds staged quantities [0, len) into the qKnown / qAllF32 / qAllDec flags. */
+function classify(q: usize, len: i32): void {
+  for (let i = 0; i < len; i++) {
+    const v = load<f64>(q + ((<usize>i) << 3));
+    if (isNaN(v)) continue;
+    qKnown = true;
+    if (qAllF32 && <f64>(<f32>v) !== v) qAllF32 = false;
+    if (qAllDec && encodeDec(v) === QNAN) qAllDec = false;
+    if (!qAllF32 && !qAllDec) return;
+  }
+}
+function modeFromFlags(): i32 {
+  return !qKnown ? QNONE : qAllDec ? QDEC : qAllF32 ? QF32 : QF64;
+}
+
+/** Re-encodes every stored quantity (compacted and appended) in `mode`. */
+function recode(mode: i32): void {
+  if (mode === qmode) return;
+  const old = qmode;
+  if (mBase > 0) {
+    const q: usize = mode === QNONE ? 0 : blockAlloc(qbytes(mode, <usize>mBase));
+    for (let i = 0; i < mBase; i++) putQ(mode, q, i, getQ(old, rQty, i));
+    release(rQty);
+    rQty = q;
+  }
+  if (acap > 0) {
+    const q: usize = mode === QNONE ? 0 : blockAlloc(qbytes(mode, <usize>acap));
+    for (let i = 0; i < na; i++) putQ(mode, q, i, getQ(old, appQty, i));
+    release(appQty);
+    appQty = q;
+  }
+  qmode = mode;
 }
 function resize(p: usize, bytes: usize): usize {
   return p === 0 ? blockAlloc(bytes) : blockRealloc(p, bytes);
@@ -163,27 +273,18 @@ export function rOffPtr(): usize {
 export function rAdjPtr(): usize {
   return rAdj;
 }
-export function qtyWide(): i32 {
-  return wide ? 1 : 0;
+/** The quantity encoding: 0 none, 1 float32, 2 decimal word, 3 float64 (see QNONE … QF64). */
+export function qtyMode(): i32 {
+  return qmode;
 }
-/** Switches quantity storage from f32 to f64 (before a quantity that f32 cannot hold exactly). */
-export function widen(): void {
-  if (wide) return;
-  if (mBase > 0) {
-    const q = blockAlloc((<usize>mBase) << 3);
-    for (let i = 0; i < mBase; i++)
-      store<f64>(q + ((<usize>i) << 3), <f64>load<f32>(rQty + ((<usize>i) << 2)));
-    blockFree(rQty);
-    rQty = q;
-  }
-  if (acap > 0) {
-    const q = blockAlloc((<usize>acap) << 3);
-    for (let i = 0; i < na; i++)
-      store<f64>(q + ((<usize>i) << 3), <f64>load<f32>(appQty + ((<usize>i) << 2)));
-    blockFree(appQty);
-    appQty = q;
-  }
-  wide = true;
+/** Quantity `i` of a quantity array (rQtyPtr() or appQtyPtr()) as a double, NaN when unknown. */
+export function qtyAt(p: usize, i: i32): f64 {
+  return gq(p, i);
+}
+/** Decodes quantities [start, start+len) of a quantity array into the staging area's f64 part. */
+export function qtyDecode(p: usize, start: i32, len: i32): void {
+  const out = stage + ((<usize>STAGE) << 3);
+  for (let i = 0; i < len; i++) store<f64>(out + ((<usize>i) << 3), gq(p, start + i));
 }
 export function rQtyPtr(): usize {
   return rQty;
@@ -210,8 +311,11 @@ export function appendedHead(direction: i32, node: i32): i32 {
 export function queuePtr(): usize {
   return queue;
 }
-export function depthPtr(): usize {
-  return qdep;
+export function levelsPtr(): usize {
+  return levels;
+}
+export function levelCount(): i32 {
+  return nlevels;
 }
 export function resultKindsPtr(): usize {
   return okind;
@@ -242,10 +346,12 @@ function ensureNodes(need: i32): void {
   const words = (c + 31) >>> 5;
   seen = resize(seen, words << 2);
   memory.fill(seen + (oldWords << 2), 0, (words - oldWords) << 2);
-  queue = resize(queue, c << 2);
-  qdep = resize(qdep, c << 2);
+  if (lvlBits !== 0) {
+    lvlBits = resize(lvlBits, words << 2);
+    memory.fill(lvlBits + (oldWords << 2), 0, (words - oldWords) << 2);
+  }
+  queue = resize(queue, (c + 1) << 2); // + 1: absorb() writes one slot past the last new node
   if (aux !== 0) aux = resize(aux, c << 2);
-  okind = resize(okind, c);
   if (hasOut !== 0) {
     hasOut = resize(hasOut, words << 2);
     memory.fill(hasOut + (oldWords << 2), 0, (words - oldWords) << 2);
@@ -272,9 +378,20 @@ export function addNodes(count: i32): i32 {
 
 let buildM: i32 = 0;
 
-export function buildBegin(m: i32, wideQty: i32): void {
+// Counting sort without cursor arrays: degrees are counted into off[v+1], an exclusive prefix sum turns
+// off[v+1] into the start of v, and placing an edge bumps off[v+1], which leaves it at the end of v = the
+// start of v+1: a finished CSR, stable in input order.
+// Quantities are encoded while they are placed, optimistically as decimal words (the common case: one
+// pass); buildFinish() then settles the encoding and, only when some quantity has no decimal word, asks
+// for one more pass (buildRequantify) that re-places the quantities as float32 or float64.
+let buildHasQty = false;
+
+export function buildBegin(m: i32, hasQty: i32): void {
   buildM = m;
-  wide = wideQty !== 0;
+  buildHasQty = hasQty !== 0;
+  qKnown = false;
+  qAllF32 = true;
+  qAllDec = true;
   memory.fill(fOff, 0, (<usize>n + 1) << 2);
   memory.fill(rOff, 0, (<usize>n + 1) << 2);
 }
@@ -291,17 +408,21 @@ export function buildCount(len: i32): void {
 }
 
 export function buildAlloc(): void {
-  for (let i = 0; i < n; i++) {
-    si(fOff, i + 1, gi(fOff, i + 1) + gi(fOff, i));
-    si(rOff, i + 1, gi(rOff, i + 1) + gi(rOff, i));
+  let fs = 0;
+  let rs = 0;
+  for (let i = 1; i <= n; i++) {
+    const fd = gi(fOff, i);
+    si(fOff, i, fs);
+    fs += fd;
+    const rd = gi(rOff, i);
+    si(rOff, i, rs);
+    rs += rd;
   }
   const m = <usize>buildM;
-  fAdj = blockAlloc(m << 2);
-  rAdj = blockAlloc(m << 2);
-  rQty = blockAlloc(m << qshift());
-  // Cursors: queue for the forward side, qdep for the reverse side.
-  memory.copy(queue, fOff, (<usize>n) << 2);
-  memory.copy(qdep, rOff, (<usize>n) << 2);
+  fAdj = blockAlloc((m + 4) << 2); // + 4: bfs() copies adjacency 4 entries at a time
+  rAdj = blockAlloc((m + 4) << 2);
+  qmode = buildHasQty ? QDEC : QNONE;
+  rQty = buildHasQty ? blockAlloc(m << 2) : 0;
   mBase = buildM;
 }
 
@@ -309,16 +430,64 @@ export function buildPlace(len: i32): void {
   const s = stage;
   const d = stage + ((<usize>STAGE) << 2);
   const q = stage + ((<usize>STAGE) << 3);
+  const withQty = buildHasQty;
+  let known = qKnown;
+  let allF32 = qAllF32;
+  let allDec = qAllDec;
   for (let i = 0; i < len; i++) {
     const a = gi(s, i);
     const b = gi(d, i);
-    const pf = gi(queue, a);
-    si(queue, a, pf + 1);
+    const pf = gi(fOff, a + 1);
+    si(fOff, a + 1, pf + 1);
     si(fAdj, pf, b);
-    const pr = gi(qdep, b);
-    si(qdep, b, pr + 1);
+    const pr = gi(rOff, b + 1);
+    si(rOff, b + 1, pr + 1);
     si(rAdj, pr, a);
-    sq(rQty, pr, gf(q, i));
+    if (!withQty) continue;
+    const v = gf(q, i);
+    let x = QNAN;
+    if (!isNaN(v)) {
+      known = true;
+      if (allF32 && <f64>(<f32>v) !== v) allF32 = false;
+      if (allDec) {
+        x = encodeDec(v);
+        if (x === QNAN) allDec = false; // settled by buildFinish + buildRequantify
+      }
+    }
+    store<u32>(rQty + ((<usize>pr) << 2), x);
+  }
+  qKnown = known;
+  qAllF32 = allF32;
+  qAllDec = allDec;
+}
+
+/** Settles the quantity encoding; returns 1 when a buildRequantify pass over every edge is needed. */
+export function buildFinish(): i32 {
+  if (!buildHasQty) return 0;
+  if (!qKnown) {
+    release(rQty);
+    rQty = 0;
+    qmode = QNONE;
+    return 0;
+  }
+  if (qAllDec) return 0;
+  qmode = qAllF32 ? QF32 : QF64;
+  // rQty is the newest block, normally at the top of memory: this grows it in place (no second copy).
+  rQty = blockRealloc(rQty, qbytes(qmode, <usize>mBase));
+  for (let v = n - 1; v >= 0; v--) si(rOff, v + 1, gi(rOff, v)); // back to placement cursors
+  return 1;
+}
+
+/** Re-places the staged quantities in the settled encoding (same chunks as buildPlace). */
+export function buildRequantify(len: i32): void {
+  const d = stage + ((<usize>STAGE) << 2);
+  const q = stage + ((<usize>STAGE) << 3);
+  const mode = qmode;
+  for (let i = 0; i < len; i++) {
+    const b = gi(d, i);
+    const pr = gi(rOff, b + 1);
+    si(rOff, b + 1, pr + 1);
+    putQ(mode, rQty, pr, gf(q, i));
   }
 }
 
@@ -418,11 +587,13 @@ export function appendEdges(len: i32): void {
     const cap = load<i32>(tField(d, 2));
     if (want > cap) headsGrow(d, <i32>max<u32>(1024, (<u32>1) << (32 - clz<u32>(<u32>want - 1))));
   }
+  classify(stage + ((<usize>STAGE) << 3), len);
+  recode(modeFromFlags());
   if (na + len > acap) {
     const cap = <usize>grownCapacity(acap, na + len, 1024);
     appSrc = resize(appSrc, cap << 2);
     appDst = resize(appDst, cap << 2);
-    appQty = resize(appQty, cap << qshift());
+    if (qmode !== QNONE) appQty = resize(appQty, qbytes(qmode, cap));
     appNextOut = resize(appNextOut, cap << 2);
     appNextIn = resize(appNextIn, cap << 2);
     acap = <i32>cap;
@@ -455,7 +626,7 @@ export function compact(): void {
   if (na === 0) return;
   const total = mBase + na;
   // forward
-  fAdj = blockRealloc(fAdj, (<usize>total) << 2);
+  fAdj = blockRealloc(fAdj, (<usize>total + 4) << 2);
   let cursor = total;
   for (let i = n - 1; i >= 0; i--) {
     const oldStart = gi(fOff, i);
@@ -473,9 +644,10 @@ export function compact(): void {
     cursor = newStart;
   }
   // reverse, with quantities
-  const qs = qshift();
-  rAdj = blockRealloc(rAdj, (<usize>total) << 2);
-  rQty = blockRealloc(rQty, (<usize>total) << qs);
+  const qs: usize = qmode === QF64 ? 3 : 2;
+  const hasQ = qmode !== QNONE;
+  rAdj = blockRealloc(rAdj, (<usize>total + 4) << 2);
+  if (hasQ) rQty = resize(rQty, (<usize>total) << qs);
   cursor = total;
   for (let i = n - 1; i >= 0; i--) {
     const oldStart = gi(rOff, i);
@@ -486,7 +658,9 @@ export function compact(): void {
     const newStart = newEnd - deg - cnt;
     if (deg > 0 && newStart !== oldStart) {
       memory.copy(rAdj + ((<usize>newStart) << 2), rAdj + ((<usize>oldStart) << 2), (<usize>deg) << 2);
-      memory.copy(rQty + ((<usize>newStart) << qs), rQty + ((<usize>oldStart) << qs), (<usize>deg) << qs);
+      if (hasQ) {
+        memory.copy(rQty + ((<usize>newStart) << qs), rQty + ((<usize>oldStart) << qs), (<usize>deg) << qs);
+      }
     }
     let pos = newEnd;
     for (let e = headGet(1, i); e >= 0; e = gi(appNextIn, e)) {
@@ -539,7 +713,6 @@ export function querySeed(len: i32): void {
     if (!isSeen(r)) {
       mark(r);
       si(queue, t, r);
-      si(qdep, t, 0);
       t++;
     }
   }
@@ -547,74 +720,173 @@ export function querySeed(len: i32): void {
   nroots = t;
 }
 
-// Level-synchronous BFS from the seeded queue; leaves the visited bits set (callers clear them).
-function bfs(direction: i32, maxDepth: i32, wantDepth: bool): i32 {
+function pushLevel(end: i32): void {
+  if (nlevels === lvcap) {
+    lvcap = grownCapacity(lvcap, nlevels + 1, 64);
+    levels = resize(levels, (<usize>lvcap) << 2);
+  }
+  si(levels, nlevels++, end);
+}
+
+// A level is put in id order only when it is big and its ids dense enough that scanning the bitset words
+// between its smallest and largest id costs less than the random reads it saves.
+const SORT_MIN: i32 = 2048;
+const SORT_WORDS_PER_NODE: i32 = 8;
+
+/** Puts queue[from, to) in increasing id order (a bitset pass: O(count + id range / 32)), if it pays. */
+function sortLevel(from: i32, to: i32): void {
+  const count = to - from;
+  if (count < SORT_MIN) return;
+  let lo = INT_MAX;
+  let hi = 0;
+  for (let i = from; i < to; i++) {
+    const v = gi(queue, i);
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const w0 = lo >>> 5;
+  const w1 = hi >>> 5;
+  if (w1 - w0 + 1 > count * SORT_WORDS_PER_NODE) return;
+  if (lvlBits === 0) {
+    const bytes = ((<usize>ncap + 31) >>> 5) << 2;
+    lvlBits = blockAlloc(bytes);
+    memory.fill(lvlBits, 0, bytes);
+  }
+  const bits = lvlBits;
+  for (let i = from; i < to; i++) {
+    const v = gi(queue, i);
+    const p = bits + ((<usize>(v >>> 5)) << 2);
+    store<u32>(p, load<u32>(p) | (1 << (v & 31)));
+  }
+  let j = from;
+  for (let w = w0; w <= w1; w++) {
+    const p = bits + ((<usize>w) << 2);
+    let word = load<u32>(p);
+    if (word === 0) continue;
+    store<u32>(p, 0);
+    const base = w << 5;
+    while (word !== 0) {
+      si(queue, j++, base + <i32>ctz(word));
+      word &= word - 1;
+    }
+  }
+}
+
+// Edges gathered per absorb() pass of the BFS (a fixed 32 kB buffer, small enough for L1/L2).
+const GATHER: i32 = 8192;
+const gather: usize = blockAlloc((<usize>GATHER + 8) << 2);
+
+// Marks the targets p[0..len) and appends the new ones to the queue at t; returns the new t. Branch-free:
+// every target is written to the queue slot, which only advances when the target was not yet seen, so
+// random visited bits do not cost a misprediction each (the queue has one spare slot for this).
+// @ts-expect-error: decorator
+function absorb(p: usize, len: i32, t: i32): i32 {
+  const bits = seen;
+  const q = queue;
+  for (let i = 0; i < len; i++) {
+    const w = load<i32>(p + ((<usize>i) << 2));
+    const wp = bits + ((<usize>(w >>> 5)) << 2);
+    const word = load<u32>(wp);
+    const bit: u32 = 1 << (w & 31);
+    store<u32>(wp, word | bit);
+    store<i32>(q + ((<usize>t) << 2), w);
+    t += <i32>((word & bit) === 0);
+  }
+  return t;
+}
+
+// Level-synchronous BFS from the seeded queue; records level ends; leaves the visited bits set (callers
+// clear them). Each level is expanded in two phases: the targets of low-degree nodes are gathered into a
+// small buffer with fixed-size copies (no data-dependent branch, so the loads of many nodes overlap), then
+// absorbed in one branch-free pass; a node with more than 4 out-edges is absorbed straight from the CSR.
+function bfs(direction: i32, maxDepth: i32): i32 {
   const off = direction === 0 ? fOff : rOff;
   const adj = direction === 0 ? fAdj : rAdj;
   const next = direction === 0 ? appNextOut : appNextIn;
   const other = direction === 0 ? appDst : appSrc;
-  const bits = seen;
+  const has = direction === 0 ? hasOut : hasIn;
   const q = queue;
+  const g = gather;
   const appended = na > 0;
   let h = 0;
   let t = qlen;
   let d = 0;
-  let levelEnd = t;
-  while (h < t) {
-    if (h === levelEnd) {
-      d++;
-      levelEnd = t;
-    }
-    if (d >= maxDepth) break;
-    const v = gi(q, h++);
-    const start = t;
-    const end = gi(off, v + 1);
-    for (let p = gi(off, v); p < end; p++) {
-      const w = gi(adj, p);
-      const wp = bits + ((<usize>(w >>> 5)) << 2);
-      const word = load<u32>(wp);
-      const bit: u32 = 1 << (w & 31);
-      if ((word & bit) === 0) {
-        store<u32>(wp, word | bit);
-        si(q, t++, w);
+  nlevels = 0;
+  pushLevel(t);
+  while (h < t && d < maxDepth) {
+    const levelEnd = t;
+    sortLevel(h, levelEnd);
+    let k = 0;
+    for (; h < levelEnd; h++) {
+      const v = gi(q, h);
+      const s = gi(off, v);
+      const deg = gi(off, v + 1) - s;
+      const from = adj + ((<usize>s) << 2);
+      if (deg <= 4) {
+        const to = g + ((<usize>k) << 2);
+        store<u64>(to, load<u64>(from));
+        store<u64>(to + 8, load<u64>(from + 8));
+        k += deg;
+      } else {
+        t = absorb(from, deg, t);
       }
-    }
-    if (appended) {
-      for (let e = headGet(direction, v); e >= 0; e = gi(next, e)) {
-        const w = gi(other, e);
-        if (!isSeen(w)) {
-          mark(w);
-          si(q, t++, w);
+      if (appended && (load<u32>(has + ((<usize>(v >>> 5)) << 2)) & (1 << (v & 31))) !== 0) {
+        for (let e = headGet(direction, v); e >= 0; e = gi(next, e)) {
+          if (k === GATHER) {
+            t = absorb(g, k, t);
+            k = 0;
+          }
+          si(g, k++, gi(other, e));
         }
       }
+      if (k > GATHER - 4) {
+        t = absorb(g, k, t);
+        k = 0;
+      }
     }
-    if (wantDepth) for (let i = start; i < t; i++) si(qdep, i, d + 1);
+    t = absorb(g, k, t);
+    d++;
+    if (t > levelEnd) pushLevel(t);
   }
   qlen = t;
   return t;
 }
 
 /** Breadth-first walk from the seeded roots; with useMask, keeps only nodes whose kind is in the mask. */
-export function closure(direction: i32, maxDepth: i32, useMask: i32, wantDepth: i32): i32 {
-  const t = bfs(direction, maxDepth, wantDepth !== 0);
+export function closure(direction: i32, maxDepth: i32, useMask: i32): i32 {
+  const t = bfs(direction, maxDepth);
   unmarkQueue(t);
   if (useMask === 0) return t;
   let j = 0;
-  for (let i = 0; i < t; i++) {
-    const v = gi(queue, i);
-    if (load<u8>(mask + <usize>load<u8>(kinds + <usize>v)) !== 0) {
-      si(queue, j, v);
-      si(qdep, j, gi(qdep, i));
-      j++;
+  let i = 0;
+  for (let l = 0; l < nlevels; l++) {
+    const end = gi(levels, l);
+    for (; i < end; i++) {
+      const v = gi(queue, i);
+      if (load<u8>(mask + <usize>load<u8>(kinds + <usize>v)) !== 0) si(queue, j++, v);
     }
+    si(levels, l, j);
   }
   return j;
 }
 
+/** queryBegin + querySeed(nRoots) + closure in one call (nRoots ≤ stageCapacity()). */
+export function closureFrom(nRoots: i32, direction: i32, maxDepth: i32, useMask: i32): i32 {
+  queryBegin();
+  querySeed(nRoots);
+  return closure(direction, maxDepth, useMask);
+}
+
 /** Forward closure of the seeded roots, the kind of each (in resultKindsPtr()) and counts per kind. */
 export function scope(): i32 {
-  const count = bfs(0, INT_MAX, true);
+  const count = bfs(0, INT_MAX);
   unmarkQueue(count);
+  if (count > okcap) {
+    release(okind);
+    okcap = grownCapacity(okcap, count, 1024);
+    if (okcap > ncap) okcap = ncap;
+    okind = blockAlloc(<usize>okcap);
+  }
   memory.fill(counts, 0, 1024);
   for (let i = 0; i < count; i++) {
     const k = load<u8>(kinds + <usize>gi(queue, i));
@@ -625,7 +897,14 @@ export function scope(): i32 {
   return count;
 }
 
-/** Shortest chain from → to (forward); written to depthPtr(). Returns its node count, 0 if none. */
+/** queryBegin + querySeed(nRoots) + scope in one call (nRoots ≤ stageCapacity()). */
+export function scopeFrom(nRoots: i32): i32 {
+  queryBegin();
+  querySeed(nRoots);
+  return scope();
+}
+
+/** Shortest chain from → to (forward); written to queuePtr(). Returns its node count, 0 if none. */
 export function path(from: i32, to: i32): i32 {
   ensureAux();
   mark(from);
@@ -670,7 +949,7 @@ export function path(from: i32, to: i32): i32 {
   let len = 0;
   for (let v = to; v >= 0; v = gi(aux, v)) len++;
   let i = len;
-  for (let v = to; v >= 0; v = gi(aux, v)) si(qdep, --i, v);
+  for (let v = to; v >= 0; v = gi(aux, v)) si(queue, --i, v);
   return len;
 }
 
@@ -750,6 +1029,7 @@ function ensureScratch(k: i32): void {
   release(xOrder);
   release(xShare);
   release(xTmp);
+  release(xFrame);
   xIdx = blockAlloc(c << 2);
   xLow = blockAlloc(c << 2);
   xStack = blockAlloc(c << 2);
@@ -757,6 +1037,7 @@ function ensureScratch(k: i32): void {
   xOrder = blockAlloc(c << 2);
   xShare = blockAlloc(c << 3);
   xTmp = blockAlloc(c << 3);
+  xFrame = blockAlloc(c << 2);
   xcap = cap;
 }
 
@@ -766,7 +1047,7 @@ function ensureScratch(k: i32): void {
  * no share moves more than TOLERANCE or MAX_ITERATIONS passes. Roots stay 1; edges into roots are ignored.
  */
 export function exposure(): i32 {
-  const k = bfs(0, INT_MAX, false);
+  const k = bfs(0, INT_MAX);
   const roots = nroots;
   ensureAux();
   ensureScratch(k);
@@ -775,7 +1056,7 @@ export function exposure(): i32 {
     si(xIdx, i, -1);
     sf(xShare, i, i < roots ? 1.0 : 0.0);
   }
-  // Tarjan over queue positions; call frames: node position in qdep, iterator in xIt.
+  // Tarjan over queue positions; call frames: node position in xFrame, iterator in xIt.
   let index = 0;
   let sp = 0;
   let ol = 0;
@@ -786,11 +1067,11 @@ export function exposure(): i32 {
     index++;
     si(xStack, sp++, s);
     let cs = 0;
-    si(qdep, cs, s);
+    si(xFrame, cs, s);
     si(xIt, cs, gi(fOff, gi(queue, s)));
     cs++;
     while (cs > 0) {
-      const p = gi(qdep, cs - 1);
+      const p = gi(xFrame, cs - 1);
       const u = gi(queue, p);
       let w = nextOut(u, gi(xIt, cs - 1));
       let pushed = false;
@@ -803,7 +1084,7 @@ export function exposure(): i32 {
             si(xLow, pw, index);
             index++;
             si(xStack, sp++, pw);
-            si(qdep, cs, pw);
+            si(xFrame, cs, pw);
             si(xIt, cs, gi(fOff, w));
             cs++;
             pushed = true;
@@ -827,7 +1108,7 @@ export function exposure(): i32 {
         } while (x !== p);
       }
       if (cs > 0) {
-        const q = gi(qdep, cs - 1);
+        const q = gi(xFrame, cs - 1);
         if (gi(xLow, p) < gi(xLow, q)) si(xLow, q, gi(xLow, p));
       }
     }

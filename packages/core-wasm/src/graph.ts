@@ -27,13 +27,24 @@ import {
 const FORWARD = 0;
 const BACKWARD = 1;
 
-/** Whether every quantity is exactly representable as float32 (NaN, unknown, counts as representable). */
-function fitsFloat32(qty: ArrayLike<number>): boolean {
-  for (let i = 0, len = qty.length; i < len; i++) {
-    const q = qty[i]!;
-    if (Math.fround(q) !== q && !Number.isNaN(q)) return false;
+/** Typed views over one wasm memory buffer; replaced when memory grows (the old buffer is detached). */
+interface Views {
+  buf: ArrayBuffer;
+  i32: Int32Array;
+  u8: Uint8Array;
+  f64: Float64Array;
+}
+
+/** Depth of every result slot from the core's level ends (level d = slots levels[d-1] .. levels[d]). */
+function depthFromLevels(levels: Int32Array, count: number): Int32Array {
+  const depth = new Int32Array(count);
+  let start = 0;
+  for (let d = 0; d < levels.length; d++) {
+    const end = Math.min(levels[d]!, count);
+    if (d > 0 && end > start) depth.fill(d, start, end);
+    start = end;
   }
-  return true;
+  return depth;
 }
 
 /** Copies `len` elements of `from` starting at `start` into `to` (a view on wasm memory). */
@@ -71,10 +82,15 @@ function copyInto(to: Int32Array | Float64Array, from: ArrayLike<number>, start:
 export class GenealogyGraph {
   #core: CoreExports | null;
   readonly #threshold: number | undefined;
+  readonly #stage: number;
+  readonly #stageCap: number;
+  #v: Views | null = null;
 
   private constructor(core: CoreExports, threshold: number | undefined) {
     this.#core = core;
     this.#threshold = threshold;
+    this.#stage = core.stagePtr();
+    this.#stageCap = core.stageCapacity();
   }
 
   /** Builds a graph from bulk arrays (CSR by counting sort, O(nodes + edges)). Validates everything first. */
@@ -183,7 +199,6 @@ export class GenealogyGraph {
     checkIds(src, n, 'src');
     checkIds(dst, n, 'dst');
     if (qty !== undefined) checkQuantities(qty, 'qty');
-    if (qty !== undefined && c.qtyWide() === 0 && !fitsFloat32(qty)) c.widen();
     this.#stageEdges(c, src, dst, qty, (len) => c.appendEdges(len));
     const threshold = this.#threshold ?? Math.max(DEFAULT_COMPACT_THRESHOLD, c.baseEdgeCount() >>> 3);
     if (c.appendedEdgeCount() > threshold) c.compact();
@@ -227,16 +242,31 @@ export class GenealogyGraph {
   /** Everything affected by the roots, in one multi-source pass, with counts per kind. */
   recallScope(roots: ArrayLike<number>): RecallScope {
     const c = this.#live();
-    this.#seed(c, roots);
-    const count = c.scope();
-    const buf = c.memory.buffer;
-    const nodes = new Int32Array(buf, c.queuePtr(), count).slice();
-    const depth = new Int32Array(buf, c.depthPtr(), count).slice();
-    const countByKind = new Uint32Array(buf, c.countsPtr(), 256).slice();
-    const kinds = new Uint8Array(buf, c.resultKindsPtr(), count).slice();
+    checkArrayLike(roots, 'roots');
+    checkIds(roots, c.nodeCount(), 'roots');
+    let count: number;
+    if (roots.length <= this.#stageCap) {
+      this.#stageRoots(c, roots);
+      count = c.scopeFrom(roots.length);
+    } else {
+      this.#seed(c, roots, true);
+      count = c.scope();
+    }
+    const v = this.#views(c);
+    const q = c.queuePtr() >> 2;
+    const nodes = v.i32.slice(q, q + count);
+    const levels = this.#levels(c, v);
+    const cp = c.countsPtr() >> 2;
+    const countByKind = new Uint32Array(v.i32.slice(cp, cp + 256).buffer);
+    const kp = c.resultKindsPtr();
+    const kinds = v.u8.slice(kp, kp + count);
+    let depth: Int32Array | undefined;
     return {
       nodes,
-      depth,
+      get depth(): Int32Array {
+        depth ??= depthFromLevels(levels, count);
+        return depth;
+      },
       countByKind,
       byKind(kind: number): Int32Array {
         const out = new Int32Array(countByKind[kind] ?? 0);
@@ -271,7 +301,7 @@ export class GenealogyGraph {
     checkId(from, n, 'from');
     checkId(to, n, 'to');
     const len = c.path(from, to);
-    return len === 0 ? null : new Int32Array(c.memory.buffer, c.depthPtr(), len).slice();
+    return len === 0 ? null : new Int32Array(c.memory.buffer, c.queuePtr(), len).slice();
   }
 
   /** A compact, versioned, little-endian snapshot of the whole graph (see {@link GenealogyGraph.fromBytes}). */
@@ -287,16 +317,21 @@ export class GenealogyGraph {
     if (mb > 0) {
       const rOff = new Int32Array(buf, c.rOffPtr(), n + 1);
       src.set(new Int32Array(buf, c.rAdjPtr(), mb));
-      qty.set(this.#qtyView(c, c.rQtyPtr(), mb));
+      this.#decodeQty(c, c.rQtyPtr(), mb, qty, 0);
       for (let v = 0; v < n; v++) dst.fill(v, rOff[v]!, rOff[v + 1]!);
     }
     if (ma > 0) {
-      src.set(new Int32Array(buf, c.appSrcPtr(), ma), mb);
-      dst.set(new Int32Array(buf, c.appDstPtr(), ma), mb);
-      qty.set(this.#qtyView(c, c.appQtyPtr(), ma), mb);
+      src.set(new Int32Array(c.memory.buffer, c.appSrcPtr(), ma), mb);
+      dst.set(new Int32Array(c.memory.buffer, c.appDstPtr(), ma), mb);
+      this.#decodeQty(c, c.appQtyPtr(), ma, qty, mb);
     }
-    const known = qty.some((q) => !Number.isNaN(q));
-    return encodeSnapshot({ kinds: new Uint8Array(buf, c.kindsPtr(), n), src, dst, qty: known ? qty : null });
+    const known = c.qtyMode() !== 0 && qty.some((q) => !Number.isNaN(q));
+    return encodeSnapshot({
+      kinds: new Uint8Array(c.memory.buffer, c.kindsPtr(), n),
+      src,
+      dst,
+      qty: known ? qty : null,
+    });
   }
 
   /** Drops the WebAssembly instance (and its memory); any later call throws `DISPOSED`. */
@@ -304,11 +339,50 @@ export class GenealogyGraph {
     this.#core = null;
   }
 
-  /** Quantities are float32 in wasm memory until one needs float64 (see assembly/index.ts). */
-  #qtyView(c: CoreExports, ptr: number, len: number): Float32Array | Float64Array {
-    return c.qtyWide()
-      ? new Float64Array(c.memory.buffer, ptr, len)
-      : new Float32Array(c.memory.buffer, ptr, len);
+  /**
+   * Quantity encoding in wasm memory (chosen from the values, always lossless; see assembly/index.ts):
+   * `none` (no quantity known, nothing stored), `float32`, `decimal` (32-bit decimal words) or `float64`.
+   */
+  get quantityEncoding(): 'none' | 'float32' | 'decimal' | 'float64' {
+    return (['none', 'float32', 'decimal', 'float64'] as const)[this.#live().qtyMode()]!;
+  }
+
+  /** Decodes `len` stored quantities at `ptr` into `out[at..]` (NaN = unknown), through the stage. */
+  #decodeQty(c: CoreExports, ptr: number, len: number, out: Float64Array, at: number): void {
+    if (c.qtyMode() === 0) {
+      out.fill(Number.NaN, at, at + len);
+      return;
+    }
+    const cap = this.#stageCap;
+    for (let start = 0; start < len; start += cap) {
+      const k = Math.min(cap, len - start);
+      c.qtyDecode(ptr, start, k);
+      out.set(new Float64Array(c.memory.buffer, this.#stage + 8 * cap, k), at + start);
+    }
+  }
+
+  #views(c: CoreExports): Views {
+    const buf = c.memory.buffer as ArrayBuffer;
+    let v = this.#v;
+    if (v === null || v.buf !== buf) {
+      v = { buf, i32: new Int32Array(buf), u8: new Uint8Array(buf), f64: new Float64Array(buf) };
+      this.#v = v;
+    }
+    return v;
+  }
+
+  #levels(c: CoreExports, v: Views): Int32Array {
+    const l = c.levelsPtr() >> 2;
+    return v.i32.slice(l, l + c.levelCount());
+  }
+
+  /** Copies validated roots (at most the stage capacity) into the stage. */
+  #stageRoots(c: CoreExports, roots: ArrayLike<number>): void {
+    const i32 = this.#views(c).i32;
+    const at = this.#stage >> 2;
+    if (roots.length === 1) i32[at] = roots[0]!;
+    else if (ArrayBuffer.isView(roots) || Array.isArray(roots)) i32.set(roots as ArrayLike<number>, at);
+    else for (let i = 0; i < roots.length; i++) i32[at + i] = roots[i]!;
   }
 
   #live(): CoreExports {
@@ -334,18 +408,20 @@ export class GenealogyGraph {
     const c = this.#live();
     this.#addNodes(c, kinds);
     if (src.length === 0) return;
-    c.buildBegin(src.length, qty && !fitsFloat32(qty) ? 1 : 0);
-    this.#stageEdges(c, src, dst, undefined, (len) => c.buildCount(len));
+    c.buildBegin(src.length, qty ? 1 : 0);
+    this.#stageEdges(c, src, dst, null, (len) => c.buildCount(len));
     c.buildAlloc();
     this.#stageEdges(c, src, dst, qty, (len) => c.buildPlace(len));
+    // Some quantity had no 32-bit decimal word: one more pass stores them all as float32 or float64.
+    if (c.buildFinish() !== 0) this.#stageEdges(c, src, dst, qty, (len) => c.buildRequantify(len));
   }
 
-  /** Feeds edges through the fixed staging area in chunks; `qty` undefined = unknown (NaN). */
+  /** Feeds edges through the fixed staging area in chunks; `qty` undefined = unknown (NaN), null = not needed. */
   #stageEdges(
     c: CoreExports,
     src: ArrayLike<number>,
     dst: ArrayLike<number>,
-    qty: ArrayLike<number> | undefined,
+    qty: ArrayLike<number> | undefined | null,
     consume: (len: number) => void,
   ): void {
     const cap = c.stageCapacity();
@@ -355,9 +431,11 @@ export class GenealogyGraph {
       const buf = c.memory.buffer; // fresh views per chunk: consume() may grow memory
       copyInto(new Int32Array(buf, base, len), src, start, len);
       copyInto(new Int32Array(buf, base + 4 * cap, len), dst, start, len);
-      const q = new Float64Array(buf, base + 8 * cap, len);
-      if (qty) copyInto(q, qty, start, len);
-      else q.fill(Number.NaN);
+      if (qty !== null) {
+        const q = new Float64Array(buf, base + 8 * cap, len);
+        if (qty) copyInto(q, qty, start, len);
+        else q.fill(Number.NaN);
+      }
       consume(len);
     }
   }
@@ -385,13 +463,20 @@ export class GenealogyGraph {
     const mask = kindMask(opts.kinds);
     checkArrayLike(roots, 'roots');
     checkIds(roots, c.nodeCount(), 'roots');
-    if (mask) new Uint8Array(c.memory.buffer, c.maskPtr(), 256).set(mask);
-    this.#seed(c, roots, true);
-    const count = c.closure(direction, maxDepth, mask ? 1 : 0, withDepth ? 1 : 0);
-    const buf = c.memory.buffer;
+    if (mask) this.#views(c).u8.set(mask, c.maskPtr());
+    let count: number;
+    if (roots.length <= this.#stageCap) {
+      this.#stageRoots(c, roots);
+      count = c.closureFrom(roots.length, direction, maxDepth, mask ? 1 : 0);
+    } else {
+      this.#seed(c, roots, true);
+      count = c.closure(direction, maxDepth, mask ? 1 : 0);
+    }
+    const v = this.#views(c);
+    const q = c.queuePtr() >> 2;
     return {
-      nodes: new Int32Array(buf, c.queuePtr(), count).slice(),
-      depth: withDepth ? new Int32Array(buf, c.depthPtr(), count).slice() : new Int32Array(0),
+      nodes: v.i32.slice(q, q + count),
+      depth: withDepth ? depthFromLevels(this.#levels(c, v), count) : new Int32Array(0),
     };
   }
 
@@ -406,11 +491,11 @@ export class GenealogyGraph {
     if (mb > 0) {
       const rOff = new Int32Array(buf, c.rOffPtr(), n + 1);
       const rAdj = new Int32Array(buf, c.rAdjPtr(), mb);
-      const rQty = this.#qtyView(c, c.rQtyPtr(), mb);
+      const rq = c.rQtyPtr();
       if (direction === BACKWARD) {
         for (let i = rOff[node]!; i < rOff[node + 1]!; i++) {
           nodes.push(rAdj[i]!);
-          qty.push(rQty[i]!);
+          qty.push(c.qtyAt(rq, i));
         }
       } else {
         // Quantities are stored once, in reverse order. Both CSRs are stable, so the j-th edge node→v in
@@ -426,7 +511,7 @@ export class GenealogyGraph {
           let q = Number.NaN;
           for (let p = rOff[v]!; p < rOff[v + 1]!; p++) {
             if (rAdj[p] === node && k++ === j) {
-              q = rQty[p]!;
+              q = c.qtyAt(rq, p);
               break;
             }
           }
@@ -439,12 +524,12 @@ export class GenealogyGraph {
     if (ma > 0) {
       const next = new Int32Array(buf, direction === FORWARD ? c.appNextOutPtr() : c.appNextInPtr(), ma);
       const other = new Int32Array(buf, direction === FORWARD ? c.appDstPtr() : c.appSrcPtr(), ma);
-      const q = this.#qtyView(c, c.appQtyPtr(), ma);
+      const aq = c.appQtyPtr();
       const edges: number[] = [];
       for (let e = c.appendedHead(direction, node); e >= 0; e = next[e]!) edges.push(e);
       for (let i = edges.length - 1; i >= 0; i--) {
         nodes.push(other[edges[i]!]!);
-        qty.push(q[edges[i]!]!);
+        qty.push(c.qtyAt(aq, edges[i]!));
       }
     }
     return { nodes: Int32Array.from(nodes), qty: Float64Array.from(qty) };

@@ -25,13 +25,17 @@ export interface CoreExports {
   appNextInPtr(): number;
   appendedHead(direction: number, node: number): number;
   queuePtr(): number;
-  depthPtr(): number;
+  levelsPtr(): number;
+  levelCount(): number;
   sharePtr(): number;
   resultKindsPtr(): number;
   addNodes(count: number): number;
-  buildBegin(edges: number, wideQty: number): void;
-  qtyWide(): number;
-  widen(): void;
+  buildBegin(edges: number, hasQty: number): void;
+  buildFinish(): number;
+  buildRequantify(len: number): void;
+  qtyMode(): number;
+  qtyAt(ptr: number, index: number): number;
+  qtyDecode(ptr: number, start: number, len: number): void;
   buildCount(len: number): void;
   buildAlloc(): void;
   buildPlace(len: number): void;
@@ -39,8 +43,10 @@ export interface CoreExports {
   compact(): void;
   queryBegin(): void;
   querySeed(len: number): void;
-  closure(direction: number, maxDepth: number, useMask: number, wantDepth: number): number;
+  closure(direction: number, maxDepth: number, useMask: number): number;
+  closureFrom(nRoots: number, direction: number, maxDepth: number, useMask: number): number;
   scope(): number;
+  scopeFrom(nRoots: number): number;
   exposure(): number;
   path(from: number, to: number): number;
 }

@@ -20,9 +20,14 @@ export interface Plan {
   compactThreshold: number | undefined;
 }
 
+// Every family the core encodes differently: integers and halves (float32), decimals such as kilograms
+// to the gram and trace amounts (32-bit decimal words), arbitrary doubles (float64).
 const quantity = fc.oneof(
   { weight: 1, arbitrary: fc.constant(0) },
   { weight: 4, arbitrary: fc.integer({ min: 1, max: 100 }) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 1 << 25 }).map((i) => i / 2) },
+  { weight: 3, arbitrary: fc.integer({ min: 0, max: 10_000_000 }).map((i) => i / 1000) },
+  { weight: 1, arbitrary: fc.constantFrom(1e-6, 1e-7, 1e6, 536_870_910, 536_870_911, 0.1 + 0.2) },
   { weight: 2, arbitrary: fc.double({ min: 0, max: 1e6, noNaN: true, noDefaultInfinity: true }) },
 );
 
