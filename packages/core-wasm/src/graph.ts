@@ -85,6 +85,9 @@ export class GenealogyGraph {
   readonly #stage: number;
   readonly #stageCap: number;
   #v: Views | null = null;
+  /** Node count and queue address, cached: both change only in #addNodes. */
+  #n = 0;
+  #queue = 0;
 
   private constructor(core: CoreExports, threshold: number | undefined) {
     this.#core = core;
@@ -210,23 +213,29 @@ export class GenealogyGraph {
   }
 
   /** Every node reachable downstream (along edges) from any root, roots included, each once. */
-  forward(roots: ArrayLike<number>, opts: TraverseOptions = {}): Int32Array {
-    return this.#closure(FORWARD, roots, opts, false).nodes;
+  forward(roots: ArrayLike<number>, opts?: TraverseOptions): Int32Array {
+    const c = this.#live();
+    const count = this.#walk(c, FORWARD, roots, opts);
+    const q = this.#queue >> 2;
+    return this.#views(c).i32.slice(q, q + count);
   }
 
   /** Every node reachable upstream (against edges) from any root, roots included, each once. */
-  backward(roots: ArrayLike<number>, opts: TraverseOptions = {}): Int32Array {
-    return this.#closure(BACKWARD, roots, opts, false).nodes;
+  backward(roots: ArrayLike<number>, opts?: TraverseOptions): Int32Array {
+    const c = this.#live();
+    const count = this.#walk(c, BACKWARD, roots, opts);
+    const q = this.#queue >> 2;
+    return this.#views(c).i32.slice(q, q + count);
   }
 
   /** {@link GenealogyGraph.forward} with the hop distance of each node from its nearest root. */
-  forwardWithDepth(roots: ArrayLike<number>, opts: TraverseOptions = {}): Closure {
-    return this.#closure(FORWARD, roots, opts, true);
+  forwardWithDepth(roots: ArrayLike<number>, opts?: TraverseOptions): Closure {
+    return this.#closure(FORWARD, roots, opts);
   }
 
   /** {@link GenealogyGraph.backward} with the hop distance of each node from its nearest root. */
-  backwardWithDepth(roots: ArrayLike<number>, opts: TraverseOptions = {}): Closure {
-    return this.#closure(BACKWARD, roots, opts, true);
+  backwardWithDepth(roots: ArrayLike<number>, opts?: TraverseOptions): Closure {
+    return this.#closure(BACKWARD, roots, opts);
   }
 
   /** The out-edges of a node (the outputs it went into), one entry per edge. */
@@ -243,7 +252,7 @@ export class GenealogyGraph {
   recallScope(roots: ArrayLike<number>): RecallScope {
     const c = this.#live();
     checkArrayLike(roots, 'roots');
-    checkIds(roots, c.nodeCount(), 'roots');
+    checkIds(roots, this.#n, 'roots');
     let count: number;
     if (roots.length <= this.#stageCap) {
       this.#stageRoots(c, roots);
@@ -253,7 +262,7 @@ export class GenealogyGraph {
       count = c.scope();
     }
     const v = this.#views(c);
-    const q = c.queuePtr() >> 2;
+    const q = this.#queue >> 2;
     const nodes = v.i32.slice(q, q + count);
     const levels = this.#levels(c, v);
     const cp = c.countsPtr() >> 2;
@@ -362,9 +371,10 @@ export class GenealogyGraph {
   }
 
   #views(c: CoreExports): Views {
-    const buf = c.memory.buffer as ArrayBuffer;
     let v = this.#v;
-    if (v === null || v.buf !== buf) {
+    // Growing wasm memory detaches the old buffer (byteLength 0): only then are new views needed.
+    if (v === null || v.buf.byteLength === 0) {
+      const buf = c.memory.buffer as ArrayBuffer;
       v = { buf, i32: new Int32Array(buf), u8: new Uint8Array(buf), f64: new Float64Array(buf) };
       this.#v = v;
     }
@@ -395,6 +405,8 @@ export class GenealogyGraph {
     const view = new Uint8Array(c.memory.buffer, c.kindsPtr() + first, kinds.length);
     if (ArrayBuffer.isView(kinds) || Array.isArray(kinds)) view.set(kinds as ArrayLike<number>);
     else for (let i = 0; i < kinds.length; i++) view[i] = kinds[i]!;
+    this.#n = c.nodeCount();
+    this.#queue = c.queuePtr();
     return first;
   }
 
@@ -454,30 +466,39 @@ export class GenealogyGraph {
     }
   }
 
-  #closure(direction: number, roots: ArrayLike<number>, opts: TraverseOptions, withDepth: boolean): Closure {
-    const c = this.#live();
-    if (opts === null || typeof opts !== 'object') {
-      throw new GenealogyError('INVALID_ARGUMENT', 'opts must be an object', 'opts');
+  /** Validates and runs one closure; the result is the first `count` slots of the queue. */
+  #walk(
+    c: CoreExports,
+    direction: number,
+    roots: ArrayLike<number>,
+    opts: TraverseOptions | undefined,
+  ): number {
+    let maxDepth = MAX_NODES;
+    let mask: Uint8Array | null = null;
+    if (opts !== undefined) {
+      if (opts === null || typeof opts !== 'object') {
+        throw new GenealogyError('INVALID_ARGUMENT', 'opts must be an object', 'opts');
+      }
+      maxDepth = depthLimit(opts.maxDepth);
+      mask = kindMask(opts.kinds);
     }
-    const maxDepth = depthLimit(opts.maxDepth);
-    const mask = kindMask(opts.kinds);
     checkArrayLike(roots, 'roots');
-    checkIds(roots, c.nodeCount(), 'roots');
+    checkIds(roots, this.#n, 'roots');
     if (mask) this.#views(c).u8.set(mask, c.maskPtr());
-    let count: number;
     if (roots.length <= this.#stageCap) {
       this.#stageRoots(c, roots);
-      count = c.closureFrom(roots.length, direction, maxDepth, mask ? 1 : 0);
-    } else {
-      this.#seed(c, roots, true);
-      count = c.closure(direction, maxDepth, mask ? 1 : 0);
+      return c.closureFrom(roots.length, direction, maxDepth, mask ? 1 : 0);
     }
+    this.#seed(c, roots, true);
+    return c.closure(direction, maxDepth, mask ? 1 : 0);
+  }
+
+  #closure(direction: number, roots: ArrayLike<number>, opts: TraverseOptions | undefined): Closure {
+    const c = this.#live();
+    const count = this.#walk(c, direction, roots, opts);
     const v = this.#views(c);
-    const q = c.queuePtr() >> 2;
-    return {
-      nodes: v.i32.slice(q, q + count),
-      depth: withDepth ? depthFromLevels(this.#levels(c, v), count) : new Int32Array(0),
-    };
+    const q = this.#queue >> 2;
+    return { nodes: v.i32.slice(q, q + count), depth: depthFromLevels(this.#levels(c, v), count) };
   }
 
   #neighbours(node: number, direction: number): Neighbours {
