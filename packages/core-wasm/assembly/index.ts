@@ -38,6 +38,9 @@ const MAX_ITERATIONS: i32 = 1000;
 const stage: usize = blockAlloc(<usize>STAGE * 16);
 const mask: usize = blockAlloc(256);
 const counts: usize = blockAlloc(1024);
+// Three more count tables: scope() counts into four in turn, so consecutive nodes of one kind do not wait
+// on each other's increment.
+const counts4: usize = blockAlloc(3 * 1024);
 
 // Nodes.
 let n: i32 = 0;
@@ -772,6 +775,9 @@ function sortLevel(from: i32, to: i32): void {
   }
 }
 
+// Levels smaller than this are expanded node by node, without the gather buffer.
+const SMALL_LEVEL: i32 = 64;
+
 // Edges gathered per absorb() pass of the BFS (a fixed 32 kB buffer, small enough for L1/L2).
 const GATHER: i32 = 8192;
 const gather: usize = blockAlloc((<usize>GATHER + 8) << 2);
@@ -815,6 +821,26 @@ function bfs(direction: i32, maxDepth: i32): i32 {
   pushLevel(t);
   while (h < t && d < maxDepth) {
     const levelEnd = t;
+    if (levelEnd - h < SMALL_LEVEL) {
+      // A small level gains nothing from gathering: absorb each node's targets straight from the CSR.
+      for (; h < levelEnd; h++) {
+        const v = gi(q, h);
+        const s = gi(off, v);
+        t = absorb(adj + ((<usize>s) << 2), gi(off, v + 1) - s, t);
+        if (appended && (load<u32>(has + ((<usize>(v >>> 5)) << 2)) & (1 << (v & 31))) !== 0) {
+          for (let e = headGet(direction, v); e >= 0; e = gi(next, e)) {
+            const w = gi(other, e);
+            if (!isSeen(w)) {
+              mark(w);
+              si(q, t++, w);
+            }
+          }
+        }
+      }
+      d++;
+      if (t > levelEnd) pushLevel(t);
+      continue;
+    }
     sortLevel(h, levelEnd);
     let k = 0;
     for (; h < levelEnd; h++) {
@@ -888,11 +914,38 @@ export function scope(): i32 {
     okind = blockAlloc(<usize>okcap);
   }
   memory.fill(counts, 0, 1024);
-  for (let i = 0; i < count; i++) {
-    const k = load<u8>(kinds + <usize>gi(queue, i));
-    store<u8>(okind + <usize>i, k);
-    const c = counts + ((<usize>k) << 2);
+  memory.fill(counts4, 0, 3 * 1024);
+  const t1 = counts4;
+  const t2 = counts4 + 1024;
+  const t3 = counts4 + 2048;
+  const q = queue;
+  const o = okind;
+  const kb = kinds;
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const p = q + ((<usize>i) << 2);
+    const k0 = <usize>load<u8>(kb + <usize>load<i32>(p));
+    const k1 = <usize>load<u8>(kb + <usize>load<i32>(p, 4));
+    const k2 = <usize>load<u8>(kb + <usize>load<i32>(p, 8));
+    const k3 = <usize>load<u8>(kb + <usize>load<i32>(p, 12));
+    store<u32>(o + <usize>i, <u32>(k0 | (k1 << 8) | (k2 << 16) | (k3 << 24)));
+    const c0 = counts + (k0 << 2);
+    store<u32>(c0, load<u32>(c0) + 1);
+    const c1 = t1 + (k1 << 2);
+    store<u32>(c1, load<u32>(c1) + 1);
+    const c2 = t2 + (k2 << 2);
+    store<u32>(c2, load<u32>(c2) + 1);
+    const c3 = t3 + (k3 << 2);
+    store<u32>(c3, load<u32>(c3) + 1);
+  }
+  for (; i < count; i++) {
+    const k = <usize>load<u8>(kb + <usize>gi(q, i));
+    store<u8>(o + <usize>i, <u8>k);
+    const c = counts + (k << 2);
     store<u32>(c, load<u32>(c) + 1);
+  }
+  for (let k: usize = 0; k < 1024; k += 4) {
+    store<u32>(counts + k, load<u32>(counts + k) + load<u32>(t1 + k) + load<u32>(t2 + k) + load<u32>(t3 + k));
   }
   return count;
 }

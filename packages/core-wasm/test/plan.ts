@@ -51,6 +51,28 @@ export const planArb = (maxNodes = 20): fc.Arbitrary<Plan> =>
     }),
   );
 
+/**
+ * Bigger, denser graphs (150–400 nodes, ~3 out-edges each): breadth-first levels pass the core's
+ * small-level threshold (64 nodes), so the gathered expansion and the id-sorted levels are exercised too.
+ */
+export const widePlanArb = (): fc.Arbitrary<Plan> =>
+  fc.integer({ min: 150, max: 400 }).chain((n) =>
+    fc.record({
+      kinds: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: n, maxLength: n }),
+      edges: fc.array(
+        fc.record({
+          s: fc.nat(n - 1),
+          d: fc.nat(n - 1),
+          q: fc.oneof({ weight: 4, arbitrary: quantity }, { weight: 1, arbitrary: fc.constant(Number.NaN) }),
+        }),
+        { minLength: n * 2, maxLength: n * 4 },
+      ),
+      initialNodes: fc.integer({ min: 0, max: n }),
+      pieces: fc.array(fc.integer({ min: 1, max: 400 }), { maxLength: 6 }),
+      compactThreshold: fc.option(fc.integer({ min: 1, max: 300 }), { nil: undefined }),
+    }),
+  );
+
 /** Roots: 1–4 ids (duplicates allowed). */
 export const rootsArb = (n: number) => fc.array(fc.nat(n - 1), { minLength: 1, maxLength: 4 });
 

@@ -2,7 +2,7 @@
 // self-loops, duplicate edges and isolated nodes, whether built at once or in pieces (with compaction).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildInPieces, edgeMultiset, pairs, planArb, rootsArb, sortedEntries } from './plan.js';
+import { buildInPieces, edgeMultiset, pairs, planArb, rootsArb, sortedEntries, widePlanArb } from './plan.js';
 
 const runs = { numRuns: 200 };
 
@@ -36,6 +36,35 @@ describe('wasm core == reference', () => {
         graph.dispose();
       }),
       runs,
+    );
+  });
+
+  it('wide graphs (levels of more than 64 nodes): closures with depths and recallScope', async () => {
+    const wide = widePlanArb().chain((plan) =>
+      fc.record({ plan: fc.constant(plan), roots: rootsArb(plan.kinds.length), opts: traverseOpts }),
+    );
+    await fc.assert(
+      fc.asyncProperty(wide, async ({ plan, roots, opts }) => {
+        const { graph, reference } = await buildInPieces(plan);
+        for (const dir of ['forward', 'backward'] as const) {
+          const closure =
+            dir === 'forward' ? graph.forwardWithDepth(roots, opts) : graph.backwardWithDepth(roots, opts);
+          expect(pairs(closure.nodes, closure.depth)).toEqual(
+            sortedEntries(reference.traverse(dir, roots, opts)),
+          );
+        }
+        const scope = graph.recallScope(roots);
+        const expected = reference.recallScope(roots);
+        expect(pairs(scope.nodes, scope.depth)).toEqual(sortedEntries(expected.nodes));
+        expect(Array.from(scope.countByKind)).toEqual(expected.countByKind);
+        for (let k = 0; k < 4; k++) {
+          expect(Array.from(scope.byKind(k))).toEqual(
+            Array.from(scope.nodes).filter((v) => reference.kinds[v] === k),
+          );
+        }
+        graph.dispose();
+      }),
+      { numRuns: 60 },
     );
   });
 
