@@ -236,14 +236,24 @@ async function benchSize(lots, { quick, log, progress }) {
         fc(s);
         tc[i] = now() - t;
       }
-      // … and, for µs-scale queries, hot: the same set `reps` times in a row (fixed per-call cost)
+      // … and, for µs-scale queries, hot: the same set `reps` times in a row (fixed per-call cost),
+      // in the same alternating order
       if (reps > 1) {
-        t = now();
-        for (let k = 0; k < reps; k++) fw(s);
-        twh[i] = (now() - t) / reps;
-        t = now();
-        for (let k = 0; k < reps; k++) fc(s);
-        tch[i] = (now() - t) / reps;
+        if (i & 1) {
+          t = now();
+          for (let k = 0; k < reps; k++) fc(s);
+          tch[i] = (now() - t) / reps;
+          t = now();
+          for (let k = 0; k < reps; k++) fw(s);
+          twh[i] = (now() - t) / reps;
+        } else {
+          t = now();
+          for (let k = 0; k < reps; k++) fw(s);
+          twh[i] = (now() - t) / reps;
+          t = now();
+          for (let k = 0; k < reps; k++) fc(s);
+          tch[i] = (now() - t) / reps;
+        }
       }
       if ((i & 7) === 0) p(i / list.length);
     }
