@@ -467,7 +467,7 @@ function report(results, memResults, { quick }) {
     `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}${quick ? ' (**--quick**: tiny sizes, not representative)' : ''}. ` +
       'Genealogy from `bench/src/generator.mjs` (seed 42): supplier lots → batches (2–8 inputs) → finished lots → ' +
       'deliveries → customers, silo lots feeding thousands of batches, rework cycles; quantities with 3 decimals ' +
-      '(not float32-exact, so core-wasm stores them as float64). Implementations, all in this process on the same ' +
+      '(not float32-exact; core-wasm stores them losslessly as 32-bit decimal words). Implementations, all in this process on the same ' +
       'graph and the same query sets: **wasm** = `@lotgraph/core-wasm`; **CSR** = hand-written plain-JS BFS over ' +
       '`Int32Array` CSR (counting-sort build, typed-array queue, epoch-stamped visited array); **naive** = ' +
       '`Map<string,string[]>` + `Set` BFS over string keys. Before timing, every query set was checked: wasm and ' +
