@@ -131,7 +131,9 @@ for (const [name, make, enabled] of targets) {
       await setUp(await t.open(), lots);
       const workers = [1, 2, 3].map((n) => run({ ...t.cfg, mode: 'ship', worker: n, count: 25, lots }));
       const exits = await Promise.all(workers.map((w) => w.exit));
-      exits.forEach((x, i) => expect(x.code, workers[i]!.stderr()).toBe(0));
+      exits.forEach((x, i) => {
+        expect(x.code, workers[i]!.stderr()).toBe(0);
+      });
       const store = await t.open();
       await checkConsistent(store);
       const lines = await store.listShipmentLines();

@@ -307,7 +307,9 @@ describe('genealogy pack', () => {
         });
       } else {
         expect(c.src.length).toBeLessThanOrEqual(opts.batchSize ?? 65536);
-        c.src.forEach((s, i) => edges.push(s, c.dst[i]!, c.qty[i]!));
+        c.src.forEach((s, i) => {
+          edges.push(s, c.dst[i]!, c.qty[i]!);
+        });
       }
     }
     return { ids, kinds, refs, edges };
