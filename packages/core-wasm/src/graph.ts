@@ -1,7 +1,13 @@
 import { DEFAULT_COMPACT_THRESHOLD } from './constants.js';
 import { GenealogyError } from './errors.js';
 import { type CoreExports, instantiateCore } from './module.js';
-import { decodeSnapshot, encodeSnapshot } from './snapshot.js';
+import {
+  canonicalDecimalWords,
+  decodeSnapshot,
+  encodeSnapshot,
+  QTY_DECIMAL,
+  quantityWidth,
+} from './snapshot.js';
 import type {
   Closure,
   Exposure,
@@ -322,25 +328,24 @@ export class GenealogyGraph {
     const ma = c.appendedEdgeCount();
     const src = new Int32Array(mb + ma);
     const dst = new Int32Array(mb + ma);
-    const qty = new Float64Array(mb + ma);
+    // Quantities are written as stored: the raw words of the graph's lossless encoding, base edges (in
+    // reverse-CSR order, like `src`/`dst`) then appended ones.
+    const encoding = c.qtyMode();
+    const width = quantityWidth(encoding);
+    const qtyWords = width > 0 ? new Uint8Array(width * (mb + ma)) : null;
     if (mb > 0) {
       const rOff = new Int32Array(buf, c.rOffPtr(), n + 1);
       src.set(new Int32Array(buf, c.rAdjPtr(), mb));
-      this.#decodeQty(c, c.rQtyPtr(), mb, qty, 0);
       for (let v = 0; v < n; v++) dst.fill(v, rOff[v]!, rOff[v + 1]!);
+      if (qtyWords) qtyWords.set(new Uint8Array(buf, c.rQtyPtr(), width * mb));
     }
     if (ma > 0) {
-      src.set(new Int32Array(c.memory.buffer, c.appSrcPtr(), ma), mb);
-      dst.set(new Int32Array(c.memory.buffer, c.appDstPtr(), ma), mb);
-      this.#decodeQty(c, c.appQtyPtr(), ma, qty, mb);
+      src.set(new Int32Array(buf, c.appSrcPtr(), ma), mb);
+      dst.set(new Int32Array(buf, c.appDstPtr(), ma), mb);
+      if (qtyWords) qtyWords.set(new Uint8Array(buf, c.appQtyPtr(), width * ma), width * mb);
     }
-    const known = c.qtyMode() !== 0 && qty.some((q) => !Number.isNaN(q));
-    return encodeSnapshot({
-      kinds: new Uint8Array(c.memory.buffer, c.kindsPtr(), n),
-      src,
-      dst,
-      qty: known ? qty : null,
-    });
+    if (qtyWords && encoding === QTY_DECIMAL) canonicalDecimalWords(qtyWords);
+    return encodeSnapshot({ kinds: new Uint8Array(buf, c.kindsPtr(), n), src, dst, encoding, qtyWords });
   }
 
   /** Drops the WebAssembly instance (and its memory); any later call throws `DISPOSED`. */
@@ -354,20 +359,6 @@ export class GenealogyGraph {
    */
   get quantityEncoding(): 'none' | 'float32' | 'decimal' | 'float64' {
     return (['none', 'float32', 'decimal', 'float64'] as const)[this.#live().qtyMode()]!;
-  }
-
-  /** Decodes `len` stored quantities at `ptr` into `out[at..]` (NaN = unknown), through the stage. */
-  #decodeQty(c: CoreExports, ptr: number, len: number, out: Float64Array, at: number): void {
-    if (c.qtyMode() === 0) {
-      out.fill(Number.NaN, at, at + len);
-      return;
-    }
-    const cap = this.#stageCap;
-    for (let start = 0; start < len; start += cap) {
-      const k = Math.min(cap, len - start);
-      c.qtyDecode(ptr, start, k);
-      out.set(new Float64Array(c.memory.buffer, this.#stage + 8 * cap, k), at + start);
-    }
   }
 
   #views(c: CoreExports): Views {
