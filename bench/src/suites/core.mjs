@@ -127,6 +127,34 @@ async function benchSize(lots, { quick, log, progress }) {
   out.wasmBytes = wasm.byteLength;
   // The same graph with float32-exact quantities (core-wasm then stores them as float32) and without any.
   out.wasmBytesVariants = await qtyVariants(g);
+  // Build without quantities: the same work as the CSR baseline (which keeps none).
+  const bareInput = { kinds: g.kinds, src: g.src, dst: g.dst };
+  const bareBuild = [];
+  for (let i = 0; i < buildRuns; i++) {
+    gc();
+    t0 = now();
+    const w = await GenealogyGraph.create(bareInput);
+    bareBuild.push(now() - t0);
+    w.dispose();
+  }
+  out.wasmBuildBare = stats(bareBuild);
+  // Snapshot: size, toBytes and fromBytes (median of 3).
+  const snapWrite = [];
+  const snapRead = [];
+  let snapshot = null;
+  for (let i = 0; i < 3; i++) {
+    gc();
+    t0 = now();
+    snapshot = wasm.toBytes();
+    snapWrite.push(now() - t0);
+    t0 = now();
+    const copy = await GenealogyGraph.fromBytes(snapshot);
+    snapRead.push(now() - t0);
+    copy.dispose();
+  }
+  out.snapshot = { bytes: snapshot.byteLength, write: stats(snapWrite), read: stats(snapRead) };
+  snapshot = null;
+  gc();
   log(`core ${sizeLabel(lots)}: wasm build ${ms(out.wasmBuild.median)}, ${mbytes(out.wasmBytes)}`);
 
   // -- build: plain-JS CSR
@@ -495,10 +523,16 @@ function report(results, memResults, { quick }) {
       `| build time (median of ${r.wasmBuild.n}; naive: 1 run) | ${ms(r.wasmBuild.median)} | ${ms(r.csrBuild.median)} | ${ms(r.naiveBuild.median)} | ${ratio(r.csrBuild.median, r.wasmBuild.median)} |`,
     );
     L.push(
+      `| build time without quantities (the CSR baseline keeps none) | ${ms(r.wasmBuildBare.median)} | ${ms(r.csrBuild.median)} | | ${ratio(r.csrBuild.median, r.wasmBuildBare.median)} |`,
+    );
+    L.push(
       `| memory held (wasm: \`byteLength\`; CSR: typed arrays; naive: heap growth after GC) | ${mbytes(r.wasmBytes)} | ${mbytes(r.csrBytes)} | ${mbytes(r.naiveBytes)} | |`,
     );
     L.push(
       `| wasm \`byteLength\` of the same graph with float32-exact quantities / without quantities | ${mbytes(r.wasmBytesVariants.float32)} / ${mbytes(r.wasmBytesVariants.none)} | | | |`,
+    );
+    L.push(
+      `| snapshot: \`toBytes()\` size / write / \`fromBytes\` read (median of 3) | ${mbytes(r.snapshot.bytes)} / ${ms(r.snapshot.write.median)} / ${ms(r.snapshot.read.median)} | | | |`,
     );
     L.push('');
     L.push(
@@ -584,7 +618,7 @@ function report(results, memResults, { quick }) {
     L.push(
       `| never slower than plain-JS CSR on any query type (cold medians) | ${slower.length ? `slower on: ${slower.join('; ')}` : 'faster or equal on all 5 query types'}` +
         `${hotSlower.length ? `. Hot, same set repeated (fixed per-call cost), wasm is slower on: ${hotSlower.join('; ')}` : ''}` +
-        `${t.wasmBuild.median > t.csrBuild.median ? `. Build (not a query) is slower: ${ratio(t.csrBuild.median, t.wasmBuild.median)}` : ''} | ${mark(slower.length === 0)}${hotSlower.length && slower.length === 0 ? ' cold / ❌ hot' : ''} |`,
+        `${t.wasmBuild.median > t.csrBuild.median ? `. Build (not a query) is slower: ${ratio(t.csrBuild.median, t.wasmBuild.median)} with quantities, ${ratio(t.csrBuild.median, t.wasmBuildBare.median)} without (as the baseline)` : ''} | ${mark(slower.length === 0)}${hotSlower.length && slower.length === 0 ? ' cold / ❌ hot' : ''} |`,
     );
     L.push(
       `| append 10k edges then trace ≤ 10 ms | ${ms(t.append.wasm.median)} median, ${ms(t.append.wasm.max)} max over ${t.append.rounds} rounds | ${mark(t.append.wasm.median <= 10)}${t.append.wasm.max > 10 ? ' (max over)' : ''} |`,
