@@ -145,12 +145,10 @@ export function decodeSnapshot(bytes: Uint8Array): SnapshotContent {
   if (bytes.length < end) throw bad(`truncated (${bytes.length} bytes, expected ${end})`);
   if (bytes.length > end) throw bad(`${bytes.length - end} trailing bytes`);
   const kinds = bytes.slice(HEADER, HEADER + n);
-  const src = new Int32Array(m);
-  const dst = new Int32Array(m);
-  if (littleEndian) {
-    src.set(new Int32Array(bytes.slice(srcAt, srcAt + 4 * m).buffer));
-    dst.set(new Int32Array(bytes.slice(dstAt, dstAt + 4 * m).buffer));
-  } else {
+  // Little-endian hosts take aligned copies of the two sections; others read word by word.
+  const src = littleEndian ? new Int32Array(bytes.slice(srcAt, srcAt + 4 * m).buffer) : new Int32Array(m);
+  const dst = littleEndian ? new Int32Array(bytes.slice(dstAt, dstAt + 4 * m).buffer) : new Int32Array(m);
+  if (!littleEndian) {
     for (let i = 0; i < m; i++) {
       src[i] = view.getInt32(srcAt + 4 * i, true);
       dst[i] = view.getInt32(dstAt + 4 * i, true);
@@ -162,26 +160,50 @@ export function decodeSnapshot(bytes: Uint8Array): SnapshotContent {
     if (s < 0 || s >= n || d < 0 || d >= n)
       throw bad(`edge ${i} (${s} -> ${d}) names a node outside 0..${n - 1}`);
   }
-  const qty = encoding === ENC_NONE ? null : decodeQuantities(view, qtyAt, m, encoding);
+  const qty = encoding === ENC_NONE ? null : decodeQuantities(bytes, view, qtyAt, m, encoding);
   return { kinds, src, dst, qty };
 }
 
-function decodeQuantities(view: DataView, at: number, m: number, encoding: number): Float64Array {
-  const qty = new Float64Array(m);
-  for (let i = 0; i < m; i++) {
-    let q: number;
-    if (encoding === ENC_F64) q = view.getFloat64(at + 8 * i, true);
-    else if (encoding === ENC_F32) q = view.getFloat32(at + 4 * i, true);
-    else {
-      const w = view.getUint32(at + 4 * i, true);
-      if (w === DEC_UNKNOWN) q = Number.NaN;
-      else if ((w & DEC_MANT) === DEC_MANT)
-        throw bad(`edge ${i} has the reserved decimal word 0x${w.toString(16)}`);
-      else q = (w & DEC_MANT) / POW10[w >>> 29]!;
+function decodeQuantities(
+  bytes: Uint8Array,
+  view: DataView,
+  at: number,
+  m: number,
+  encoding: number,
+): Float64Array {
+  const width = quantityWidth(encoding);
+  // Little-endian hosts read the section through an aligned copy; others word by word.
+  const copy = littleEndian ? bytes.slice(at, at + width * m).buffer : null;
+  let qty: Float64Array;
+  if (encoding === ENC_DEC) {
+    qty = new Float64Array(m);
+    const words = copy ? new Uint32Array(copy) : null;
+    for (let i = 0; i < m; i++) {
+      const w = words ? words[i]! : view.getUint32(at + 4 * i, true);
+      if (w === DEC_UNKNOWN) {
+        qty[i] = Number.NaN;
+        continue;
+      }
+      const mant = w & DEC_MANT;
+      if (mant === DEC_MANT) throw bad(`edge ${i} has the reserved decimal word 0x${w.toString(16)}`);
+      qty[i] = mant / POW10[w >>> 29]!;
     }
+    return qty; // m / 10^k is never negative or infinite
+  }
+  if (encoding === ENC_F32) {
+    const f32 = copy ? new Float32Array(copy) : null;
+    qty = new Float64Array(m);
+    for (let i = 0; i < m; i++) qty[i] = f32 ? f32[i]! : view.getFloat32(at + 4 * i, true);
+  } else if (copy) {
+    qty = new Float64Array(copy);
+  } else {
+    qty = new Float64Array(m);
+    for (let i = 0; i < m; i++) qty[i] = view.getFloat64(at + 8 * i, true);
+  }
+  for (let i = 0; i < m; i++) {
+    const q = qty[i]!;
     if (!(q >= 0 && q < Number.POSITIVE_INFINITY) && !Number.isNaN(q))
       throw bad(`edge ${i} has quantity ${q}`);
-    qty[i] = q;
   }
   return qty;
 }
