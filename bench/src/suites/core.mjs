@@ -97,6 +97,19 @@ async function qtyVariants(g) {
   return { float32, none };
 }
 
+/** Times `runs` builds of core-wasm graphs from `input` (each after a GC, each disposed). */
+async function timeBuilds(input, runs) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    gc();
+    const t0 = now();
+    const w = await GenealogyGraph.create(input);
+    times.push(now() - t0);
+    w.dispose();
+  }
+  return stats(times);
+}
+
 async function benchSize(lots, { quick, log, progress }) {
   const out = { lots };
   let p = progress(`core ${sizeLabel(lots)}: generate`);
@@ -113,31 +126,14 @@ async function benchSize(lots, { quick, log, progress }) {
   ).dispose();
   const input = { kinds: g.kinds, src: g.src, dst: g.dst, qty: g.qty };
   const buildRuns = quick ? 3 : 9;
-  const wasmBuild = [];
-  for (let i = 0; i < buildRuns; i++) {
-    gc();
-    t0 = now();
-    const w = await GenealogyGraph.create(input);
-    wasmBuild.push(now() - t0);
-    w.dispose();
-  }
+  out.wasmBuild = await timeBuilds(input, buildRuns);
   gc();
   const wasm = await GenealogyGraph.create(input);
-  out.wasmBuild = stats(wasmBuild);
   out.wasmBytes = wasm.byteLength;
   // The same graph with float32-exact quantities (core-wasm then stores them as float32) and without any.
   out.wasmBytesVariants = await qtyVariants(g);
   // Build without quantities: the same work as the CSR baseline (which keeps none).
-  const bareInput = { kinds: g.kinds, src: g.src, dst: g.dst };
-  const bareBuild = [];
-  for (let i = 0; i < buildRuns; i++) {
-    gc();
-    t0 = now();
-    const w = await GenealogyGraph.create(bareInput);
-    bareBuild.push(now() - t0);
-    w.dispose();
-  }
-  out.wasmBuildBare = stats(bareBuild);
+  out.wasmBuildBare = await timeBuilds({ kinds: g.kinds, src: g.src, dst: g.dst }, buildRuns);
   // Snapshot: size, toBytes and fromBytes (median of 3).
   const snapWrite = [];
   const snapRead = [];

@@ -31,9 +31,17 @@ const quantity = fc.oneof(
   { weight: 2, arbitrary: fc.double({ min: 0, max: 1e6, noNaN: true, noDefaultInfinity: true }) },
 );
 
-/** Small graphs (so cycles, self-loops, duplicate edges and isolated nodes are common). */
-export const planArb = (maxNodes = 20): fc.Arbitrary<Plan> =>
-  fc.integer({ min: 1, max: maxNodes }).chain((n) =>
+interface PlanShape {
+  minNodes: number;
+  maxNodes: number;
+  minEdgesPerNode: number;
+  maxEdgesPerNode: number;
+  maxPiece: number;
+  maxThreshold: number;
+}
+
+function plans(shape: PlanShape): fc.Arbitrary<Plan> {
+  return fc.integer({ min: shape.minNodes, max: shape.maxNodes }).chain((n) =>
     fc.record({
       kinds: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: n, maxLength: n }),
       edges: fc.array(
@@ -43,35 +51,33 @@ export const planArb = (maxNodes = 20): fc.Arbitrary<Plan> =>
           // Whole batches are known or unknown in the API; here per edge, grouped when building.
           q: fc.oneof({ weight: 4, arbitrary: quantity }, { weight: 1, arbitrary: fc.constant(Number.NaN) }),
         }),
-        { maxLength: n * 3 },
+        { minLength: n * shape.minEdgesPerNode, maxLength: n * shape.maxEdgesPerNode },
       ),
       initialNodes: fc.integer({ min: 0, max: n }),
-      pieces: fc.array(fc.integer({ min: 1, max: 6 }), { maxLength: 6 }),
-      compactThreshold: fc.option(fc.integer({ min: 1, max: 8 }), { nil: undefined }),
+      pieces: fc.array(fc.integer({ min: 1, max: shape.maxPiece }), { maxLength: 6 }),
+      compactThreshold: fc.option(fc.integer({ min: 1, max: shape.maxThreshold }), { nil: undefined }),
     }),
   );
+}
+
+/** Small graphs (so cycles, self-loops, duplicate edges and isolated nodes are common). */
+export const planArb = (maxNodes = 20): fc.Arbitrary<Plan> =>
+  plans({ minNodes: 1, maxNodes, minEdgesPerNode: 0, maxEdgesPerNode: 3, maxPiece: 6, maxThreshold: 8 });
 
 /**
- * Bigger, denser graphs (150–400 nodes, ~3 out-edges each): breadth-first levels pass the core's
- * small-level threshold (64 nodes), so the gathered expansion and the id-sorted levels are exercised too.
+ * Bigger, denser graphs (150–400 nodes, 2–4 out-edges each): breadth-first levels pass the core's
+ * small-level threshold (64 nodes), so the gathered expansion is exercised too. (Id-sorted levels need
+ * 2,048 nodes: test/large.test.ts.)
  */
 export const widePlanArb = (): fc.Arbitrary<Plan> =>
-  fc.integer({ min: 150, max: 400 }).chain((n) =>
-    fc.record({
-      kinds: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: n, maxLength: n }),
-      edges: fc.array(
-        fc.record({
-          s: fc.nat(n - 1),
-          d: fc.nat(n - 1),
-          q: fc.oneof({ weight: 4, arbitrary: quantity }, { weight: 1, arbitrary: fc.constant(Number.NaN) }),
-        }),
-        { minLength: n * 2, maxLength: n * 4 },
-      ),
-      initialNodes: fc.integer({ min: 0, max: n }),
-      pieces: fc.array(fc.integer({ min: 1, max: 400 }), { maxLength: 6 }),
-      compactThreshold: fc.option(fc.integer({ min: 1, max: 300 }), { nil: undefined }),
-    }),
-  );
+  plans({
+    minNodes: 150,
+    maxNodes: 400,
+    minEdgesPerNode: 2,
+    maxEdgesPerNode: 4,
+    maxPiece: 400,
+    maxThreshold: 300,
+  });
 
 /** Roots: 1–4 ids (duplicates allowed). */
 export const rootsArb = (n: number) => fc.array(fc.nat(n - 1), { minLength: 1, maxLength: 4 });

@@ -18,22 +18,41 @@ const withRoots = planArb().chain((plan) =>
   fc.record({ plan: fc.constant(plan), roots: rootsArb(plan.kinds.length), opts: traverseOpts }),
 );
 
+type Built = Awaited<ReturnType<typeof buildInPieces>>;
+type Opts = { maxDepth?: number; kinds?: number[] };
+
+/** Forward and backward closures (plain and with depths) equal the reference's, each node once. */
+function expectClosuresMatch({ graph, reference }: Built, roots: number[], opts: Opts) {
+  for (const dir of ['forward', 'backward'] as const) {
+    const closure =
+      dir === 'forward' ? graph.forwardWithDepth(roots, opts) : graph.backwardWithDepth(roots, opts);
+    const plain = dir === 'forward' ? graph.forward(roots, opts) : graph.backward(roots, opts);
+    expect(new Set(closure.nodes).size).toBe(closure.nodes.length); // each node once
+    expect(Array.from(plain)).toEqual(Array.from(closure.nodes));
+    expect(pairs(closure.nodes, closure.depth)).toEqual(sortedEntries(reference.traverse(dir, roots, opts)));
+  }
+}
+
+/** recallScope: nodes with depths, counts per kind, and byKind = the nodes of that kind in result order. */
+function expectScopeMatches({ graph, reference }: Built, roots: number[]) {
+  const scope = graph.recallScope(roots);
+  const expected = reference.recallScope(roots);
+  expect(pairs(scope.nodes, scope.depth)).toEqual(sortedEntries(expected.nodes));
+  expect(Array.from(scope.countByKind)).toEqual(expected.countByKind);
+  for (let k = 0; k < 4; k++) {
+    const ofKind = Array.from(scope.byKind(k));
+    expect(ofKind.length).toBe(expected.countByKind[k]);
+    expect(ofKind).toEqual(Array.from(scope.nodes).filter((v) => reference.kinds[v] === k));
+  }
+}
+
 describe('wasm core == reference', () => {
   it('forward and backward closures (maxDepth, kinds), with depths', async () => {
     await fc.assert(
       fc.asyncProperty(withRoots, async ({ plan, roots, opts }) => {
-        const { graph, reference } = await buildInPieces(plan);
-        for (const dir of ['forward', 'backward'] as const) {
-          const closure =
-            dir === 'forward' ? graph.forwardWithDepth(roots, opts) : graph.backwardWithDepth(roots, opts);
-          const plain = dir === 'forward' ? graph.forward(roots, opts) : graph.backward(roots, opts);
-          expect(new Set(closure.nodes).size).toBe(closure.nodes.length); // each node once
-          expect(Array.from(plain)).toEqual(Array.from(closure.nodes));
-          expect(pairs(closure.nodes, closure.depth)).toEqual(
-            sortedEntries(reference.traverse(dir, roots, opts)),
-          );
-        }
-        graph.dispose();
+        const built = await buildInPieces(plan);
+        expectClosuresMatch(built, roots, opts);
+        built.graph.dispose();
       }),
       runs,
     );
@@ -45,24 +64,10 @@ describe('wasm core == reference', () => {
     );
     await fc.assert(
       fc.asyncProperty(wide, async ({ plan, roots, opts }) => {
-        const { graph, reference } = await buildInPieces(plan);
-        for (const dir of ['forward', 'backward'] as const) {
-          const closure =
-            dir === 'forward' ? graph.forwardWithDepth(roots, opts) : graph.backwardWithDepth(roots, opts);
-          expect(pairs(closure.nodes, closure.depth)).toEqual(
-            sortedEntries(reference.traverse(dir, roots, opts)),
-          );
-        }
-        const scope = graph.recallScope(roots);
-        const expected = reference.recallScope(roots);
-        expect(pairs(scope.nodes, scope.depth)).toEqual(sortedEntries(expected.nodes));
-        expect(Array.from(scope.countByKind)).toEqual(expected.countByKind);
-        for (let k = 0; k < 4; k++) {
-          expect(Array.from(scope.byKind(k))).toEqual(
-            Array.from(scope.nodes).filter((v) => reference.kinds[v] === k),
-          );
-        }
-        graph.dispose();
+        const built = await buildInPieces(plan);
+        expectClosuresMatch(built, roots, opts);
+        expectScopeMatches(built, roots);
+        built.graph.dispose();
       }),
       { numRuns: 60 },
     );
@@ -71,17 +76,9 @@ describe('wasm core == reference', () => {
   it('recallScope: nodes, depths, counts per kind and byKind', async () => {
     await fc.assert(
       fc.asyncProperty(withRoots, async ({ plan, roots }) => {
-        const { graph, reference } = await buildInPieces(plan);
-        const scope = graph.recallScope(roots);
-        const expected = reference.recallScope(roots);
-        expect(pairs(scope.nodes, scope.depth)).toEqual(sortedEntries(expected.nodes));
-        expect(Array.from(scope.countByKind)).toEqual(expected.countByKind);
-        for (let k = 0; k < 4; k++) {
-          const ofKind = Array.from(scope.byKind(k));
-          expect(ofKind.length).toBe(expected.countByKind[k]);
-          expect(ofKind.every((v) => reference.kinds[v] === k)).toBe(true);
-        }
-        graph.dispose();
+        const built = await buildInPieces(plan);
+        expectScopeMatches(built, roots);
+        built.graph.dispose();
       }),
       runs,
     );
