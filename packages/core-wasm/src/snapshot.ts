@@ -27,12 +27,13 @@ const HEADER = 16;
 const ENC_NONE = 0;
 const ENC_F32 = 1;
 const ENC_DEC = 2;
+const ENC_F64 = 3;
 /** Flags value (and `qtyMode()`) of the 32-bit decimal word encoding. */
 export const QTY_DECIMAL = ENC_DEC;
-const ENC_F64 = 3;
 const DEC_UNKNOWN = 0xffffffff;
 const DEC_MANT = 0x1fffffff;
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7];
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Bytes per stored quantity of an encoding (0: no quantity section). */
 export function quantityWidth(encoding: number): number {
@@ -90,8 +91,6 @@ function layout(n: number, m: number, width: number) {
   const qtyAt = width === 8 ? pad(dstAt + 4 * m, 8) : dstAt + 4 * m;
   return { srcAt, dstAt, qtyAt, end: qtyAt + width * m };
 }
-
-const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export function encodeSnapshot(s: SnapshotParts): Uint8Array {
   const n = s.kinds.length;
