@@ -97,6 +97,13 @@ async function qtyVariants(g) {
   return { float32, none };
 }
 
+/** Mean wall time per call of `reps` calls of `fn(s)` in a row. */
+function perCall(fn, s, reps) {
+  const t = now();
+  for (let k = 0; k < reps; k++) fn(s);
+  return (now() - t) / reps;
+}
+
 /** Times `runs` builds of core-wasm graphs from `input` (each after a GC, each disposed). */
 async function timeBuilds(input, runs) {
   const times = [];
@@ -239,44 +246,33 @@ async function benchSize(lots, { quick, log, progress }) {
     const sz = new Float64Array(list.length);
     const twh = new Float64Array(list.length);
     const tch = new Float64Array(list.length);
+    // the wasm result's size is recorded from the cold call
+    let lastSize = 0;
+    const fwSized = (x) => {
+      lastSize = sizeOf(fw(x));
+    };
     p = progress(`core ${sizeLabel(lots)}: ${q} wasm+csr`);
     gc();
     for (let i = 0; i < list.length; i++) {
       const s = list[i];
       // cold: each set once (what a service answering random recalls sees) …
-      let t = 0;
       if (i & 1) {
-        t = now();
-        fc(s);
-        tc[i] = now() - t;
-        t = now();
-        sz[i] = sizeOf(fw(s));
-        tw[i] = now() - t;
+        tc[i] = perCall(fc, s, 1);
+        tw[i] = perCall(fwSized, s, 1);
       } else {
-        t = now();
-        sz[i] = sizeOf(fw(s));
-        tw[i] = now() - t;
-        t = now();
-        fc(s);
-        tc[i] = now() - t;
+        tw[i] = perCall(fwSized, s, 1);
+        tc[i] = perCall(fc, s, 1);
       }
+      sz[i] = lastSize;
       // … and, for µs-scale queries, hot: the same set `reps` times in a row (fixed per-call cost),
       // in the same alternating order
       if (reps > 1) {
         if (i & 1) {
-          t = now();
-          for (let k = 0; k < reps; k++) fc(s);
-          tch[i] = (now() - t) / reps;
-          t = now();
-          for (let k = 0; k < reps; k++) fw(s);
-          twh[i] = (now() - t) / reps;
+          tch[i] = perCall(fc, s, reps);
+          twh[i] = perCall(fw, s, reps);
         } else {
-          t = now();
-          for (let k = 0; k < reps; k++) fw(s);
-          twh[i] = (now() - t) / reps;
-          t = now();
-          for (let k = 0; k < reps; k++) fc(s);
-          tch[i] = (now() - t) / reps;
+          twh[i] = perCall(fw, s, reps);
+          tch[i] = perCall(fc, s, reps);
         }
       }
       if ((i & 7) === 0) p(i / list.length);
