@@ -8,6 +8,8 @@
  * @module
  */
 import { z } from 'zod';
+import { CommandMeta } from '../commands/schemas.js';
+import { Code, Id, Name, Note, PositiveDecimal } from '../domain/schemas.js';
 import { baseQuantity, requireParty, requireProduct } from '../commands/lookups.js';
 import { readScan } from '../commands/scan.js';
 import { IsoDate, isExpiredOn } from '../domain/dates.js';
@@ -18,25 +20,22 @@ import type { EventPayloads, Json } from '../ledger/events.js';
 import type { CommandSpec } from '../ledger/runner.js';
 import type { AuxRecord, ReservationRecord, Store } from '../store/port.js';
 
-const Id = z.string().min(1).max(200);
-const PositiveDecimal = z.string().regex(/^\d+(\.\d+)?$/, 'expected a positive decimal string like "12.5"');
-const Meta = {
-  idempotencyKey: z.string().min(1).max(200).optional(),
-  eventTime: z.string().datetime({ offset: true }).optional(),
-  actor: z.string().min(1).max(200).optional(),
-};
+const Meta = CommandMeta.shape;
 
 /** Minimum remaining shelf life: whole days, or a percentage of the product's total shelf life. */
 export const ShelfLifeRule = z
-  .object({ minDays: z.number().int().min(0).optional(), minPercent: z.number().min(0).max(100).optional() })
+  .strictObject({
+    minDays: z.number().int().min(0).max(100_000).optional(),
+    minPercent: z.number().min(0).max(100).optional(),
+  })
   .refine((v) => v.minDays !== undefined || v.minPercent !== undefined, {
     message: 'give minDays or minPercent',
   });
 
-export const AllocateInput = z.object({
+export const AllocateInput = z.strictObject({
   productId: Id,
   quantity: PositiveDecimal,
-  unit: z.string().min(1).optional(),
+  unit: Code.optional(),
   strategy: z.enum(['FEFO', 'FIFO', 'LOT']).default('FEFO'),
   customerId: Id.optional(),
   /** With strategy LOT: the lot to pick from. */
@@ -197,7 +196,7 @@ export async function allocate(
 
 export const ReserveInput = AllocateInput.extend({
   orderId: Id,
-  orderLine: z.string().min(1).max(100).optional(),
+  orderLine: Name.optional(),
   /** Refuse (INSUFFICIENT_STOCK) unless the whole quantity can be reserved (default true). */
   all: z.boolean().default(true),
   ...Meta,
@@ -250,10 +249,10 @@ export const reserveCommand: CommandSpec<typeof ReserveInput, 'reserved'> = {
 };
 
 export const ReleaseReservationInput = z
-  .object({
+  .strictObject({
     reservationId: Id.optional(),
     orderId: Id.optional(),
-    reason: z.string().max(500).optional(),
+    reason: Note.optional(),
     ...Meta,
   })
   .refine((v) => (v.reservationId === undefined) !== (v.orderId === undefined), {
@@ -296,10 +295,10 @@ export const releaseReservationCommand: CommandSpec<typeof ReleaseReservationInp
   },
 };
 
-export const ConfirmPickInput = z.object({
+export const ConfirmPickInput = z.strictObject({
   reservationId: Id,
   /** The GS1 string scanned from what was actually picked (bracketed, element string, scanner data or Digital Link). */
-  scan: z.string().min(1),
+  scan: Name,
   ...Meta,
 });
 export type ConfirmPickInput = z.input<typeof ConfirmPickInput>;
@@ -344,7 +343,7 @@ export const confirmPickCommand: CommandSpec<typeof ConfirmPickInput, 'pickConfi
   },
 };
 
-export const DefineCustomerPolicyInput = z.object({
+export const DefineCustomerPolicyInput = z.strictObject({
   customerId: Id,
   minShelfLife: ShelfLifeRule,
   ...Meta,

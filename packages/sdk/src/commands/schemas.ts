@@ -1,28 +1,35 @@
 import { z } from 'zod';
 import { Instant, IsoDate } from '../domain/dates.js';
 import {
+  Code,
   DecimalString,
   Id,
+  LIMITS,
+  Name,
+  NonNegativeDecimal,
+  Note,
   Location,
   LotAttributes,
   Party,
   PositiveDecimal,
   Product,
+  Text,
 } from '../domain/schemas.js';
 
 /** Fields every command accepts: idempotency key, event time (default: now) and actor. */
-export const CommandMeta = z.object({
+export const CommandMeta = z.strictObject({
   /** A retry with the same key and the same input appends nothing and returns the first result. */
-  idempotencyKey: z.string().min(1).max(200).optional(),
+  idempotencyKey: Id.optional(),
   /** When it happened (ISO-8601 instant with offset); default: the clock's now. */
   eventTime: Instant.optional(),
   /** Who did it; default: the `actor` given to `Lotgraph.open`. */
-  actor: z.string().min(1).max(200).optional(),
+  actor: Id.optional(),
 });
 /** Fields every command accepts. */
 export type CommandMeta = z.infer<typeof CommandMeta>;
 
-const unit = z.string().min(1).optional();
+const unit = Code.optional();
+const list = <T extends z.ZodType>(item: T) => z.array(item).max(LIMITS.items);
 
 /** Input of `defineProduct`. */
 export const DefineProductInput = Product.extend(CommandMeta.shape);
@@ -54,8 +61,8 @@ export const ReceiveInput = CommandMeta.extend({
   quantity: PositiveDecimal.optional(),
   unit,
   /** A GS1 element string or Digital Link (e.g. `(01)09506000134352(10)ABC(17)261231(3103)012500`). */
-  scan: z.string().min(1).optional(),
-  receiptId: z.string().min(1).optional(),
+  scan: Text(LIMITS.name).optional(),
+  receiptId: Id.optional(),
   ...LotAttrs,
 }).superRefine((v, ctx) => {
   if (v.scan === undefined) {
@@ -71,7 +78,7 @@ export const ReceiveInput = CommandMeta.extend({
 export type ReceiveInput = z.input<typeof ReceiveInput>;
 
 /** One consumed input: a quantity of a lot taken from a location. */
-export const ConsumeLine = z.object({
+export const ConsumeLine = z.strictObject({
   lotId: Id,
   locationId: Id,
   quantity: PositiveDecimal,
@@ -81,7 +88,7 @@ export const ConsumeLine = z.object({
 export type ConsumeLine = z.infer<typeof ConsumeLine>;
 
 /** One produced output lot (new, or more of an existing lot of the same product). */
-export const OutputInput = z.object({
+export const OutputInput = z.strictObject({
   lotId: Id,
   productId: Id,
   locationId: Id,
@@ -96,8 +103,8 @@ export type OutputInput = z.infer<typeof OutputInput>;
 /** Input of `produce`: a production order consuming input lots (partially) into one or more outputs. */
 export const ProduceInput = CommandMeta.extend({
   orderId: Id,
-  inputs: z.array(ConsumeLine).min(1),
-  outputs: z.array(OutputInput).min(1),
+  inputs: list(ConsumeLine).min(1),
+  outputs: list(OutputInput).min(1),
 });
 /** Input of `produce`. */
 export type ProduceInput = z.input<typeof ProduceInput>;
@@ -123,8 +130,8 @@ export const AdjustInput = CommandMeta.extend({
   /** Signed change, e.g. `"-2.500"` for a write-off. */
   delta: DecimalString.refine((s) => /[1-9]/.test(s), { message: 'must not be zero' }),
   unit,
-  reasonCode: z.string().min(1).max(100),
-  note: z.string().optional(),
+  reasonCode: Code,
+  note: Note.optional(),
 });
 /** Input of `adjust`. */
 export type AdjustInput = z.input<typeof AdjustInput>;
@@ -134,18 +141,16 @@ export const SplitInput = CommandMeta.extend({
   orderId: Id.optional(),
   lotId: Id,
   locationId: Id,
-  outputs: z
-    .array(
-      z.object({
-        lotId: Id,
-        quantity: PositiveDecimal,
-        unit,
-        /** Default: the source location. */
-        locationId: Id.optional(),
-        ...LotAttrs,
-      }),
-    )
-    .min(1),
+  outputs: list(
+    z.strictObject({
+      lotId: Id,
+      quantity: PositiveDecimal,
+      unit,
+      /** Default: the source location. */
+      locationId: Id.optional(),
+      ...LotAttrs,
+    }),
+  ).min(1),
 });
 /** Input of `split`. */
 export type SplitInput = z.input<typeof SplitInput>;
@@ -153,8 +158,8 @@ export type SplitInput = z.input<typeof SplitInput>;
 /** Input of `merge`: several lots of one product become one lot (quantity = the sum). */
 export const MergeInput = CommandMeta.extend({
   orderId: Id.optional(),
-  inputs: z.array(ConsumeLine).min(2),
-  output: z.object({ lotId: Id, locationId: Id, ...LotAttrs }),
+  inputs: list(ConsumeLine).min(2),
+  output: z.strictObject({ lotId: Id, locationId: Id, ...LotAttrs }),
 });
 /** Input of `merge`. */
 export type MergeInput = z.input<typeof MergeInput>;
@@ -163,7 +168,7 @@ export type MergeInput = z.input<typeof MergeInput>;
 export const RepackInput = CommandMeta.extend({
   orderId: Id.optional(),
   input: ConsumeLine,
-  output: z.object({
+  output: z.strictObject({
     lotId: Id,
     /** Default: the input's product. */
     productId: Id.optional(),
@@ -181,13 +186,13 @@ export type RepackInput = z.input<typeof RepackInput>;
  * first-expired-first-out across lots and locations (skipping held, expired and reserved stock).
  */
 export const ShipLineInput = z
-  .object({
+  .strictObject({
     lotId: Id.optional(),
     productId: Id.optional(),
     locationId: Id.optional(),
     quantity: PositiveDecimal,
     unit,
-    orderLine: z.string().min(1).optional(),
+    orderLine: Name.optional(),
     /** Ship (part of) this reservation: its lot and location; the reservation is consumed. */
     reservationId: Id.optional(),
   })
@@ -207,8 +212,8 @@ export type ShipLineInput = z.input<typeof ShipLineInput>;
 export const ShipInput = CommandMeta.extend({
   shipmentId: Id,
   customerId: Id,
-  orderRef: z.string().min(1).optional(),
-  lines: z.array(ShipLineInput).min(1),
+  orderRef: Name.optional(),
+  lines: list(ShipLineInput).min(1),
 });
 /** Input of `ship`. */
 export type ShipInput = z.input<typeof ShipInput>;
@@ -224,7 +229,7 @@ export const ReturnInput = CommandMeta.extend({
   unit,
   /** Default: `quarantine` when the location is a quarantine location, else `stock`. */
   disposition: z.enum(['stock', 'quarantine']).optional(),
-  reasonCode: z.string().min(1).optional(),
+  reasonCode: Code.optional(),
 });
 /** Input of `return`. */
 export type ReturnInput = z.input<typeof ReturnInput>;
@@ -232,21 +237,19 @@ export type ReturnInput = z.input<typeof ReturnInput>;
 /** Input of `correct`: a correction event referencing the event it corrects (nothing is edited). */
 export const CorrectInput = CommandMeta.extend({
   correctsSeq: z.number().int().positive(),
-  reason: z.string().min(1),
-  stock: z
-    .array(
-      z.object({
-        lotId: Id,
-        locationId: Id,
-        delta: DecimalString.refine((s) => /[1-9]/.test(s), { message: 'must not be zero' }),
-        unit,
-      }),
-    )
-    .default([]),
+  reason: Text(LIMITS.text),
+  stock: list(
+    z.strictObject({
+      lotId: Id,
+      locationId: Id,
+      delta: DecimalString.refine((s) => /[1-9]/.test(s), { message: 'must not be zero' }),
+      unit,
+    }),
+  ).default([]),
   lot: z
-    .object({
+    .strictObject({
       id: Id,
-      supplierLotNumber: z.string().min(1).optional(),
+      supplierLotNumber: Name.optional(),
       originCountry: z
         .string()
         .regex(/^[A-Z]{2}$/)
@@ -268,10 +271,10 @@ export const ReconcileInput = CommandMeta.extend({
   lotId: Id,
   locationId: Id,
   /** The counted quantity (zero allowed). */
-  counted: DecimalString.refine((s) => !s.startsWith('-'), { message: 'must not be negative' }),
+  counted: NonNegativeDecimal,
   unit,
-  reasonCode: z.string().min(1).default('COUNT'),
-  note: z.string().optional(),
+  reasonCode: Code.default('COUNT'),
+  note: Note.optional(),
 });
 /** Input of `stock.reconcile`. */
 export type ReconcileInput = z.input<typeof ReconcileInput>;
@@ -282,8 +285,8 @@ export const HoldInput = CommandMeta.extend({
   lotId: Id,
   /** Default: the hold applies at every location. */
   locationId: Id.optional(),
-  reasonCode: z.string().min(1).max(100),
-  note: z.string().optional(),
+  reasonCode: Code,
+  note: Note.optional(),
   /**
    * Active reservations of the held stock: `flag` (default) keeps them — they cannot be picked or shipped
    * while the hold stands, and the event lists them in `affectedReservations`; `cancel` releases them in
@@ -297,7 +300,7 @@ export type HoldInput = z.input<typeof HoldInput>;
 /** Input of `release`: lift an active hold. */
 export const ReleaseInput = CommandMeta.extend({
   holdId: Id,
-  note: z.string().optional(),
+  note: Note.optional(),
 });
 /** Input of `release`. */
 export type ReleaseInput = z.input<typeof ReleaseInput>;

@@ -19,14 +19,20 @@ export function daysInMonth(y: number, mo: number): number {
 }
 
 /** A calendar date `YYYY-MM-DD` (expiry, best-before, production date). Never a `Date` object. */
-export const IsoDate = z.string().refine(isIsoDate, { message: 'must be a calendar date YYYY-MM-DD' });
+export const IsoDate = z
+  .string()
+  .max(10, { message: 'must be a calendar date YYYY-MM-DD' })
+  .refine(isIsoDate, { message: 'must be a calendar date YYYY-MM-DD' });
 
 const INSTANT_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
 /** An ISO-8601 instant with an explicit offset, e.g. `2026-03-01T08:00:00Z`. */
-export const Instant = z.string().refine((s) => INSTANT_RE.test(s) && !Number.isNaN(Date.parse(s)), {
-  message: 'must be an ISO-8601 instant with offset, e.g. 2026-03-01T08:00:00Z',
-});
+export const Instant = z
+  .string()
+  .max(40, { message: 'must be an ISO-8601 instant with offset, e.g. 2026-03-01T08:00:00Z' })
+  .refine((s) => INSTANT_RE.test(s) && !Number.isNaN(Date.parse(s)), {
+    message: 'must be an ISO-8601 instant with offset, e.g. 2026-03-01T08:00:00Z',
+  });
 
 /** Normalise an ISO-8601 instant to UTC `YYYY-MM-DDTHH:mm:ss.sssZ`. */
 export function toUtcInstant(s: string): string {

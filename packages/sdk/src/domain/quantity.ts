@@ -53,7 +53,7 @@ export function parseFactor(s: string): Rational {
  * Throws a VALIDATION_FAILED error naming `path` when the value has more precision than the unit allows.
  */
 export function toSteps(value: string, decimals: number, path: (string | number)[] = ['quantity']): bigint {
-  if (typeof value !== 'string' || !DECIMAL_RE.test(value)) {
+  if (typeof value !== 'string' || value.length > 40 || !DECIMAL_RE.test(value)) {
     throw fieldError(path, 'must be a decimal string such as "12.500"', value);
   }
   const r = decimalToRational(value);
@@ -61,7 +61,17 @@ export function toSteps(value: string, decimals: number, path: (string | number)
   if (scaled % r.den !== 0n) {
     throw fieldError(path, `has more than ${decimals} decimal places allowed by the unit`, value);
   }
-  return scaled / r.den;
+  return bounded(scaled / r.den, value, path);
+}
+
+/** Largest step count of one quantity: the same bound on every store (see `LIMITS.maxSteps`). */
+export const MAX_STEPS = 999_999_999_999_999n;
+
+function bounded(steps: bigint, value: string, path: (string | number)[]): bigint {
+  if (steps > MAX_STEPS || steps < -MAX_STEPS) {
+    throw fieldError(path, `is too large (at most ${MAX_STEPS} steps of the unit)`, value);
+  }
+  return steps;
 }
 
 /** Format an integer count of steps as a decimal string with exactly `decimals` fraction digits. */
@@ -107,7 +117,8 @@ export function convertToSteps(
       { field: path.join('.'), unit, productId: product.id, baseUnit: product.unit },
     );
   }
-  if (!DECIMAL_RE.test(value)) throw fieldError(path, 'must be a decimal string such as "12.500"', value);
+  if (value.length > 40 || !DECIMAL_RE.test(value))
+    throw fieldError(path, 'must be a decimal string such as "12.500"', value);
   const v = decimalToRational(value);
   const f = parseFactor(conv.factor);
   const num = v.num * f.num * 10n ** BigInt(product.decimals);
@@ -119,5 +130,5 @@ export function convertToSteps(
       value,
     );
   }
-  return num / den;
+  return bounded(num / den, value, path);
 }

@@ -1,18 +1,79 @@
 import { z } from 'zod';
 import { Instant, IsoDate } from './dates.js';
-import { isDecimal } from './quantity.js';
+import { isDecimal, MAX_STEPS } from './quantity.js';
 
-/** An identifier chosen by the caller: 1–200 printable characters. */
-export const Id = z
-  .string()
-  .min(1, { message: 'must not be empty' })
-  .max(200)
+/**
+ * Bounds of every string and quantity that reaches a store — the same on every store, checked once when a
+ * command or query argument is parsed. Longer input is `VALIDATION_FAILED` naming the field.
+ */
+export const LIMITS = {
+  /** Identifiers (lots, products, locations, parties, orders, idempotency keys, actors): characters. */
+  id: 200,
+  /** Codes (units, reason codes, test codes, classifications): characters. */
+  code: 100,
+  /** Names, titles, addresses, contacts, lot numbers: characters. */
+  name: 500,
+  /** Free text (notes, reasons, summaries): characters. */
+  text: 10_000,
+  /** A decimal quantity string: characters (sign, digits and point). */
+  quantity: 40,
+  /** Largest step count of one quantity (10^15 − 1 steps, e.g. 999,999,999,999.999 kg at 3 decimals). */
+  maxSteps: MAX_STEPS,
+  /** Bytes of a document stored in the ledger (`documents.attach` content). */
+  documentBytes: 1_048_576,
+  /** Nesting depth of any input value (objects and arrays). */
+  depth: 32,
+  /** Items of one list (lines, inputs, outputs, allergens, attributes…). */
+  items: 10_000,
+} as const;
+
+/** True when `s` is well-formed UTF-16 (no lone surrogates): what every store keeps unchanged. */
+export function isWellFormedText(s: string): boolean {
+  const f = (s as { isWellFormed?: () => boolean }).isWellFormed;
+  if (f) return f.call(s);
+  return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
+}
+
+/**
+ * Text of at most `max` characters that every store keeps unchanged: well-formed Unicode (no lone
+ * surrogates) and no NUL. `min` defaults to 1 (empty strings are refused unless `min` is 0).
+ */
+export function Text(max: number, min = 1) {
+  return z
+    .string()
+    .min(min, { message: 'must not be empty' })
+    .max(max, { message: `must be at most ${max} characters` })
+    .refine(isWellFormedText, { message: 'must be well-formed Unicode (no lone surrogates)' })
+    .refine((s) => !s.includes('\u0000'), { message: 'must not contain NUL characters' });
+}
+
+/** An identifier chosen by the caller: 1–200 characters, no control characters, well-formed Unicode. */
+export const Id = Text(LIMITS.id)
   // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), { message: 'must not contain control characters' });
+
+/** A short code (unit, reason code, test code): 1–100 characters, no control characters. */
+export const Code = Text(LIMITS.code)
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), { message: 'must not contain control characters' });
+
+/** A name, title, address line or lot number: 1–500 characters. */
+export const Name = Text(LIMITS.name);
+
+/** Free text (note, reason, summary): 0–10,000 characters. */
+export const Note = Text(LIMITS.text, 0);
+
+/** Free attributes: up to 10,000 string values keyed by names of up to 100 characters. */
+export const Attributes = z
+  .record(Code, Text(LIMITS.text, 0))
+  .refine((r) => Object.keys(r).length <= LIMITS.items, {
+    message: `must have at most ${LIMITS.items} entries`,
+  });
 
 /** An exact decimal quantity as a string, e.g. `"12.500"`. Floats are rejected. */
 export const DecimalString = z
   .string()
+  .max(LIMITS.quantity, { message: `must be at most ${LIMITS.quantity} characters` })
   .refine(isDecimal, { message: 'must be a decimal string such as "12.500"' });
 
 /** A strictly positive exact decimal quantity. */
@@ -20,10 +81,15 @@ export const PositiveDecimal = DecimalString.refine((s) => !s.startsWith('-') &&
   message: 'must be greater than zero',
 });
 
+/** A non-negative exact decimal quantity (zero allowed). */
+export const NonNegativeDecimal = DecimalString.refine((s) => !s.startsWith('-'), {
+  message: 'must not be negative',
+});
+
 /** A quantity as given by a caller: a decimal string with an optional unit (default: the product's base unit). */
-export const QuantityInput = z.object({
+export const QuantityInput = z.strictObject({
   value: PositiveDecimal,
-  unit: z.string().min(1).optional(),
+  unit: Code.optional(),
 });
 /** A quantity as given by a caller. */
 export type QuantityInput = z.infer<typeof QuantityInput>;
@@ -36,36 +102,37 @@ export const Gtin = z
 export const Gln = z.string().regex(/^\d{13}$/, { message: 'must be a GLN of 13 digits' });
 
 /** A declared unit conversion: 1 `unit` = `factor` base units (decimal or fraction `"a/b"`). */
-export const UnitConversion = z.object({
-  unit: z.string().min(1),
+export const UnitConversion = z.strictObject({
+  unit: Code,
   factor: z
     .string()
+    .max(LIMITS.quantity)
     .regex(/^\d+(\.\d+)?(\/\d+(\.\d+)?)?$/, { message: 'must be a positive decimal or "a/b"' }),
 });
 /** A declared unit conversion. */
 export type UnitConversion = z.infer<typeof UnitConversion>;
 
 /** A product (item master): base unit with its decimal places, declared conversions, shelf life, allergens. */
-export const Product = z.object({
+export const Product = z.strictObject({
   id: Id,
   gtin: Gtin.optional(),
-  name: z.string().min(1),
-  unit: z.string().min(1),
+  name: Name,
+  unit: Code,
   decimals: z.number().int().min(0).max(9),
-  conversions: z.array(UnitConversion).default([]),
+  conversions: z.array(UnitConversion).max(LIMITS.items).default([]),
   shelfLifeDays: z.number().int().positive().optional(),
-  allergens: z.array(z.string().min(1)).default([]),
-  attributes: z.record(z.string(), z.string()).default({}),
+  allergens: z.array(Name).max(LIMITS.items).default([]),
+  attributes: Attributes.default({}),
 });
 /** A product (item master). */
 export type Product = z.infer<typeof Product>;
 
 /** A contact person of a party. */
-export const Contact = z.object({
-  name: z.string().optional(),
-  role: z.string().optional(),
-  email: z.string().optional(),
-  phone: z.string().optional(),
+export const Contact = z.strictObject({
+  name: Text(LIMITS.name, 0).optional(),
+  role: Text(LIMITS.name, 0).optional(),
+  email: Text(LIMITS.name, 0).optional(),
+  phone: Text(LIMITS.name, 0).optional(),
 });
 /** A contact person of a party. */
 export type Contact = z.infer<typeof Contact>;
@@ -76,24 +143,24 @@ export const PartyRole = z.enum(['supplier', 'customer', 'site']);
 export type PartyRole = z.infer<typeof PartyRole>;
 
 /** A trading partner or own site: supplier, customer and/or own site; GLN optional. */
-export const Party = z.object({
+export const Party = z.strictObject({
   id: Id,
-  name: z.string().min(1),
+  name: Name,
   roles: z.array(PartyRole).min(1),
   gln: Gln.optional(),
-  address: z.string().optional(),
-  contacts: z.array(Contact).default([]),
+  address: Text(LIMITS.text, 0).optional(),
+  contacts: z.array(Contact).max(LIMITS.items).default([]),
 });
 /** A trading partner or own site. */
 export type Party = z.infer<typeof Party>;
 
 /** A storage location: site / zone / bin, GLN optional; `quarantine` marks quarantine areas. */
-export const Location = z.object({
+export const Location = z.strictObject({
   id: Id,
-  name: z.string().optional(),
-  site: z.string().min(1),
-  zone: z.string().optional(),
-  bin: z.string().optional(),
+  name: Text(LIMITS.name, 0).optional(),
+  site: Name,
+  zone: Text(LIMITS.name, 0).optional(),
+  bin: Text(LIMITS.name, 0).optional(),
   gln: Gln.optional(),
   quarantine: z.boolean().default(false),
 });
@@ -113,7 +180,7 @@ export const Lot = z.object({
   id: Id,
   productId: Id,
   supplierId: Id.optional(),
-  supplierLotNumber: z.string().min(1).optional(),
+  supplierLotNumber: Name.optional(),
   originCountry: z
     .string()
     .regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 code' })
@@ -121,8 +188,8 @@ export const Lot = z.object({
   productionDate: IsoDate.optional(),
   expiry: IsoDate.optional(),
   bestBefore: IsoDate.optional(),
-  certifications: z.array(z.string().min(1)).default([]),
-  attributes: z.record(z.string(), z.string()).default({}),
+  certifications: z.array(Name).max(LIMITS.items).default([]),
+  attributes: Attributes.default({}),
   origin: LotOrigin,
   /** Event time of the event that created the lot (receipt / production). */
   createdAt: Instant,
@@ -152,7 +219,7 @@ export const ShipmentLine = z.object({
   productId: Id,
   locationId: Id,
   quantity: PositiveDecimal,
-  orderLine: z.string().optional(),
+  orderLine: Text(LIMITS.name, 0).optional(),
 });
 /** One line of a shipment. */
 export type ShipmentLine = z.infer<typeof ShipmentLine>;
@@ -161,7 +228,7 @@ export type ShipmentLine = z.infer<typeof ShipmentLine>;
 export const Shipment = z.object({
   id: Id,
   customerId: Id,
-  orderRef: z.string().optional(),
+  orderRef: Text(LIMITS.name, 0).optional(),
   shippedAt: Instant,
   seq: z.number().int().positive(),
   lines: z.array(ShipmentLine).min(1),

@@ -1,27 +1,144 @@
 import type { z } from 'zod';
 import { safeShow, ValidationError, type ValidationIssue } from '../errors.js';
+import { isWellFormedText, LIMITS } from './schemas.js';
 
-function valueAt(input: unknown, path: (string | number)[]): { found: boolean; value?: unknown } {
+type Path = (string | number)[];
+
+function valueAt(input: unknown, path: Path): { found: boolean; value?: unknown } {
   let cur: unknown = input;
   for (const k of path) {
-    if (cur === null || typeof cur !== 'object' || !(k in (cur as object))) return { found: false };
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur as object, k)) return { found: false };
     cur = (cur as Record<string | number, unknown>)[k];
   }
   return { found: true, value: cur };
 }
 
 /**
+ * The checks every input gets before its schema sees it, whatever the schema says: nesting at most
+ * {@link LIMITS}.depth deep, and every string (values and keys) well-formed Unicode without NUL — what
+ * every store keeps byte-for-byte. Iterative, so hostile nesting cannot exhaust the stack.
+ */
+function structuralIssue(input: unknown): ValidationIssue | undefined {
+  const stack: { value: unknown; path: Path }[] = [{ value: input, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop() as { value: unknown; path: Path };
+    if (typeof value === 'string') {
+      const bad = checkText(value);
+      if (bad) return { code: 'invalid_string', path, message: bad };
+      continue;
+    }
+    if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) continue;
+    if (path.length >= LIMITS.depth) {
+      return { code: 'too_deep', path, message: `is nested deeper than ${LIMITS.depth} levels` };
+    }
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: [...path, i] });
+      continue;
+    }
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) continue; // Dates, Maps…: the schema refuses them
+    for (const key of Object.keys(value)) {
+      const bad = checkText(key);
+      if (bad) return { code: 'invalid_key', path: [...path, key], message: `key ${bad}` };
+      stack.push({ value: (value as Record<string, unknown>)[key], path: [...path, key] });
+    }
+  }
+  return undefined;
+}
+
+function checkText(s: string): string | undefined {
+  if (!isWellFormedText(s)) return 'must be well-formed Unicode (no lone surrogates)';
+  if (s.includes('\u0000')) return 'must not contain NUL characters';
+  return undefined;
+}
+
+/** Known keys of the object schema at `path` inside `schema` (for "did you mean" hints), if any. */
+function keysAt(schema: z.ZodType, path: Path): string[] | undefined {
+  let cur: unknown = schema;
+  const unwrap = () => {
+    for (let guard = 0; guard < 20; guard++) {
+      const def = (cur as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
+      if (!def) return undefined;
+      if (def.innerType) cur = def.innerType;
+      else if (def.type === 'pipe') cur = def.in;
+      else return def;
+    }
+    return undefined;
+  };
+  for (const step of path) {
+    const def = unwrap();
+    if (!def) return undefined;
+    if (def.type === 'object' && typeof step === 'string') cur = (def.shape as Record<string, unknown>)[step];
+    else if (def.type === 'array' && typeof step === 'number') cur = def.element;
+    else return undefined;
+  }
+  const def = unwrap();
+  return def?.type === 'object' ? Object.keys(def.shape as object) : undefined;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0] as number;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j] as number;
+      row[j] = Math.min(cur + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length] as number;
+}
+
+/** The known key closest to `key` when one is clearly meant (small edit distance or a shared prefix). */
+export function closestKey(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Number.POSITIVE_INFINITY;
+  for (const k of known) {
+    const d = distance(key.toLowerCase(), k.toLowerCase());
+    if (d < bestD) [best, bestD] = [k, d];
+  }
+  if (best === undefined) return undefined;
+  const limit = Math.max(2, Math.floor(best.length / 3));
+  if (bestD <= limit) return best;
+  const prefix =
+    key.length >= 4 && (best.startsWith(key) || key.startsWith(best.slice(0, Math.max(4, best.length - 4))));
+  return prefix ? best : undefined;
+}
+
+function unknownKeyIssues(schema: z.ZodType, path: Path, keys: readonly string[]): ValidationIssue[] {
+  const known = keysAt(schema, path) ?? [];
+  return keys.map((key) => {
+    const hint = closestKey(key, known);
+    return {
+      code: 'unrecognized_keys',
+      path: [...path, key],
+      message: `unknown key "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
+    };
+  });
+}
+
+/**
  * Parse `input` with a zod schema; on failure throw a {@link ValidationError} listing every issue, each
- * message naming the offending value when there is one.
+ * message naming the offending value when there is one. Before the schema, every input is checked for
+ * depth and for strings no store could keep unchanged (lone surrogates, NUL); unknown keys are reported
+ * one issue per key, with a "did you mean" hint when a known key is close.
  */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, context: string): z.output<S> {
+  const structural = structuralIssue(input);
+  if (structural) {
+    const at = structural.path.length ? valueAt(input, structural.path) : { found: false };
+    const shown = at.found && typeof at.value === 'string' ? ` (got ${safeShow(at.value.slice(0, 40))})` : '';
+    throw new ValidationError([{ ...structural, message: `${structural.message}${shown}` }], context);
+  }
   const r = schema.safeParse(input);
   if (r.success) return r.data;
-  const issues: ValidationIssue[] = r.error.issues.map((i) => {
+  const issues: ValidationIssue[] = r.error.issues.flatMap((i) => {
     const path = i.path.filter((p): p is string | number => typeof p !== 'symbol');
+    if (i.code === 'unrecognized_keys') return unknownKeyIssues(schema, path, i.keys);
     const at = path.length ? valueAt(input, path) : { found: false };
     const shown = at.found && at.value !== undefined ? ` (got ${safeShow(at.value)})` : '';
-    return { code: i.code, path, message: `${i.message}${shown}` };
+    return [{ code: i.code, path, message: `${i.message}${shown}` }];
   });
   throw new ValidationError(issues, context);
 }

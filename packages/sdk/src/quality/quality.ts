@@ -7,6 +7,8 @@
  */
 import { PDFDocument, rgb, StandardFonts } from 'pdf-lib';
 import { z } from 'zod';
+import { CommandMeta } from '../commands/schemas.js';
+import { Code, DecimalString, Id, LIMITS, Name, Note, Text } from '../domain/schemas.js';
 import { requireLot, requireProduct } from '../commands/lookups.js';
 import { IsoDate } from '../domain/dates.js';
 import { fieldError } from '../errors.js';
@@ -15,53 +17,54 @@ import type { CommandSpec } from '../ledger/runner.js';
 import { sha256, sha256HexSync } from '../ledger/sha256.js';
 import type { AuxRecord, DocumentRecord, HoldRecord, Store, TestResultRecord } from '../store/port.js';
 
-const Id = z.string().min(1).max(200);
-const Num = z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a decimal string like "12.5"');
-const Meta = {
-  idempotencyKey: z.string().min(1).max(200).optional(),
-  eventTime: z.string().datetime({ offset: true }).optional(),
-  actor: z.string().min(1).max(200).optional(),
-};
+const Num = DecimalString;
+const Meta = CommandMeta.shape;
+/** Canonical base64: whole 4-character groups, `=` padding only at the end (what `atob` accepts). */
+const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** One line of a product specification: numeric limits, or an expected text (pass/fail tests). */
 export const SpecTest = z
-  .object({
-    code: z.string().min(1).max(50),
-    name: z.string().min(1).max(200),
-    method: z.string().max(200).optional(),
-    unit: z.string().max(30).optional(),
+  .strictObject({
+    code: Code,
+    name: Name,
+    method: Text(LIMITS.name, 0).optional(),
+    unit: Text(LIMITS.code, 0).optional(),
     min: Num.optional(),
     max: Num.optional(),
     target: Num.optional(),
     /** Expected result of a qualitative test, e.g. "absent in 25 g" (compared case-insensitively). */
-    expected: z.string().max(200).optional(),
+    expected: Text(LIMITS.name, 0).optional(),
   })
   .refine((t) => t.min !== undefined || t.max !== undefined || t.expected !== undefined, {
     message: 'give min, max or expected',
   });
-export const DefineSpecInput = z.object({ productId: Id, tests: z.array(SpecTest).min(1), ...Meta });
+export const DefineSpecInput = z.strictObject({
+  productId: Id,
+  tests: z.array(SpecTest).min(1).max(LIMITS.items),
+  ...Meta,
+});
 export type DefineSpecInput = z.input<typeof DefineSpecInput>;
 
-export const RecordTestInput = z.object({
+export const RecordTestInput = z.strictObject({
   resultId: Id,
   lotId: Id,
-  testCode: z.string().min(1).max(50),
+  testCode: Code,
   /** The measured value (decimal string) or the observed text of a qualitative test. */
-  value: z.string().min(1).max(200),
-  unit: z.string().max(30).optional(),
-  method: z.string().max(200).optional(),
-  lab: z.string().max(200).optional(),
+  value: Name,
+  unit: Text(LIMITS.code, 0).optional(),
+  method: Text(LIMITS.name, 0).optional(),
+  lab: Text(LIMITS.name, 0).optional(),
   sampledAt: IsoDate.optional(),
   documentId: Id.optional(),
   ...Meta,
 });
 export type RecordTestInput = z.input<typeof RecordTestInput>;
 
-export const QualityDecisionInput = z.object({
+export const QualityDecisionInput = z.strictObject({
   lotId: Id,
   decision: z.enum(['release', 'reject']),
-  approver: z.string().min(1).max(200),
-  note: z.string().max(2000).optional(),
+  approver: Id,
+  note: Note.optional(),
   /** Release even though the verdict is not `conforming` (a concession; the note is required). */
   override: z.boolean().default(false),
   ...Meta,
@@ -69,24 +72,34 @@ export const QualityDecisionInput = z.object({
 export type QualityDecisionInput = z.input<typeof QualityDecisionInput>;
 
 export const AttachDocumentInput = z
-  .object({
+  .strictObject({
     documentId: Id,
-    kind: z.string().min(1).max(100),
-    title: z.string().min(1).max(300),
-    mediaType: z.string().min(1).max(100),
+    kind: Code,
+    title: Name,
+    mediaType: Code,
     /** The bytes (stored in the ledger and the store: keep documents small), base64 or a Uint8Array. */
     content: z
-      .union([z.instanceof(Uint8Array), z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64')])
+      .union([
+        z.instanceof(Uint8Array).refine((b) => b.byteLength <= LIMITS.documentBytes, {
+          message: `must be at most ${LIMITS.documentBytes} bytes`,
+        }),
+        z
+          .string()
+          .max(Math.ceil(LIMITS.documentBytes / 3) * 4, {
+            message: `must be at most ${LIMITS.documentBytes} bytes`,
+          })
+          .regex(BASE64_RE, 'expected base64 (groups of 4 characters, = padding)'),
+      ])
       .optional(),
     /** Or where the document lives (then `sha256` and `byteLength` must be given). */
-    uri: z.string().url().optional(),
+    uri: z.url().max(LIMITS.text).optional(),
     sha256: z
       .string()
       .regex(/^[0-9a-f]{64}$/)
       .optional(),
     byteLength: z.number().int().min(0).optional(),
-    lotIds: z.array(Id).default([]),
-    shipmentIds: z.array(Id).default([]),
+    lotIds: z.array(Id).max(LIMITS.items).default([]),
+    shipmentIds: z.array(Id).max(LIMITS.items).default([]),
     ...Meta,
   })
   .refine(

@@ -6,6 +6,8 @@
  * @module
  */
 import { z } from 'zod';
+import { CommandMeta } from '../commands/schemas.js';
+import { Id, LIMITS, Name, NonNegativeDecimal, Note, Text } from '../domain/schemas.js';
 import { fromSteps, toSteps } from '../domain/quantity.js';
 import { ErrorCodes, fieldError, LotgraphError } from '../errors.js';
 import type { EventPayloads, Json } from '../ledger/events.js';
@@ -14,21 +16,16 @@ import { type MassBalance, massBalances } from '../stock/mass-balance.js';
 import type { AuxRecord, Store } from '../store/port.js';
 import type { RecallScope } from './scope.js';
 
-const Id = z.string().min(1).max(200);
-const Decimal = z.string().regex(/^\d+(\.\d+)?$/, 'expected a non-negative decimal string like "12.5"');
-const Meta = {
-  idempotencyKey: z.string().min(1).max(200).optional(),
-  eventTime: z.string().datetime({ offset: true }).optional(),
-  actor: z.string().min(1).max(200).optional(),
-};
+const Decimal = NonNegativeDecimal;
+const Meta = CommandMeta.shape;
 
 /** Recall classification (FDA: I most serious … III least) and the effectiveness-check level (A–E). */
 export const RecallOpenInput = z
-  .object({
+  .strictObject({
     recallId: Id,
-    lots: z.array(Id).min(1).optional(),
-    supplierLotNumbers: z.array(z.string().min(1)).min(1).optional(),
-    reason: z.string().min(1).max(2000),
+    lots: z.array(Id).min(1).max(LIMITS.items).optional(),
+    supplierLotNumbers: z.array(Name).min(1).max(LIMITS.items).optional(),
+    reason: Text(LIMITS.text),
     classification: z.enum(['I', 'II', 'III']),
     /** A drill (mock recall): same scope and evidence, no holds, no stock change, nothing sent. */
     drill: z.boolean().default(false),
@@ -48,36 +45,37 @@ export const RecallOpenInput = z
   });
 export type RecallOpenInput = z.input<typeof RecallOpenInput>;
 
-export const RecallNotifyInput = z.object({
+export const RecallNotifyInput = z.strictObject({
   recallId: Id,
   customerId: Id,
   channel: z.enum(['email', 'phone', 'letter', 'edi', 'visit', 'other']),
-  contact: z.string().max(500).optional(),
-  note: z.string().max(2000).optional(),
+  contact: Text(LIMITS.name, 0).optional(),
+  note: Note.optional(),
   ...Meta,
 });
 export type RecallNotifyInput = z.input<typeof RecallNotifyInput>;
 
-export const RecallAcknowledgeInput = z.object({
+export const RecallAcknowledgeInput = z.strictObject({
   recallId: Id,
   customerId: Id,
   /** Per product: quantities (in the product's unit) the customer returned, destroyed, or still holds / sold. */
   quantities: z
     .array(
-      z.object({
+      z.strictObject({
         productId: Id,
         returned: Decimal.default('0'),
         destroyed: Decimal.default('0'),
         corrected: Decimal.default('0'),
       }),
     )
+    .max(LIMITS.items)
     .default([]),
-  note: z.string().max(2000).optional(),
+  note: Note.optional(),
   ...Meta,
 });
 export type RecallAcknowledgeInput = z.input<typeof RecallAcknowledgeInput>;
 
-export const RecallCloseInput = z.object({ recallId: Id, summary: z.string().min(1).max(5000), ...Meta });
+export const RecallCloseInput = z.strictObject({ recallId: Id, summary: Text(LIMITS.text), ...Meta });
 export type RecallCloseInput = z.input<typeof RecallCloseInput>;
 
 /** The stored header of a recall case (collection `recall`). */

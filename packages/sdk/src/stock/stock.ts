@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Id } from '../domain/schemas.js';
 import { Instant } from '../domain/dates.js';
 import { fromSteps } from '../domain/quantity.js';
 import type { Product } from '../domain/schemas.js';
@@ -16,10 +17,10 @@ export interface StockLine {
 }
 
 /** Query of `stock.onHand`. */
-export const OnHandQuery = z.object({
-  lotId: z.string().min(1).optional(),
-  locationId: z.string().min(1).optional(),
-  productId: z.string().min(1).optional(),
+export const OnHandQuery = z.strictObject({
+  lotId: Id.optional(),
+  locationId: Id.optional(),
+  productId: Id.optional(),
   /** Stock as of this instant (by event time), replayed from the ledger. */
   asOf: Instant.optional(),
 });
