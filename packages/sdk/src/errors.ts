@@ -85,7 +85,11 @@ export function safeShow(value: unknown): string {
     if (s === undefined) return String(value);
     return s.length > 80 ? `${s.slice(0, 77)}...` : s;
   } catch {
-    return String(value);
+    try {
+      return String(value);
+    } catch {
+      return Object.prototype.toString.call(value); // e.g. an object without a prototype
+    }
   }
 }
 

@@ -64,15 +64,22 @@ export { convertToSteps, fromSteps, isDecimal, parseFactor, toSteps } from './do
 // ── domain ───────────────────────────────────────────────────────────────
 /** Zod schemas of the domain (use them for your own validation); types are inferred from them. */
 export {
+  Attributes,
+  Code,
   Contact,
   DecimalString,
   Gln,
   Gtin,
   Id,
+  isWellFormedText,
+  LIMITS,
   Location,
   Lot,
   LotAttributes,
   LotOrigin,
+  Name,
+  NonNegativeDecimal,
+  Note,
   normaliseGtin,
   Party,
   PartyRole,
@@ -81,6 +88,7 @@ export {
   QuantityInput,
   Shipment,
   ShipmentLine,
+  Text,
   UnitConversion,
 } from './domain/schemas.js';
 export type { ErrorCode, ValidationIssue } from './errors.js';
@@ -126,9 +134,15 @@ export { GENESIS_HASH } from './ledger/events.js';
 export { canonicalJson, hashEvent, hashEventSync, sha256Hex } from './ledger/hashing.js';
 export { iterateEvents } from './ledger/iterate.js';
 export { sha256, sha256HexSync } from './ledger/sha256.js';
-export type { LedgerVerification } from './ledger/verify.js';
+export type { LedgerCheckpoint, LedgerVerification, VerifyLedgerOptions } from './ledger/verify.js';
 export { verifyLedger } from './ledger/verify.js';
-export type { BatchCommand, CommandInputs, LotgraphOptions, RebuildProgress } from './lotgraph.js';
+export type {
+  BatchCommand,
+  CommandInputs,
+  LotgraphErrorContext,
+  LotgraphOptions,
+  RebuildProgress,
+} from './lotgraph.js';
 // ── entry point ──────────────────────────────────────────────────────────
 /** An open lotgraph (commands, stock, trace, verification) and its options. */
 export { Lotgraph, rebuildProjections } from './lotgraph.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { type EventHandler, expiredOnHand, expiring, lowStock, type StockAlert } from './alerts/alerts.js';
 import {
   AllocateInput,
@@ -43,8 +43,11 @@ import type {
 } from './commands/schemas.js';
 import { shipCommand } from './commands/ship.js';
 import { mergeCommand, produceCommand, repackCommand, splitCommand } from './commands/transform.js';
+import { checkArgs, DayArg, FunctionArg, IdList } from './domain/args.js';
+import { Instant } from './domain/dates.js';
 import { fromSteps } from './domain/quantity.js';
 import type { Lot, Shipment } from './domain/schemas.js';
+import { Code, Id, LIMITS, Name, NonNegativeDecimal } from './domain/schemas.js';
 import { parseInput } from './domain/validate.js';
 import { ErrorCodes, LotgraphError } from './errors.js';
 import { type EpcisDocument, epcisToCommands, exportEpcis } from './exports/epcis.js';
@@ -61,7 +64,7 @@ import {
   traceOneStep,
   traceRefs,
 } from './genealogy/trace.js';
-import type { EventOf, EventType, StoredEvent } from './ledger/events.js';
+import { EVENT_TYPES, type EventOf, type EventType, type StoredEvent } from './ledger/events.js';
 import {
   type CommandSpec,
   type PreparedCommand,
@@ -70,7 +73,7 @@ import {
   runBatch,
   runCommand,
 } from './ledger/runner.js';
-import { type LedgerVerification, verifyLedger } from './ledger/verify.js';
+import { type LedgerCheckpoint, type LedgerVerification, verifyLedger } from './ledger/verify.js';
 import { projectEvent } from './projection/project.js';
 import {
   type AttachDocumentInput,
@@ -121,7 +124,69 @@ export interface LotgraphOptions {
    * still catches up by seq before every command and query. Default false.
    */
   follow?: boolean;
+  /**
+   * Told about failures that happen after a command committed and must not fail it: a subscriber that
+   * throws, a store read that fails while events are emitted, a failed background sync. Default: ignored
+   * (the command still resolves with its committed event).
+   */
+  onError?: (error: unknown, context: LotgraphErrorContext) => void;
 }
+
+/** Where a failure reported to {@link LotgraphOptions.onError} happened. */
+export interface LotgraphErrorContext {
+  /** `subscriber`: an `lg.on` handler threw; `emit`: reading events to emit failed; `follow`: a background sync failed. */
+  source: 'subscriber' | 'emit' | 'follow';
+  /** The event being delivered, for `subscriber`. */
+  event?: StoredEvent;
+}
+
+const VerifyOptionsInput = z.strictObject({
+  checkpoints: z
+    .array(z.strictObject({ seq: z.number().int().min(0), hash: z.string().regex(/^[0-9a-f]{64}$/) }))
+    .max(10_000)
+    .optional(),
+});
+
+const BatchShape = z
+  .array(z.strictObject({ command: z.string().max(100), input: z.unknown() }))
+  .max(100_000, { message: 'must have at most 100000 commands (use imports for more)' });
+const DocumentFilter = z.strictObject({
+  lotId: Id.optional(),
+  shipmentId: Id.optional(),
+  kind: Code.optional(),
+});
+const ExpiringQuery = z.strictObject({ withinDays: z.number().int().min(0).max(100_000), date: DayArg });
+const LowStockQuery = z.strictObject({
+  thresholds: z.record(Id, NonNegativeDecimal).refine((r) => Object.keys(r).length <= LIMITS.items, {
+    message: `must have at most ${LIMITS.items} products`,
+  }),
+  locationId: Id.optional(),
+});
+const ImportOptions = z.strictObject({
+  chunk: z.number().int().min(1).max(10_000).optional(),
+  onProgress: FunctionArg.optional(),
+});
+const LetterSender = z.strictObject({ name: Name.optional(), contact: Name.optional() });
+const EpcisOptions = z.strictObject({ creationDate: Instant.optional() });
+const Fsma204Query = z.strictObject({
+  productId: Id.optional(),
+  lotId: Id.optional(),
+  from: DayArg.optional(),
+  to: DayArg.optional(),
+});
+const StoreArg = z.custom<Store>(
+  (v) => typeof v === 'object' && v !== null && typeof (v as Store).append === 'function',
+  { message: 'must be a Store' },
+);
+
+const OpenOptions = z.strictObject({
+  store: StoreArg,
+  clock: FunctionArg.optional(),
+  actor: Id.optional(),
+  onProgress: FunctionArg.optional(),
+  follow: z.boolean().optional(),
+  onError: FunctionArg.optional(),
+});
 
 const COMMANDS = {
   defineProduct: defineProductCommand,
@@ -183,6 +248,11 @@ export async function rebuildProjections(
   target: Store,
   onProgress?: (p: RebuildProgress) => void,
 ): Promise<void> {
+  checkArgs(
+    'rebuildProjections',
+    { source: StoreArg, target: StoreArg, onProgress: FunctionArg.optional() },
+    { source, target, onProgress },
+  );
   const head = await target.head();
   if (head.seq !== 0) {
     throw new LotgraphError(ErrorCodes.CONFLICT, `target store is not empty (head seq ${head.seq})`, {
@@ -226,11 +296,13 @@ export class Lotgraph {
   private readonly deps: RunnerDeps;
   private readonly index: GenealogyIndex;
   private tail: Promise<unknown> = Promise.resolve();
+  private readonly onError: LotgraphOptions['onError'];
   private closed = false;
 
   private constructor(store: Store, index: GenealogyIndex, options: LotgraphOptions) {
     this.store = store;
     this.index = index;
+    this.onError = options.onError;
     const clock = options.clock ?? (() => new Date());
     this.deps = {
       store,
@@ -254,17 +326,27 @@ export class Lotgraph {
    * ```
    */
   static async open(options: LotgraphOptions): Promise<Lotgraph> {
+    parseInput(OpenOptions, options, 'Lotgraph.open');
     const index = await GenealogyIndex.load(options.store, options.onProgress);
     const lg = new Lotgraph(options.store, index, options);
     if (options.follow && options.store.subscribe) {
       lg.unfollow = await options.store.subscribe((seq) => {
-        if (seq > lg.index.seq && !lg.closed) lg.sync().catch(() => undefined);
+        if (seq > lg.index.seq && !lg.closed) lg.sync().catch((e) => lg.report(e, { source: 'follow' }));
       });
     }
     return lg;
   }
 
   private unfollow: (() => Promise<void>) | undefined;
+
+  /** Hand a failure that must not fail a committed command to `onError` (which itself must not throw). */
+  private report(error: unknown, context: LotgraphErrorContext): void {
+    try {
+      this.onError?.(error, context);
+    } catch {
+      // An error hook that throws has nowhere left to report to.
+    }
+  }
 
   private serial<R>(fn: () => Promise<R>): Promise<R> {
     if (this.closed)
@@ -386,8 +468,11 @@ export class Lotgraph {
    * ```
    */
   async batch(commands: readonly BatchCommand[]): Promise<StoredEvent[]> {
+    checkArgs('batch', { commands: BatchShape }, { commands });
     const specs = commands.map((c, i) => {
-      const spec = (COMMANDS as Record<string, CommandSpec<z.ZodType, EventType>>)[c.command];
+      const spec = Object.hasOwn(COMMANDS, c.command)
+        ? (COMMANDS as Record<string, CommandSpec<z.ZodType, EventType>>)[c.command]
+        : undefined;
       if (!spec) {
         throw new LotgraphError(
           ErrorCodes.VALIDATION_FAILED,
@@ -419,12 +504,14 @@ export class Lotgraph {
   }
 
   /** A lot by id (with supplier lot number, dates, origin), or undefined. */
-  lot(id: string): Promise<Lot | undefined> {
+  async lot(id: string): Promise<Lot | undefined> {
+    checkArgs('lot', { id: Id }, { id });
     return this.store.getLot(id);
   }
 
   /** A shipment with its lines (exact decimal quantities in each product's base unit), or undefined. */
   async shipment(id: string): Promise<Shipment | undefined> {
+    checkArgs('shipment', { id: Id }, { id });
     const header = await this.store.getShipment(id);
     if (!header) return undefined;
     const lines = await this.store.listShipmentLines({ shipmentId: id });
@@ -459,10 +546,15 @@ export class Lotgraph {
     /** On hand per lot × location (optionally filtered, optionally as of a past instant). */
     onHand: (query: OnHandQuery = {}): Promise<StockLine[]> => onHand(this.store, query),
     /** Total on hand of a product and its lines (optionally as of an instant). */
-    ofProduct: (productId: string, asOf?: string): Promise<ProductStock> =>
-      productStock(this.store, productId, asOf),
+    ofProduct: async (productId: string, asOf?: string): Promise<ProductStock> => {
+      checkArgs('stock.ofProduct', { productId: Id, asOf: Instant.optional() }, { productId, asOf });
+      return productStock(this.store, productId, asOf);
+    },
     /** Exact mass balance of a lot over its whole history (zero when every movement is recorded). */
-    massBalance: (lotId: string): Promise<MassBalance> => massBalance(this.store, lotId),
+    massBalance: async (lotId: string): Promise<MassBalance> => {
+      checkArgs('stock.massBalance', { lotId: Id }, { lotId });
+      return massBalance(this.store, lotId);
+    },
     /** Counted vs expected → an adjustment event carrying the variance. */
     reconcile: (input: ReconcileInput): Promise<EventOf<'adjusted'>> => this.run(reconcileCommand, input),
   };
@@ -477,38 +569,48 @@ export class Lotgraph {
      * const { customers, deliveries } = await lg.trace.forward('F-1');
      * ```
      */
-    forward: (lotId: string): Promise<ForwardTrace> =>
-      this.serial(async () => {
+    forward: async (lotId: string): Promise<ForwardTrace> => {
+      checkArgs('trace.forward', { lotId: Id }, { lotId });
+      return this.serial(async () => {
         await this.syncUnlocked();
         return traceForward(this.store, this.index, lotId);
-      }),
+      });
+    },
     /** Every ancestor lot down to supplier lots, with quantities consumed and production orders. */
-    backward: (lotId: string): Promise<BackwardTrace> =>
-      this.serial(async () => {
+    backward: async (lotId: string): Promise<BackwardTrace> => {
+      checkArgs('trace.backward', { lotId: Id }, { lotId });
+      return this.serial(async () => {
         await this.syncUnlocked();
         return traceBackward(this.store, this.index, lotId);
-      }),
+      });
+    },
     /**
      * Every lot, delivery and customer downstream of one or more lots, as refs only — answered from the
      * in-process index without store reads (the fast path for recall scopes).
      */
-    forwardRefs: (lotIds: string | readonly string[]): Promise<TraceRefs> =>
-      this.serial(async () => {
+    forwardRefs: async (lotIds: string | readonly string[]): Promise<TraceRefs> => {
+      checkArgs('trace.forwardRefs', { lotIds: IdList }, { lotIds });
+      return this.serial(async () => {
         await this.syncUnlocked();
         return traceRefs(this.index, typeof lotIds === 'string' ? [lotIds] : lotIds, 'forward');
-      }),
+      });
+    },
     /** Every lot upstream of one or more lots, as refs only (index only, no store reads). */
-    backwardRefs: (lotIds: string | readonly string[]): Promise<TraceRefs> =>
-      this.serial(async () => {
+    backwardRefs: async (lotIds: string | readonly string[]): Promise<TraceRefs> => {
+      checkArgs('trace.backwardRefs', { lotIds: IdList }, { lotIds });
+      return this.serial(async () => {
         await this.syncUnlocked();
         return traceRefs(this.index, typeof lotIds === 'string' ? [lotIds] : lotIds, 'backward');
-      }),
+      });
+    },
     /** Immediate suppliers and customers with dates (one step back, one step forward). */
-    oneStep: (lotId: string): Promise<OneStepTrace> =>
-      this.serial(async () => {
+    oneStep: async (lotId: string): Promise<OneStepTrace> => {
+      checkArgs('trace.oneStep', { lotId: Id }, { lotId });
+      return this.serial(async () => {
         await this.syncUnlocked();
         return traceOneStep(this.store, this.index, lotId);
-      }),
+      });
+    },
   };
 
   /**
@@ -556,31 +658,43 @@ export class Lotgraph {
   readonly quality = {
     defineSpec: (input: DefineSpecInput) => this.run(defineSpecCommand, input),
     recordResult: (input: RecordTestInput) => this.run(recordTestCommand, input),
-    verdict: (lotId: string): Promise<QualityVerdict> => qualityVerdict(this.store, lotId),
+    verdict: async (lotId: string): Promise<QualityVerdict> => {
+      checkArgs('quality.verdict', { lotId: Id }, { lotId });
+      return qualityVerdict(this.store, lotId);
+    },
     /** Release (or reject) a lot; a release lifts its QC holds in the same event. */
     decide: (input: QualityDecisionInput) => this.run(qualityDecisionCommand, input),
     /** Certificate of Analysis (PDF bytes). */
-    coa: (lotId: string): Promise<Uint8Array> => coaPdf(this.store, lotId),
+    coa: async (lotId: string): Promise<Uint8Array> => {
+      checkArgs('quality.coa', { lotId: Id }, { lotId });
+      return coaPdf(this.store, lotId);
+    },
   };
 
   /** Documents attached to lots and shipments: metadata, SHA-256, bytes or URI. */
   readonly documents = {
     attach: (input: AttachDocumentInput) => this.run(attachDocumentCommand, input),
-    get: (documentId: string) => this.store.getDocument(documentId),
-    list: (filter: { lotId?: string; shipmentId?: string; kind?: string } = {}) =>
-      this.store.listDocuments(filter),
+    get: async (documentId: string) => {
+      checkArgs('documents.get', { documentId: Id }, { documentId });
+      return this.store.getDocument(documentId);
+    },
+    list: async (filter: { lotId?: string; shipmentId?: string; kind?: string } = {}) =>
+      this.store.listDocuments(parseInput(DocumentFilter, filter, 'documents.list')),
   };
 
   /** Stock alerts. */
   readonly alerts = {
     /** Lots on hand expiring within `withinDays` of `date`. */
-    expiring: (opts: { withinDays: number; date: string }): Promise<StockAlert[]> =>
-      expiring(this.store, opts),
+    expiring: async (opts: { withinDays: number; date: string }): Promise<StockAlert[]> =>
+      expiring(this.store, parseInput(ExpiringQuery, opts, 'alerts.expiring')),
     /** Expired lots still on hand on `date`. */
-    expiredOnHand: (date: string): Promise<StockAlert[]> => expiredOnHand(this.store, date),
+    expiredOnHand: async (date: string): Promise<StockAlert[]> => {
+      checkArgs('alerts.expiredOnHand', { date: DayArg }, { date });
+      return expiredOnHand(this.store, date);
+    },
     /** Products below a threshold (in the product's unit), optionally at one location. */
-    lowStock: (opts: { thresholds: Record<string, string>; locationId?: string }) =>
-      lowStock(this.store, opts),
+    lowStock: async (opts: { thresholds: Record<string, string>; locationId?: string }) =>
+      lowStock(this.store, parseInput(LowStockQuery, opts, 'alerts.lowStock')),
   };
 
   /** Imports into the ledger. */
@@ -595,8 +709,9 @@ export class Lotgraph {
       doc: unknown,
       options: { chunk?: number; onProgress?: (done: number, total: number) => void } = {},
     ): Promise<{ commands: number; events: number }> => {
+      parseInput(ImportOptions, options, 'imports.epcis');
       const cmds = await epcisToCommands(this.store, doc);
-      const chunk = Math.max(1, options.chunk ?? 500);
+      const chunk = options.chunk ?? 500;
       let events = 0;
       for (let i = 0; i < cmds.length; i += chunk) {
         const part = cmds.slice(i, i + chunk) as BatchCommand[];
@@ -619,6 +734,7 @@ export class Lotgraph {
    * Combine with `webhookSender` to push events to a WMS endpoint.
    */
   on(type: EventType | '*', handler: EventHandler): () => void {
+    checkArgs('on', { type: z.enum(['*', ...EVENT_TYPES]), handler: FunctionArg }, { type, handler });
     if (this.emittedSeq < 0) this.emittedSeq = this.index.seq;
     const set = this.handlers.get(type) ?? new Set<EventHandler>();
     this.handlers.set(type, set);
@@ -626,17 +742,28 @@ export class Lotgraph {
     return () => set.delete(handler);
   }
 
+  /**
+   * Deliver committed events to subscribers. Never rejects: the commands whose events these are have
+   * committed, so a failing read or subscriber goes to `onError`, and the events not yet delivered are
+   * retried by the next emit.
+   */
   private emit(): Promise<void> {
     if (this.handlers.size === 0) return Promise.resolve();
     this.emitting = this.emitting.then(async () => {
-      const events = await this.store.readEvents(this.emittedSeq + 1);
+      let events: StoredEvent[];
+      try {
+        events = await this.store.readEvents(this.emittedSeq + 1);
+      } catch (e) {
+        this.report(e, { source: 'emit' });
+        return;
+      }
       for (const e of events) {
         this.emittedSeq = e.seq;
         for (const h of [...(this.handlers.get(e.type) ?? []), ...(this.handlers.get('*') ?? [])]) {
           try {
             await h(e);
-          } catch {
-            // A failing subscriber must not break the writer; webhook senders report through onFailure.
+          } catch (err) {
+            this.report(err, { source: 'subscriber', event: e });
           }
         }
       }
@@ -713,18 +840,19 @@ export class Lotgraph {
     /** Close the case with a summary. */
     close: (input: RecallCloseInput) => this.run(recallCloseSpec, input),
     /** The evidence document: timeline vs targets, effectiveness, mass balances, scope, steps. */
-    evidence: (recallId: string): Promise<RecallEvidence> => recallEvidence(this.store, recallId),
+    evidence: (recallId: string): Promise<RecallEvidence> => this.evidenceOf('recall.evidence', recallId),
     /** Alias of {@link Lotgraph.recall.evidence}. */
-    get: (recallId: string): Promise<RecallEvidence> => recallEvidence(this.store, recallId),
+    get: (recallId: string): Promise<RecallEvidence> => this.evidenceOf('recall.get', recallId),
     /** The recall report as PDF bytes (a drill is marked on every page). */
     reportPdf: async (recallId: string): Promise<Uint8Array> =>
-      recallReportPdf(await recallEvidence(this.store, recallId)),
+      recallReportPdf(await this.evidenceOf('recall.reportPdf', recallId)),
     /** The notification letter to each customer in scope, as PDF bytes (marked as rehearsal for a drill). */
     letters: async (
       recallId: string,
       sender: { name?: string; contact?: string } = {},
     ): Promise<{ customerId: string; name: string; pdf: Uint8Array }[]> => {
-      const ev = await recallEvidence(this.store, recallId);
+      parseInput(LetterSender, sender, 'recall.letters');
+      const ev = await this.evidenceOf('recall.letters', recallId);
       const out = [];
       for (const c of ev.scope.customers)
         out.push({
@@ -736,7 +864,7 @@ export class Lotgraph {
     },
     /** The notification list as CSV (one row per customer and product). */
     notificationCsv: async (recallId: string): Promise<string> =>
-      notificationCsv(await recallEvidence(this.store, recallId)),
+      notificationCsv(await this.evidenceOf('recall.notificationCsv', recallId)),
     /** Every case (recalls and drills), newest last. */
     list: async () =>
       (await this.store.listRecords(RECALL))
@@ -752,10 +880,11 @@ export class Lotgraph {
     oneStepJson: async (lotId: string): Promise<string> =>
       JSON.stringify(await this.trace.oneStep(lotId), null, 2),
     /** GS1 EPCIS 2.0 JSON-LD document of the goods flow (receipts, productions, transformations, shipments). */
-    epcis: (options: { creationDate?: string } = {}): Promise<EpcisDocument> =>
-      exportEpcis(this.store, options),
+    epcis: async (options: { creationDate?: string } = {}): Promise<EpcisDocument> =>
+      exportEpcis(this.store, parseInput(EpcisOptions, options, 'exports.epcis')),
     /** FDA FSMA 204 electronic sortable spreadsheet (CSV, one row per critical tracking event). */
-    fsma204Csv: (filter: Fsma204Filter = {}): Promise<string> => fsma204Csv(this.store, filter),
+    fsma204Csv: async (filter: Fsma204Filter = {}): Promise<string> =>
+      fsma204Csv(this.store, parseInput(Fsma204Query, filter, 'exports.fsma204Csv')),
   };
 
   private async syncUnlocked(): Promise<void> {
@@ -774,6 +903,11 @@ export class Lotgraph {
    * `GenealogyGraph.fromBytes` from `@lotgraph/core-wasm`): the graph's `toBytes()` plus each node's kind
    * and ref (node id = array index), as of the ledger head.
    */
+  private async evidenceOf(context: string, recallId: string): Promise<RecallEvidence> {
+    checkArgs(context, { recallId: Id }, { recallId });
+    return recallEvidence(this.store, recallId);
+  }
+
   async exportGenealogy(): Promise<{ seq: number; snapshot: Uint8Array; kinds: number[]; refs: string[] }> {
     return this.serial(async () => {
       await this.syncUnlocked();
@@ -792,14 +926,31 @@ export class Lotgraph {
     return this.index.seq;
   }
 
-  /** Recompute every hash and link of the ledger; report the first broken link. */
-  verifyLedger(): Promise<LedgerVerification> {
-    return verifyLedger(this.store);
+  /**
+   * Recompute every hash and link of the ledger and check the store's head; report the first broken
+   * link. Pass `checkpoints` taken earlier with {@link Lotgraph.ledgerCheckpoint} (and kept outside this
+   * store) to also detect a rewrite that recomputed every later hash, or a cut-off tail.
+   */
+  async verifyLedger(
+    options: { checkpoints?: readonly LedgerCheckpoint[] } = {},
+  ): Promise<LedgerVerification> {
+    const v = parseInput(VerifyOptionsInput, options, 'verifyLedger');
+    return verifyLedger(this.store, v);
+  }
+
+  /**
+   * The ledger head as a checkpoint (`seq` + `hash`) to keep somewhere this store's writers cannot change
+   * (another database, a signed audit log); `verifyLedger({ checkpoints: [cp] })` then proves the ledger
+   * still holds that history.
+   */
+  async ledgerCheckpoint(): Promise<LedgerCheckpoint> {
+    const head = await this.store.head();
+    return { seq: head.seq, hash: head.hash };
   }
 
   /** Like {@link Lotgraph.verifyLedger}, but throws `LEDGER_TAMPERED` (with `seq` and `reason`) on a broken link. */
-  async assertLedgerIntact(): Promise<void> {
-    const v = await verifyLedger(this.store);
+  async assertLedgerIntact(options: { checkpoints?: readonly LedgerCheckpoint[] } = {}): Promise<void> {
+    const v = await this.verifyLedger(options);
     if (!v.ok) {
       throw new LotgraphError(ErrorCodes.LEDGER_TAMPERED, `ledger broken at seq ${v.seq}: ${v.reason}`, {
         seq: v.seq,
@@ -809,7 +960,7 @@ export class Lotgraph {
   }
 
   /** Replay this ledger into an empty store, recomputing all projections there. */
-  rebuildProjections(target: Store, onProgress?: (p: RebuildProgress) => void): Promise<void> {
+  async rebuildProjections(target: Store, onProgress?: (p: RebuildProgress) => void): Promise<void> {
     return rebuildProjections(this.store, target, onProgress);
   }
 

@@ -8,13 +8,13 @@
  * @module
  */
 import { z } from 'zod';
-import { CommandMeta } from '../commands/schemas.js';
-import { Code, Id, Name, Note, PositiveDecimal } from '../domain/schemas.js';
 import { baseQuantity, requireParty, requireProduct } from '../commands/lookups.js';
 import { readScan } from '../commands/scan.js';
+import { CommandMeta } from '../commands/schemas.js';
 import { IsoDate, isExpiredOn } from '../domain/dates.js';
 import { fromSteps } from '../domain/quantity.js';
 import type { Lot, Product } from '../domain/schemas.js';
+import { Code, Id, Name, Note, PositiveDecimal } from '../domain/schemas.js';
 import { ErrorCodes, fieldError, LotgraphError } from '../errors.js';
 import type { EventPayloads, Json } from '../ledger/events.js';
 import type { CommandSpec } from '../ledger/runner.js';

@@ -9,13 +9,40 @@ const stripMeta = <T extends { idempotencyKey?: unknown; eventTime?: unknown; ac
   return rest;
 };
 
+/**
+ * A redefinition replaces the record, but an identifier that is set (GTIN, GLN) is never dropped by
+ * omission — scans and EPCIS documents resolve by it. `null` removes it explicitly.
+ */
+function keepIdentifier<R extends { gtin?: string | null; gln?: string | null }>(
+  record: R,
+  key: 'gtin' | 'gln',
+  current: string | undefined,
+  what: string,
+): R & { gtin?: string; gln?: string } {
+  const value = record[key];
+  if (value === undefined && current !== undefined) {
+    throw fieldError(
+      [key],
+      `${what} already has ${key} ${current}; a redefinition must repeat it (or pass ${key}: null to remove it)`,
+    );
+  }
+  const out = { ...record };
+  if (value === null) delete out[key];
+  return out as R & { gtin?: string; gln?: string };
+}
+
 /** `defineProduct`: create or update a product. Its unit and decimals can never change once defined. */
 export const defineProductCommand: CommandSpec<typeof DefineProductInput, 'productDefined'> = {
   name: 'defineProduct',
   type: 'productDefined',
   schema: DefineProductInput,
   async decide(input, { store }) {
-    const product: Product = stripMeta(input);
+    const cur = await store.getProduct(input.id);
+    if (cur && (cur.unit !== input.unit || cur.decimals !== input.decimals)) {
+      const field = cur.unit !== input.unit ? 'unit' : 'decimals';
+      throw fieldError([field], `cannot change once the product is defined (is ${cur[field]})`, input[field]);
+    }
+    const product: Product = keepIdentifier(stripMeta(input), 'gtin', cur?.gtin, `product "${input.id}"`);
     if (product.gtin) product.gtin = normaliseGtin(product.gtin);
     product.conversions.forEach((c, i) => {
       try {
@@ -24,15 +51,6 @@ export const defineProductCommand: CommandSpec<typeof DefineProductInput, 'produ
         throw fieldError(['conversions', i, 'factor'], 'must be greater than zero', c.factor);
       }
     });
-    const cur = await store.getProduct(product.id);
-    if (cur && (cur.unit !== product.unit || cur.decimals !== product.decimals)) {
-      const field = cur.unit !== product.unit ? 'unit' : 'decimals';
-      throw fieldError(
-        [field],
-        `cannot change once the product is defined (is ${cur[field]})`,
-        product[field],
-      );
-    }
     if (product.gtin) {
       const other = await store.findProductByGtin(product.gtin);
       if (other && other.id !== product.id)
@@ -47,8 +65,9 @@ export const definePartyCommand: CommandSpec<typeof DefinePartyInput, 'partyDefi
   name: 'defineParty',
   type: 'partyDefined',
   schema: DefinePartyInput,
-  async decide(input) {
-    return { party: stripMeta(input) };
+  async decide(input, { store }) {
+    const cur = await store.getParty(input.id);
+    return { party: keepIdentifier(stripMeta(input), 'gln', cur?.gln, `party "${input.id}"`) };
   },
 };
 
@@ -57,7 +76,8 @@ export const defineLocationCommand: CommandSpec<typeof DefineLocationInput, 'loc
   name: 'defineLocation',
   type: 'locationDefined',
   schema: DefineLocationInput,
-  async decide(input) {
-    return { location: stripMeta(input) };
+  async decide(input, { store }) {
+    const cur = await store.getLocation(input.id);
+    return { location: keepIdentifier(stripMeta(input), 'gln', cur?.gln, `location "${input.id}"`) };
   },
 };

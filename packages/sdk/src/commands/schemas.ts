@@ -3,13 +3,15 @@ import { Instant, IsoDate } from '../domain/dates.js';
 import {
   Code,
   DecimalString,
+  Gln,
+  Gtin,
   Id,
   LIMITS,
+  Location,
+  LotAttributes,
   Name,
   NonNegativeDecimal,
   Note,
-  Location,
-  LotAttributes,
   Party,
   PositiveDecimal,
   Product,
@@ -31,16 +33,19 @@ export type CommandMeta = z.infer<typeof CommandMeta>;
 const unit = Code.optional();
 const list = <T extends z.ZodType>(item: T) => z.array(item).max(LIMITS.items);
 
-/** Input of `defineProduct`. */
-export const DefineProductInput = Product.extend(CommandMeta.shape);
+/**
+ * Input of `defineProduct`. A definition replaces the whole product, except that an identifier already
+ * set (the GTIN) is never dropped by leaving it out: omitting it is refused; `gtin: null` removes it.
+ */
+export const DefineProductInput = Product.extend({ ...CommandMeta.shape, gtin: Gtin.nullable().optional() });
 /** Input of `defineProduct`. */
 export type DefineProductInput = z.input<typeof DefineProductInput>;
-/** Input of `defineParty`. */
-export const DefinePartyInput = Party.extend(CommandMeta.shape);
+/** Input of `defineParty` (a redefinition keeps the GLN unless `gln: null`; see `DefineProductInput`). */
+export const DefinePartyInput = Party.extend({ ...CommandMeta.shape, gln: Gln.nullable().optional() });
 /** Input of `defineParty`. */
 export type DefinePartyInput = z.input<typeof DefinePartyInput>;
-/** Input of `defineLocation`. */
-export const DefineLocationInput = Location.extend(CommandMeta.shape);
+/** Input of `defineLocation` (a redefinition keeps the GLN unless `gln: null`; see `DefineProductInput`). */
+export const DefineLocationInput = Location.extend({ ...CommandMeta.shape, gln: Gln.nullable().optional() });
 /** Input of `defineLocation`. */
 export type DefineLocationInput = z.input<typeof DefineLocationInput>;
 

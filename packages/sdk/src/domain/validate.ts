@@ -90,20 +90,38 @@ function distance(a: string, b: string): number {
   return row[b.length] as number;
 }
 
-/** The known key closest to `key` when one is clearly meant (small edit distance or a shared prefix). */
+const commonPrefix = (a: string, b: string) => {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+};
+
+/** `short` is an abbreviation of `long`: same first letter, its letters appear in order (`qty` → `quantity`). */
+function abbreviates(short: string, long: string): boolean {
+  if (short.length < 2 || short.length >= long.length || short[0] !== long[0]) return false;
+  let j = 0;
+  for (const c of long) if (c === short[j]) j++;
+  return j === short.length;
+}
+
+/**
+ * The known key a caller most likely meant by `key`: an abbreviation (`qty` → `quantity`), a small edit
+ * distance, or a long shared prefix (`expiryDate` → `expiry`); ties go to the longer shared prefix.
+ */
 export function closestKey(key: string, known: readonly string[]): string | undefined {
+  const k = key.toLowerCase();
   let best: string | undefined;
-  let bestD = Number.POSITIVE_INFINITY;
-  for (const k of known) {
-    const d = distance(key.toLowerCase(), k.toLowerCase());
-    if (d < bestD) [best, bestD] = [k, d];
+  let bestScore = Number.POSITIVE_INFINITY;
+  for (const candidate of known) {
+    const c = candidate.toLowerCase();
+    const d = distance(k, c);
+    const prefix = commonPrefix(k, c);
+    const plausible = abbreviates(k, c) || d <= Math.max(2, Math.floor(c.length / 3)) || prefix >= 4;
+    if (!plausible) continue;
+    const score = abbreviates(k, c) ? -100 + d : d - prefix / 2;
+    if (score < bestScore) [best, bestScore] = [candidate, score];
   }
-  if (best === undefined) return undefined;
-  const limit = Math.max(2, Math.floor(best.length / 3));
-  if (bestD <= limit) return best;
-  const prefix =
-    key.length >= 4 && (best.startsWith(key) || key.startsWith(best.slice(0, Math.max(4, best.length - 4))));
-  return prefix ? best : undefined;
+  return best;
 }
 
 function unknownKeyIssues(schema: z.ZodType, path: Path, keys: readonly string[]): ValidationIssue[] {

@@ -10,7 +10,7 @@
  * @module
  */
 import type { Product } from '../domain/schemas.js';
-import { ErrorCodes, LotgraphError } from '../errors.js';
+import { ErrorCodes, isLotgraphError, LotgraphError } from '../errors.js';
 import type { EventPayloads, StoredEvent } from '../ledger/events.js';
 import { iterateEvents } from '../ledger/iterate.js';
 import type { Store } from '../store/port.js';
@@ -205,121 +205,132 @@ export async function epcisToCommands(store: Store, doc: unknown): Promise<Impor
     throw bad('document', 'expected an EPCISDocument with epcisBody.eventList');
   const out: ImportCommand[] = [];
   for (const [i, raw] of d.epcisBody!.eventList.entries()) {
-    const ev = raw as Record<string, unknown>;
     const f = `epcisBody.eventList.${i}`;
-    const key = fromUrn('event', ev.eventID, `${f}.eventID`);
-    const meta = { idempotencyKey: key, eventTime: String(ev.eventTime) };
-    if (ev.type === 'ObjectEvent' && ev.bizStep === 'receiving') {
-      const el = (ev.quantityList as Record<string, unknown>[] | undefined)?.[0];
-      if (!el) throw bad(`${f}.quantityList`, 'a receipt needs one quantity element');
-      const { productId, lotId } = await parseClass(store, el.epcClass, `${f}.quantityList.0.epcClass`);
-      const ilmd = (ev.ilmd ?? {}) as Record<string, string>;
-      const src = (ev.sourceList as { source: string }[] | undefined)?.[0]?.source;
-      const txn = (ev.bizTransactionList as { bizTransaction: string }[] | undefined)?.[0]?.bizTransaction;
-      const input: Record<string, unknown> = {
-        ...meta,
-        lotId,
-        productId,
-        locationId: fromUrn(
-          'location',
-          (ev.bizLocation as { id?: string } | undefined)?.id,
-          `${f}.bizLocation.id`,
-        ),
-        ...qty(el, `${f}.quantityList.0`),
-      };
-      if (src) input.supplierId = fromUrn('party', src, `${f}.sourceList.0.source`);
-      if (txn) input.receiptId = fromUrn('receipt', txn, `${f}.bizTransactionList.0.bizTransaction`);
-      if (ilmd['cbvmda:itemExpirationDate']) input.expiry = ilmd['cbvmda:itemExpirationDate'];
-      if (ilmd['cbvmda:bestBeforeDate']) input.bestBefore = ilmd['cbvmda:bestBeforeDate'];
-      if (ilmd['cbvmda:countryOfOrigin']) input.originCountry = ilmd['cbvmda:countryOfOrigin'];
-      if (ilmd['lg:productionDate']) input.productionDate = ilmd['lg:productionDate'];
-      if (ilmd['lg:supplierLotNumber']) input.supplierLotNumber = ilmd['lg:supplierLotNumber'];
-      out.push({ command: 'receive', input });
-    } else if (ev.type === 'TransformationEvent') {
-      const lots = ((ev.ilmd as Record<string, unknown> | undefined)?.['lg:lots'] ?? {}) as Record<
-        string,
-        Record<string, string>
-      >;
-      const inputs = [];
-      for (const [j, el] of ((ev.inputQuantityList ?? []) as Record<string, unknown>[]).entries()) {
-        const c = await parseClass(store, el.epcClass, `${f}.inputQuantityList.${j}.epcClass`);
-        inputs.push({
-          lotId: c.lotId,
-          locationId: fromUrn('location', el['lg:location'], `${f}.inputQuantityList.${j}.lg:location`),
-          ...qty(el, `${f}.inputQuantityList.${j}`),
-        });
-      }
-      const outputs = [];
-      for (const [j, el] of ((ev.outputQuantityList ?? []) as Record<string, unknown>[]).entries()) {
-        const c = await parseClass(store, el.epcClass, `${f}.outputQuantityList.${j}.epcClass`);
-        const facts = lots[el.epcClass as string] ?? {};
-        outputs.push({
-          lotId: c.lotId,
-          productId: c.productId,
-          locationId: fromUrn('location', el['lg:location'], `${f}.outputQuantityList.${j}.lg:location`),
-          ...qty(el, `${f}.outputQuantityList.${j}`),
-          ...(facts['cbvmda:itemExpirationDate'] ? { expiry: facts['cbvmda:itemExpirationDate'] } : {}),
-          ...(facts['lg:productionDate'] ? { productionDate: facts['lg:productionDate'] } : {}),
-        });
-      }
-      const orderId = ev.transformationID
-        ? fromUrn('order', ev.transformationID, `${f}.transformationID`)
-        : undefined;
-      if (ev.bizStep === 'commissioning') {
-        if (orderId === undefined) throw bad(`${f}.transformationID`, 'a production needs its order id');
-        out.push({ command: 'produce', input: { ...meta, orderId, inputs, outputs } });
-      } else {
-        const kind = ev['lg:transformation'];
-        const order = orderId !== undefined ? { orderId } : {};
-        if (kind === 'split' && inputs.length === 1) {
-          const i0 = inputs[0]!;
-          out.push({
-            command: 'split',
-            input: {
-              ...meta,
-              ...order,
-              lotId: i0.lotId,
-              locationId: i0.locationId,
-              outputs: outputs.map(({ productId: _p, ...o }) => o),
-            },
-          });
-        } else if (kind === 'merge' && outputs.length === 1) {
-          const { productId: _p, quantity: _q, unit: _u, ...o } = outputs[0]! as Record<string, unknown>;
-          out.push({ command: 'merge', input: { ...meta, ...order, inputs, output: o } });
-        } else if (kind === 'repack' && inputs.length === 1 && outputs.length === 1) {
-          out.push({ command: 'repack', input: { ...meta, ...order, input: inputs[0], output: outputs[0] } });
-        } else {
-          throw bad(
-            `${f}.lg:transformation`,
-            'expected split (one input), merge (one output) or repack (one each)',
-            kind,
-          );
-        }
-      }
-    } else if (ev.type === 'ObjectEvent' && ev.bizStep === 'shipping') {
-      const lines = [];
-      for (const [j, el] of ((ev.quantityList ?? []) as Record<string, unknown>[]).entries()) {
-        const c = await parseClass(store, el.epcClass, `${f}.quantityList.${j}.epcClass`);
-        lines.push({
-          lotId: c.lotId,
-          locationId: fromUrn('location', el['lg:location'], `${f}.quantityList.${j}.lg:location`),
-          ...qty(el, `${f}.quantityList.${j}`),
-        });
-      }
-      const shipment = (ev.bizTransactionList as { bizTransaction: string }[] | undefined)?.[0]
-        ?.bizTransaction;
-      const customer = (ev.destinationList as { destination: string }[] | undefined)?.[0]?.destination;
-      out.push({
-        command: 'ship',
-        input: {
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+      throw bad(f, 'expected an EPCIS event object', raw);
+    const ev = raw as Record<string, unknown>;
+    try {
+      const key = fromUrn('event', ev.eventID, `${f}.eventID`);
+      const meta = { idempotencyKey: key, eventTime: String(ev.eventTime) };
+      if (ev.type === 'ObjectEvent' && ev.bizStep === 'receiving') {
+        const el = (ev.quantityList as Record<string, unknown>[] | undefined)?.[0];
+        if (!el) throw bad(`${f}.quantityList`, 'a receipt needs one quantity element');
+        const { productId, lotId } = await parseClass(store, el.epcClass, `${f}.quantityList.0.epcClass`);
+        const ilmd = (ev.ilmd ?? {}) as Record<string, string>;
+        const src = (ev.sourceList as { source: string }[] | undefined)?.[0]?.source;
+        const txn = (ev.bizTransactionList as { bizTransaction: string }[] | undefined)?.[0]?.bizTransaction;
+        const input: Record<string, unknown> = {
           ...meta,
-          shipmentId: fromUrn('shipment', shipment, `${f}.bizTransactionList.0.bizTransaction`),
-          customerId: fromUrn('party', customer, `${f}.destinationList.0.destination`),
-          lines,
-        },
-      });
-    } else {
-      throw bad(`${f}.type`, `unsupported event (${String(ev.type)} / ${String(ev.bizStep)})`, ev.type);
+          lotId,
+          productId,
+          locationId: fromUrn(
+            'location',
+            (ev.bizLocation as { id?: string } | undefined)?.id,
+            `${f}.bizLocation.id`,
+          ),
+          ...qty(el, `${f}.quantityList.0`),
+        };
+        if (src) input.supplierId = fromUrn('party', src, `${f}.sourceList.0.source`);
+        if (txn) input.receiptId = fromUrn('receipt', txn, `${f}.bizTransactionList.0.bizTransaction`);
+        if (ilmd['cbvmda:itemExpirationDate']) input.expiry = ilmd['cbvmda:itemExpirationDate'];
+        if (ilmd['cbvmda:bestBeforeDate']) input.bestBefore = ilmd['cbvmda:bestBeforeDate'];
+        if (ilmd['cbvmda:countryOfOrigin']) input.originCountry = ilmd['cbvmda:countryOfOrigin'];
+        if (ilmd['lg:productionDate']) input.productionDate = ilmd['lg:productionDate'];
+        if (ilmd['lg:supplierLotNumber']) input.supplierLotNumber = ilmd['lg:supplierLotNumber'];
+        out.push({ command: 'receive', input });
+      } else if (ev.type === 'TransformationEvent') {
+        const lots = ((ev.ilmd as Record<string, unknown> | undefined)?.['lg:lots'] ?? {}) as Record<
+          string,
+          Record<string, string>
+        >;
+        const inputs = [];
+        for (const [j, el] of ((ev.inputQuantityList ?? []) as Record<string, unknown>[]).entries()) {
+          const c = await parseClass(store, el.epcClass, `${f}.inputQuantityList.${j}.epcClass`);
+          inputs.push({
+            lotId: c.lotId,
+            locationId: fromUrn('location', el['lg:location'], `${f}.inputQuantityList.${j}.lg:location`),
+            ...qty(el, `${f}.inputQuantityList.${j}`),
+          });
+        }
+        const outputs = [];
+        for (const [j, el] of ((ev.outputQuantityList ?? []) as Record<string, unknown>[]).entries()) {
+          const c = await parseClass(store, el.epcClass, `${f}.outputQuantityList.${j}.epcClass`);
+          const facts = lots[el.epcClass as string] ?? {};
+          outputs.push({
+            lotId: c.lotId,
+            productId: c.productId,
+            locationId: fromUrn('location', el['lg:location'], `${f}.outputQuantityList.${j}.lg:location`),
+            ...qty(el, `${f}.outputQuantityList.${j}`),
+            ...(facts['cbvmda:itemExpirationDate'] ? { expiry: facts['cbvmda:itemExpirationDate'] } : {}),
+            ...(facts['lg:productionDate'] ? { productionDate: facts['lg:productionDate'] } : {}),
+          });
+        }
+        const orderId = ev.transformationID
+          ? fromUrn('order', ev.transformationID, `${f}.transformationID`)
+          : undefined;
+        if (ev.bizStep === 'commissioning') {
+          if (orderId === undefined) throw bad(`${f}.transformationID`, 'a production needs its order id');
+          out.push({ command: 'produce', input: { ...meta, orderId, inputs, outputs } });
+        } else {
+          const kind = ev['lg:transformation'];
+          const order = orderId !== undefined ? { orderId } : {};
+          if (kind === 'split' && inputs.length === 1) {
+            const i0 = inputs[0]!;
+            out.push({
+              command: 'split',
+              input: {
+                ...meta,
+                ...order,
+                lotId: i0.lotId,
+                locationId: i0.locationId,
+                outputs: outputs.map(({ productId: _p, ...o }) => o),
+              },
+            });
+          } else if (kind === 'merge' && outputs.length === 1) {
+            const { productId: _p, quantity: _q, unit: _u, ...o } = outputs[0]! as Record<string, unknown>;
+            out.push({ command: 'merge', input: { ...meta, ...order, inputs, output: o } });
+          } else if (kind === 'repack' && inputs.length === 1 && outputs.length === 1) {
+            out.push({
+              command: 'repack',
+              input: { ...meta, ...order, input: inputs[0], output: outputs[0] },
+            });
+          } else {
+            throw bad(
+              `${f}.lg:transformation`,
+              'expected split (one input), merge (one output) or repack (one each)',
+              kind,
+            );
+          }
+        }
+      } else if (ev.type === 'ObjectEvent' && ev.bizStep === 'shipping') {
+        const lines = [];
+        for (const [j, el] of ((ev.quantityList ?? []) as Record<string, unknown>[]).entries()) {
+          const c = await parseClass(store, el.epcClass, `${f}.quantityList.${j}.epcClass`);
+          lines.push({
+            lotId: c.lotId,
+            locationId: fromUrn('location', el['lg:location'], `${f}.quantityList.${j}.lg:location`),
+            ...qty(el, `${f}.quantityList.${j}`),
+          });
+        }
+        const shipment = (ev.bizTransactionList as { bizTransaction: string }[] | undefined)?.[0]
+          ?.bizTransaction;
+        const customer = (ev.destinationList as { destination: string }[] | undefined)?.[0]?.destination;
+        out.push({
+          command: 'ship',
+          input: {
+            ...meta,
+            shipmentId: fromUrn('shipment', shipment, `${f}.bizTransactionList.0.bizTransaction`),
+            customerId: fromUrn('party', customer, `${f}.destinationList.0.destination`),
+            lines,
+          },
+        });
+      } else {
+        throw bad(`${f}.type`, `unsupported event (${String(ev.type)} / ${String(ev.bizStep)})`, ev.type);
+      }
+    } catch (e) {
+      // A field of the wrong shape deep inside an event: report the event, never a TypeError.
+      if (isLotgraphError(e)) throw e;
+      throw bad(f, `malformed event (${e instanceof Error ? e.message : String(e)})`);
     }
   }
   return out;

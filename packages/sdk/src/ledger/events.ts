@@ -35,32 +35,36 @@ export interface StoredEvent {
 }
 
 /** Every event type the ledger knows. */
-export type EventType =
-  | 'productDefined'
-  | 'partyDefined'
-  | 'locationDefined'
-  | 'received'
-  | 'produced'
-  | 'transformed'
-  | 'moved'
-  | 'adjusted'
-  | 'shipped'
-  | 'returned'
-  | 'held'
-  | 'released'
-  | 'corrected'
-  | 'recallOpened'
-  | 'recallNotified'
-  | 'recallAcknowledged'
-  | 'recallClosed'
-  | 'reserved'
-  | 'reservationReleased'
-  | 'pickConfirmed'
-  | 'customerPolicyDefined'
-  | 'specDefined'
-  | 'tested'
-  | 'qualityDecided'
-  | 'documentAttached';
+export const EVENT_TYPES = [
+  'productDefined',
+  'partyDefined',
+  'locationDefined',
+  'received',
+  'produced',
+  'transformed',
+  'moved',
+  'adjusted',
+  'shipped',
+  'returned',
+  'held',
+  'released',
+  'corrected',
+  'recallOpened',
+  'recallNotified',
+  'recallAcknowledged',
+  'recallClosed',
+  'reserved',
+  'reservationReleased',
+  'pickConfirmed',
+  'customerPolicyDefined',
+  'specDefined',
+  'tested',
+  'qualityDecided',
+  'documentAttached',
+] as const;
+
+/** Every event type the ledger knows. */
+export type EventType = (typeof EVENT_TYPES)[number];
 
 /** The lot facts an event carries when it creates (or re-receives) a lot. */
 export interface LotFacts extends LotAttributes {

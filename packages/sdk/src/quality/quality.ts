@@ -7,10 +7,10 @@
  */
 import { PDFDocument, rgb, StandardFonts } from 'pdf-lib';
 import { z } from 'zod';
-import { CommandMeta } from '../commands/schemas.js';
-import { Code, DecimalString, Id, LIMITS, Name, Note, Text } from '../domain/schemas.js';
 import { requireLot, requireProduct } from '../commands/lookups.js';
+import { CommandMeta } from '../commands/schemas.js';
 import { IsoDate } from '../domain/dates.js';
+import { Code, DecimalString, Id, LIMITS, Name, Note, Text } from '../domain/schemas.js';
 import { fieldError } from '../errors.js';
 import type { EventPayloads, Json } from '../ledger/events.js';
 import type { CommandSpec } from '../ledger/runner.js';

@@ -7,8 +7,8 @@
  */
 import { z } from 'zod';
 import { CommandMeta } from '../commands/schemas.js';
-import { Id, LIMITS, Name, NonNegativeDecimal, Note, Text } from '../domain/schemas.js';
 import { fromSteps, toSteps } from '../domain/quantity.js';
+import { Id, LIMITS, Name, NonNegativeDecimal, Note, Text } from '../domain/schemas.js';
 import { ErrorCodes, fieldError, LotgraphError } from '../errors.js';
 import type { EventPayloads, Json } from '../ledger/events.js';
 import type { CommandSpec } from '../ledger/runner.js';

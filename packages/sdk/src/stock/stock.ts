@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { Id } from '../domain/schemas.js';
 import { Instant } from '../domain/dates.js';
 import { fromSteps } from '../domain/quantity.js';
 import type { Product } from '../domain/schemas.js';
+import { Id } from '../domain/schemas.js';
 import { parseInput } from '../domain/validate.js';
 import { type ProjectionContext, projectEvent } from '../projection/project.js';
 import type { StockBalance, Store } from '../store/port.js';

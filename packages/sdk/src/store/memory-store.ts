@@ -75,6 +75,9 @@ function emptyTables(): Tables {
 export class MemoryStore implements Store {
   readonly name = 'memory';
   private events: StoredEvent[] = [];
+  /** The ledger head kept apart from the events (as the SQL stores keep a head row), so verification can
+   * tell a rewritten or removed newest event from the head that was committed. */
+  private headRow = { seq: 0, hash: GENESIS_HASH };
   private keys = new Map<string, number>();
   private t: Tables = emptyTables();
   private nodeKinds: number[] = [];
@@ -101,10 +104,9 @@ export class MemoryStore implements Store {
   }
 
   private headNow(): StoreHead {
-    const last = this.events[this.events.length - 1];
     return {
-      seq: last?.seq ?? 0,
-      hash: last?.hash ?? GENESIS_HASH,
+      seq: this.headRow.seq,
+      hash: this.headRow.hash,
       nodeCount: this.nodeKinds.length,
       edgeCount: this.edges.length,
     };
@@ -212,6 +214,8 @@ export class MemoryStore implements Store {
       this.events.push(e);
       this.keys.set(e.idempotencyKey, e.seq);
     }
+    const last = batch.events[batch.events.length - 1];
+    if (last) this.headRow = { seq: last.seq, hash: last.hash };
     return this.headNow();
   }
 
