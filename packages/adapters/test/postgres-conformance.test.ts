@@ -25,6 +25,7 @@ if (!available) {
         store,
         cleanup: () => store.dropSchema(),
         tamper: (seq, mutate) => store.tamperForTesting(seq, mutate),
+        corrupt: (kind, seq) => store.corruptForTesting(kind, seq),
       };
     });
   }

@@ -10,6 +10,7 @@ runStoreConformance('sqlite :memory:', async () => {
     store,
     cleanup: () => store.close(),
     tamper: (seq, mutate) => store.tamperForTesting(seq, mutate),
+    corrupt: (kind, seq) => store.corruptForTesting(kind, seq),
   };
 });
 
@@ -23,6 +24,7 @@ runStoreConformance('sqlite file (WAL)', async () => {
       rmSync(dir, { recursive: true, force: true });
     },
     tamper: (seq, mutate) => store.tamperForTesting(seq, mutate),
+    corrupt: (kind, seq) => store.corruptForTesting(kind, seq),
   };
 });
 
@@ -34,5 +36,6 @@ runStoreConformance('sqlite :memory: (genealogy pack after every stream)', async
     store,
     cleanup: () => store.close(),
     tamper: (seq, mutate) => store.tamperForTesting(seq, mutate),
+    corrupt: (kind, seq) => store.corruptForTesting(kind, seq),
   };
 });

@@ -1143,6 +1143,17 @@ export class PostgresStore implements Store {
   }
 
   /**
+   * Test hook: damage the stored ledger behind the store's back — a payload that is no longer JSON, or the
+   * newest event row deleted — to prove `verifyLedger()` reports it. Never use outside tests.
+   */
+  async corruptForTesting(kind: 'payload-not-json' | 'delete-newest-event', seq?: number): Promise<void> {
+    const target = seq ?? (await this.head()).seq;
+    if (kind === 'payload-not-json')
+      await this.q(`UPDATE ${this.s}.events SET payload = '{"quantity": ' WHERE seq = $1`, [target]);
+    else await this.q(`DELETE FROM ${this.s}.events WHERE seq = $1`, [target]);
+  }
+
+  /**
    * Test hook: rewrite a stored event row behind the ledger's back (to prove `verifyLedger()` detects
    * tampering). Never use outside tests.
    */

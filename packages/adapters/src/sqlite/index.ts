@@ -262,7 +262,8 @@ export class SqliteStore implements Store {
   }
 
   private headNow(): StoreHead {
-    const last = this.stmt('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1').get() as
+    // The head row, not the newest event row: a removed or rewritten newest event then shows in verifyLedger.
+    const last = this.stmt('SELECT seq, hash FROM ledger_head WHERE id = 1').get() as
       | { seq: number; hash: string }
       | undefined;
     const n = this.stmt('SELECT max(id) AS m FROM nodes').get() as { m: number | null };
@@ -328,6 +329,8 @@ export class SqliteStore implements Store {
         e.hash,
       );
     }
+    const last = batch.events[batch.events.length - 1] as StoredEvent;
+    this.stmt('UPDATE ledger_head SET seq = ?, hash = ? WHERE id = 1').run(last.seq, last.hash);
     return this.headNow();
   }
 
@@ -1095,6 +1098,18 @@ export class SqliteStore implements Store {
             filter.key,
           );
     return sortById(rows);
+  }
+
+  /**
+   * Test hook: damage the stored ledger behind the store's back — a payload that is no longer JSON, or the
+   * newest event row deleted — to prove `verifyLedger()` reports it. Never use outside tests.
+   */
+  async corruptForTesting(kind: 'payload-not-json' | 'delete-newest-event', seq?: number): Promise<void> {
+    this.check();
+    const target = seq ?? this.headNow().seq;
+    if (kind === 'payload-not-json')
+      this.db.prepare('UPDATE events SET payload = \'{"quantity": \' WHERE seq = ?').run(target);
+    else this.db.prepare('DELETE FROM events WHERE seq = ?').run(target);
   }
 
   /**

@@ -166,4 +166,18 @@ CREATE TABLE genealogy_pack (
 );
 `,
   },
+  {
+    version: 3,
+    name: 'ledger head row: the committed head (seq + hash) kept apart from the events',
+    sql: `
+CREATE TABLE ledger_head (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  seq INTEGER NOT NULL,
+  hash TEXT NOT NULL
+);
+INSERT INTO ledger_head (id, seq, hash)
+  SELECT 1, coalesce((SELECT seq FROM events ORDER BY seq DESC LIMIT 1), 0),
+            coalesce((SELECT hash FROM events ORDER BY seq DESC LIMIT 1), '${'0'.repeat(64)}');
+`,
+  },
 ];

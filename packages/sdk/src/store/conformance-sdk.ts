@@ -267,6 +267,62 @@ export function sdkScenarios(factory: ConformanceFactory): void {
         }
       }));
 
+    it('keeps every accepted string and the largest quantity byte-for-byte', () =>
+      withStore(async ({ store }) => {
+        const lg = await Lotgraph.open({ store, clock: clock() });
+        await seed(lg);
+        const ids = ['😀-lot', 'e\u0301', '\u00e9', 'Ab', 'aB', 'ℵ-עברית', 'L'.repeat(200)];
+        for (const [i, lotId] of ids.entries()) {
+          await lg.receive({
+            lotId,
+            productId: 'flour',
+            locationId: 'WH',
+            quantity: i === 0 ? '999999999999.999' : '1',
+            supplierLotNumber: `𝔸\t${lotId}`,
+            attributes: { 'note 📝': 'line 1\nline 2', k: '' },
+            actor: `zoë-${i}`,
+          });
+        }
+        for (const lotId of ids) {
+          const lot = await lg.lot(lotId);
+          expect(lot?.id).toBe(lotId);
+          expect(lot?.supplierLotNumber).toBe(`𝔸\t${lotId}`);
+          expect(lot?.attributes).toEqual({ 'note 📝': 'line 1\nline 2', k: '' });
+        }
+        // Lots that differ only by case or by Unicode normalisation stay apart.
+        const onHand = await lg.stock.onHand({ productId: 'flour' });
+        expect(onHand.filter((l) => ids.includes(l.lotId)).map((l) => [l.lotId, l.quantity])).toEqual(
+          [...ids]
+            .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+            .map((id) => [id, id === ids[0] ? '999999999999.999' : '1.000']),
+        );
+        const events = await store.readEvents(1);
+        expect(events.slice(-ids.length).map((e) => e.actor)).toEqual(ids.map((_, i) => `zoë-${i}`));
+        expect((await lg.verifyLedger()).ok).toBe(true);
+      }));
+
+    it('reports an unreadable row and a deleted newest event at their seq', async (ctx) => {
+      for (const kind of ['payload-not-json', 'delete-newest-event'] as const) {
+        const fx = await factory();
+        try {
+          if (!fx.corrupt) {
+            ctx.skip();
+            return;
+          }
+          const lg = await Lotgraph.open({ store: fx.store, clock: clock() });
+          await seed(lg);
+          const head = (await fx.store.head()).seq;
+          const seq = kind === 'payload-not-json' ? 6 : head;
+          await fx.corrupt(kind, seq);
+          const v = await lg.verifyLedger();
+          expect(v).toMatchObject({ ok: false, seq });
+          await expect(lg.assertLedgerIntact()).rejects.toMatchObject({ code: 'LEDGER_TAMPERED' });
+        } finally {
+          await fx.cleanup?.();
+        }
+      }
+    });
+
     it('detects a tampered event row with verifyLedger()', async (ctx) => {
       const fx = await factory();
       try {

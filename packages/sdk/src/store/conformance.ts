@@ -23,6 +23,11 @@ export interface ConformanceFixture {
    * implement it with a raw UPDATE; when absent, the tamper test is skipped.
    */
   tamper?: (seq: number, mutate: (event: StoredEvent) => void) => Promise<void>;
+  /**
+   * Optional: damage the stored rows behind the store's back — a payload that no longer parses, or the
+   * newest event row deleted (its head row kept) — to prove `verifyLedger()` reports the exact seq.
+   */
+  corrupt?: (kind: 'payload-not-json' | 'delete-newest-event', seq?: number) => Promise<void>;
 }
 
 /** Creates a fresh, empty store for one test. */
