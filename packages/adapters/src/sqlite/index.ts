@@ -17,6 +17,8 @@
  *
  * @module
  */
+
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type {
   AppendBatch,
   AuxRecord,
@@ -44,7 +46,7 @@ import type {
   TestResultRecord,
 } from '@lotgraph/sdk';
 import { compareAvailableStock, ErrorCodes, GENESIS_HASH, LotgraphError } from '@lotgraph/sdk';
-import Database from 'better-sqlite3';
+import Database, { type Transaction } from 'better-sqlite3';
 import {
   badSeqError,
   checkI64,
@@ -128,6 +130,14 @@ const EVENT_COLS =
   'seq, type, event_time, record_time, actor, idempotency_key, request_hash, payload, prev_hash, hash';
 
 /** Is this a SQLite busy/locked error (another connection holds the write lock past the timeout)? */
+function busyConflict(waitedMs: unknown): LotgraphError {
+  return new LotgraphError(
+    ErrorCodes.CONFLICT,
+    `the database is locked by another writer (waited ${waitedMs} ms)`,
+    { reason: 'busy' },
+  );
+}
+
 function isBusy(e: unknown): boolean {
   const code = (e as { code?: unknown })?.code;
   return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_BUSY_SNAPSHOT';
@@ -281,18 +291,75 @@ export class SqliteStore implements Store {
     return this.headNow();
   }
 
+  /** Tail of this connection's writer-lock queue (one connection: callers in this process take turns). */
+  private writeQueue: Promise<unknown> = Promise.resolve();
+  /** Marks the async calls made inside `withWriteLock` (their append joins the open transaction). */
+  private readonly lockScope = new AsyncLocalStorage<boolean>();
+
+  /**
+   * Decide-and-append under SQLite's writer lock: `BEGIN IMMEDIATE` before the sdk reads the head, so a
+   * writer in another process waits (up to `busyTimeoutMs`) instead of deciding on a stale head and
+   * losing with CONFLICT. The append inside runs in a savepoint; everything commits when `fn` resolves.
+   */
+  async withWriteLock<R>(fn: () => Promise<R>): Promise<R> {
+    this.check();
+    const run = this.writeQueue.then(async () => {
+      this.check();
+      await this.beginImmediate();
+      try {
+        const result = await this.lockScope.run(true, fn);
+        this.db.exec('COMMIT');
+        return result;
+      } catch (e) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw e;
+      }
+    });
+    this.writeQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * `BEGIN IMMEDIATE` without blocking the event loop: SQLite's busy handler sleeps synchronously, which
+   * would freeze every other connection of this process — including the one holding the lock. So try
+   * without waiting and poll asynchronously (with jitter) until `busyTimeoutMs` has passed.
+   */
+  private async beginImmediate(): Promise<void> {
+    const timeout = Number(this.db.pragma('busy_timeout', { simple: true }));
+    const deadline = Date.now() + timeout;
+    for (let pause = 1; ; pause = Math.min(pause * 2, 20)) {
+      this.db.pragma('busy_timeout = 0');
+      try {
+        this.db.exec('BEGIN IMMEDIATE');
+        return;
+      } catch (e) {
+        if (!isBusy(e)) throw e;
+        if (Date.now() >= deadline) throw busyConflict(timeout);
+      } finally {
+        this.db.pragma(`busy_timeout = ${timeout}`);
+      }
+      await new Promise((r) => setTimeout(r, pause * (0.5 + Math.random())));
+    }
+  }
+
   async append(batch: AppendBatch): Promise<StoreHead> {
     this.check();
     const run = this.db.transaction((b: AppendBatch) => this.applyBatch(b));
+    // Inside withWriteLock: a savepoint of the open transaction. Outside: wait for the lock holder of
+    // this connection, then a transaction of its own.
+    if (this.lockScope.getStore()) return run(batch);
+    const queued = this.writeQueue.then(() => this.appendNow(run, batch));
+    this.writeQueue = queued.catch(() => undefined);
+    return queued;
+  }
+
+  private appendNow(run: Transaction<(b: AppendBatch) => StoreHead>, batch: AppendBatch): StoreHead {
+    this.check();
     try {
       return run.immediate(batch);
     } catch (e) {
       if (isBusy(e)) {
-        throw new LotgraphError(
-          ErrorCodes.CONFLICT,
-          `the database is locked by another writer (waited ${this.db.pragma('busy_timeout', { simple: true })} ms)`,
-          { reason: 'busy' },
-        );
+        throw busyConflict(this.db.pragma('busy_timeout', { simple: true }));
       }
       throw e;
     }

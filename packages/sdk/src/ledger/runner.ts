@@ -124,53 +124,72 @@ export async function runCommand<S extends z.ZodType, T extends EventType>(
 export async function runBatch(deps: RunnerDeps, prepared: PreparedCommand[]): Promise<StoredEvent[]> {
   return deps.lock(async () => {
     const attempts = deps.maxAttempts ?? 50;
+    const store = deps.store;
+    const locked = <R>(fn: () => Promise<R>): Promise<R> =>
+      store.withWriteLock ? store.withWriteLock(fn) : fn();
     for (let attempt = 1; ; attempt++) {
-      const head = await deps.store.head();
-      await deps.index.syncTo(deps.store, head.seq);
-      const single = prepared.length === 1;
-      const view = single ? deps.store : new OverlayStore(deps.store, head);
-      const resolver = deps.index.registry.resolver();
-      const results: StoredEvent[] = [];
-      const events: StoredEvent[] = [];
-      const changes: ProjectionChange[] = [];
-      let tip = head;
-      for (const [i, p] of prepared.entries()) {
-        try {
-          const existing = await view.findEventByIdempotencyKey(p.key);
-          if (existing) {
-            results.push(replayed(existing, p.spec, p.requestHash, p.key));
-            continue;
-          }
-          const event = await decideEvent(deps, p, view, tip);
-          const projected = await projectEvent(storeProjectionContext(view), event);
-          const genealogy = resolver.resolve(projected.nodes, projected.edges, event.seq);
-          const eventChanges = [...projected.changes, ...genealogy.changes];
-          if (view instanceof OverlayStore) await view.stage(event, eventChanges);
-          events.push(event);
-          changes.push(...eventChanges);
-          results.push(event);
-          tip = { ...tip, seq: event.seq, hash: event.hash };
-        } catch (e) {
-          if (!single && isLotgraphError(e)) (e.details as Record<string, unknown>).batchIndex = i;
-          throw e;
-        }
-      }
-      if (events.length === 0) return results;
+      let outcome: Decided;
       try {
-        await deps.store.append({ expectedSeq: head.seq, events, changes });
+        // Decide and append inside the store's writer lock (when it has one): writers of several
+        // processes then take turns, and the append below finds the head it decided against.
+        outcome = await locked(() => decideAndAppend(deps, prepared));
       } catch (e) {
         if (isLotgraphError(e, ErrorCodes.CONFLICT) && attempt < attempts) {
-          // Another writer committed first. Retry at once, then with a growing random pause so that
-          // several busy processes stop colliding (randomised exponential backoff, capped at 200 ms).
+          // Another writer committed first (a store without a writer lock, or one outside it). Retry at
+          // once, then with a growing random pause so that busy processes stop colliding.
           if (attempt > 2) await sleep(Math.random() * Math.min(200, 2 ** attempt));
           continue;
         }
         throw e;
       }
-      deps.index.applyCommitted(resolver.merged(), tip.seq);
-      return results;
+      // Committed (the lock released, the transaction durable): now the index may show it.
+      if (outcome.appended) deps.index.applyCommitted(outcome.merged, outcome.tipSeq);
+      return outcome.results;
     }
   });
+}
+
+interface Decided {
+  results: StoredEvent[];
+  appended: boolean;
+  merged: ReturnType<ReturnType<GenealogyIndex['registry']['resolver']>['merged']>;
+  tipSeq: number;
+}
+
+/** One attempt: read the head, decide every command against it, append (throws CONFLICT if it moved). */
+async function decideAndAppend(deps: RunnerDeps, prepared: PreparedCommand[]): Promise<Decided> {
+  const head = await deps.store.head();
+  await deps.index.syncTo(deps.store, head.seq);
+  const single = prepared.length === 1;
+  const view = single ? deps.store : new OverlayStore(deps.store, head);
+  const resolver = deps.index.registry.resolver();
+  const results: StoredEvent[] = [];
+  const events: StoredEvent[] = [];
+  const changes: ProjectionChange[] = [];
+  let tip = head;
+  for (const [i, p] of prepared.entries()) {
+    try {
+      const existing = await view.findEventByIdempotencyKey(p.key);
+      if (existing) {
+        results.push(replayed(existing, p.spec, p.requestHash, p.key));
+        continue;
+      }
+      const event = await decideEvent(deps, p, view, tip);
+      const projected = await projectEvent(storeProjectionContext(view), event);
+      const genealogy = resolver.resolve(projected.nodes, projected.edges, event.seq);
+      const eventChanges = [...projected.changes, ...genealogy.changes];
+      if (view instanceof OverlayStore) await view.stage(event, eventChanges);
+      events.push(event);
+      changes.push(...eventChanges);
+      results.push(event);
+      tip = { ...tip, seq: event.seq, hash: event.hash };
+    } catch (e) {
+      if (!single && isLotgraphError(e)) (e.details as Record<string, unknown>).batchIndex = i;
+      throw e;
+    }
+  }
+  if (events.length > 0) await deps.store.append({ expectedSeq: head.seq, events, changes });
+  return { results, appended: events.length > 0, merged: resolver.merged(), tipSeq: tip.seq };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

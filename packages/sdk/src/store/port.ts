@@ -17,6 +17,9 @@
  * - **Optimistic sequence check.** `append` rejects with `CONFLICT` unless the store's current head seq
  *   equals `batch.expectedSeq`, and the batch's events carry seqs `expectedSeq + 1, + 2, …`. The sdk then
  *   re-reads and retries. Two writers can therefore never interleave a read-decide-write.
+ * - **Fair turns (optional).** A store shared by processes implements {@link Store.withWriteLock}: the sdk
+ *   decides and appends inside it, so concurrent writers queue instead of losing races (PostgreSQL: an
+ *   advisory lock, granted in request order; SQLite: `BEGIN IMMEDIATE` before deciding).
  * - **Idempotency keys are unique.** An event whose `idempotencyKey` is already stored → `CONFLICT`
  *   (with `details.idempotencyKey`); nothing is written.
  * - **Stock never goes negative.** `stockDelta` changes apply in batch order; a balance that would drop
@@ -320,6 +323,14 @@ export interface Store {
   head(): Promise<StoreHead>;
   /** Append events + projection changes atomically (see the contract). Resolves to the new head. */
   append(batch: AppendBatch): Promise<StoreHead>;
+  /**
+   * Optional: run `fn` — read the head, decide, `append` — while holding the store's writer lock, so that
+   * writers from several processes take turns (first come, first served) instead of racing and retrying
+   * on `CONFLICT`. Reads inside `fn` see every committed write; the append inside `fn` is durable once
+   * `withWriteLock` resolves (a store may commit it only when the lock is released). Stores used by one
+   * process only (MemoryStore) need not implement it.
+   */
+  withWriteLock?<R>(fn: () => Promise<R>): Promise<R>;
   /** Events with `seq ≥ fromSeq` in ascending seq order, at most `limit` (default: all). */
   readEvents(fromSeq: number, limit?: number): Promise<StoredEvent[]>;
   /** The event with this seq, if any. */
