@@ -269,6 +269,38 @@ export class PostgresStore implements Store {
     };
   }
 
+  /**
+   * Decide-and-append in turns: a session advisory lock per schema, which PostgreSQL grants in request
+   * order, so writers of several processes queue instead of losing the head race and retrying. The lock
+   * rides on its own pooled connection (the work inside uses others), and dies with it if the connection
+   * drops — the append's `FOR UPDATE` + expectedSeq check still guard correctness then. With a pool of one
+   * connection there is nothing to spare for the lock, and writers fall back to optimistic retries.
+   */
+  async withWriteLock<R>(fn: () => Promise<R>): Promise<R> {
+    this.check();
+    if (((this.pool as { options?: { max?: number } }).options?.max ?? 10) < 2) return fn();
+    const c = await this.pool.connect();
+    try {
+      await c.query('SELECT pg_advisory_lock(hashtext($1), hashtext($2))', ['lotgraph:writer', this.schema]);
+    } catch (e) {
+      c.release(true);
+      throw mapPgError(e);
+    }
+    try {
+      return await fn();
+    } finally {
+      try {
+        await c.query('SELECT pg_advisory_unlock(hashtext($1), hashtext($2))', [
+          'lotgraph:writer',
+          this.schema,
+        ]);
+        c.release();
+      } catch {
+        c.release(true); // a dead session holds no lock; the pool drops the connection
+      }
+    }
+  }
+
   async append(batch: AppendBatch): Promise<StoreHead> {
     this.check();
     const c = await this.pool.connect();
