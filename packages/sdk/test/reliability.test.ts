@@ -29,6 +29,9 @@ async function rejectsNaming(fn: () => Promise<unknown>, field: string): Promise
 }
 
 const receive = { lotId: 'F1', productId: 'flour', locationId: 'WH', quantity: '10' };
+/** Cases per property: small in `npm test`, 100k+ in `npm run soak` (LOTGRAPH_FUZZ_RUNS). */
+const RUNS = Number(process.env.LOTGRAPH_FUZZ_RUNS ?? 0);
+const runs = (ci: number) => (RUNS > 0 ? RUNS : ci);
 
 describe('1. strings every store keeps unchanged', () => {
   const lone = ['bob\ud800', 'x\udc00y', '\ud800', 'a\ud83d'];
@@ -88,7 +91,7 @@ describe('1. strings every store keeps unchanged', () => {
         expect(lot?.id).toBe(lotId);
         expect(lot?.supplierLotNumber).toBe(supplierLot);
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
     expect((await lg.verifyLedger()).ok).toBe(true);
   });
@@ -260,6 +263,65 @@ describe('5. ledger verification', () => {
     await expect(lg.verifyLedger({ checkpoints: [{ seq: 'x' } as never] })).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
     });
+  });
+});
+
+describe('5. tamper property', () => {
+  it('property: any single edit of any event, hash recomputed or not, is reported at exactly that seq', async () => {
+    const { lg, store } = await bakery();
+    await lg.receive(receive);
+    await lg.receive({ ...receive, lotId: 'S1', productId: 'salt', quantity: '5' });
+    await lg.produce({
+      orderId: 'P1',
+      inputs: [{ lotId: 'F1', locationId: 'WH', quantity: '4' }],
+      outputs: [{ lotId: 'D1', productId: 'dough', locationId: 'WH', quantity: '4' }],
+    });
+    await lg.hold({ holdId: 'H1', lotId: 'D1', reasonCode: 'QC' });
+    const head = (await store.head()).seq;
+    const original = await store.readEvents(1);
+    const edits: Record<string, (e: StoredEvent) => void> = {
+      actor: (e) => {
+        e.actor = `${e.actor}x`;
+      },
+      eventTime: (e) => {
+        e.eventTime = '1999-01-01T00:00:00.000Z';
+      },
+      type: (e) => {
+        e.type = e.type === 'held' ? 'released' : 'held';
+      },
+      payload: (e) => {
+        (e.payload as Record<string, unknown>).injected = 1;
+      },
+      prevHash: (e) => {
+        e.prevHash = 'a'.repeat(64);
+      },
+      idempotencyKey: (e) => {
+        e.idempotencyKey = `${e.idempotencyKey}x`;
+      },
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: head }),
+        fc.constantFrom(...Object.keys(edits)),
+        fc.boolean(),
+        async (seq, field, recompute) => {
+          store.tamperForTesting(seq, (e) => {
+            (edits[field] as (e: StoredEvent) => void)(e);
+            if (recompute) {
+              const { hash: _h, ...body } = e;
+              e.hash = hashEventSync(body);
+            }
+          });
+          try {
+            expect(await lg.verifyLedger()).toMatchObject({ ok: false, seq });
+          } finally {
+            store.tamperForTesting(seq, (e) => Object.assign(e, structuredClone(original[seq - 1])));
+          }
+          expect((await lg.verifyLedger()).ok).toBe(true);
+        },
+      ),
+      { numRuns: runs(200) },
+    );
   });
 });
 
@@ -472,7 +534,7 @@ describe('9 & 10. bad arguments to public functions only ever throw LotgraphErro
           }
         },
       ),
-      { numRuns: 400 },
+      { numRuns: runs(400) },
     );
     expect((await lg.verifyLedger()).ok).toBe(true);
   });
