@@ -396,6 +396,27 @@ export function runStoreConformance(
         expect(await store.getStock('L1', 'W1')).toBe(0n);
       });
 
+      it('refuses a balance beyond a signed 64-bit integer with VALIDATION_FAILED, the same on every store', async () => {
+        const max = 2n ** 63n - 1n;
+        await put([
+          { type: 'putProduct', product: product('P1') },
+          { type: 'stockDelta', lotId: 'L1', locationId: 'W1', productId: 'P1', delta: max },
+        ]);
+        const before = await snapshot();
+        const h = await store.head();
+        const over = await expectCode(
+          store.append({
+            expectedSeq: h.seq,
+            events: [await makeTestEvent(h.seq + 1, h.hash, 'over')],
+            changes: [{ type: 'stockDelta', lotId: 'L1', locationId: 'W1', productId: 'P1', delta: 1n }],
+          }),
+          'VALIDATION_FAILED',
+        );
+        expect(over.details.field).toBe('changes[0].delta');
+        expect(await snapshot()).toEqual(before);
+        expect(await store.getStock('L1', 'W1')).toBe(max);
+      });
+
       it('lists available stock in FEFO order with reservations and holds', async () => {
         await put([
           { type: 'putLot', lot: lot('A-noexp', 'P1', 1) },

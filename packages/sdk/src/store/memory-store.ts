@@ -25,6 +25,7 @@ import type {
 import { compareAvailableStock } from './port.js';
 
 const clone = <T>(v: T): T => structuredClone(v);
+const I64_MAX = 2n ** 63n - 1n;
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
 const stockKey = (lotId: string, locationId: string) => `${lotId}\u0000${locationId}`;
@@ -249,6 +250,14 @@ export class MemoryStore implements Store {
         const k = stockKey(c.lotId, c.locationId);
         const cur = stock.get(k)?.quantity ?? 0n;
         const next = cur + c.delta;
+        // The SQL stores keep balances in signed 64-bit columns: refuse the same balances here.
+        if (c.delta > I64_MAX || c.delta < -I64_MAX - 1n || next > I64_MAX) {
+          throw new LotgraphError(
+            ErrorCodes.VALIDATION_FAILED,
+            `changes[${i}].delta: the balance ${next} does not fit a signed 64-bit integer`,
+            { field: `changes[${i}].delta`, value: String(c.delta) },
+          );
+        }
         if (next < 0n) {
           throw new LotgraphError(
             ErrorCodes.INSUFFICIENT_STOCK,
