@@ -327,7 +327,7 @@ export class SqliteStore implements Store {
   private async beginImmediate(): Promise<void> {
     const timeout = Number(this.db.pragma('busy_timeout', { simple: true }));
     const deadline = Date.now() + timeout;
-    for (let pause = 1; ; pause = Math.min(pause * 2, 20)) {
+    for (let pause = 1; ; pause = Math.min(pause * 2, 4)) {
       this.db.pragma('busy_timeout = 0');
       try {
         this.db.exec('BEGIN IMMEDIATE');
