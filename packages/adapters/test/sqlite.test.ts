@@ -380,6 +380,29 @@ describe('genealogy pack', () => {
     );
   });
 
+  it('a stream asked past the head never writes a pack that claims rows not yet committed (regression)', async () => {
+    // fast-check seed -1851919563 found it: append(0 nodes) · append(1 node) · stream(until 3) · append(1 edge)
+    // · stream() with packThreshold 1 lost the edge — the pack said "up to seq 3" while the head was 2.
+    const sql = SqliteStore.open({ packThreshold: 1 });
+    const mem = new MemoryStore();
+    const append = async (changes: ProjectionChange[]) => {
+      const h = await mem.head();
+      const ev = await makeTestEvent(h.seq + 1, h.hash, `k${h.seq + 1}`);
+      await mem.append({ expectedSeq: h.seq, events: [ev], changes });
+      await sql.append({ expectedSeq: h.seq, events: [ev], changes });
+    };
+    await append([]);
+    await append([{ type: 'addNodes', firstId: 0, seq: 2, nodes: [{ kind: 0, ref: 'n0' }] }]);
+    expect(await flat(sql, { sinceSeq: 0, untilSeq: 3, batchSize: 1 })).toEqual(
+      await flat(mem, { sinceSeq: 0, untilSeq: 3, batchSize: 1 }),
+    );
+    await append([{ type: 'addEdges', edges: [{ src: 0, dst: 0, quantity: 3000n, scale: 3, seq: 3 }] }]);
+    const all = await flat(sql, {});
+    expect(all.edges).toEqual([0, 0, 3]);
+    expect(all).toEqual(await flat(mem, {}));
+    await sql.close();
+  });
+
   it('a reopened file loads from the pack and still sees appends made after it', async () => {
     const file = path.join(dir, 'pack.db');
     const lg = await bakery(SqliteStore.open({ filename: file }));

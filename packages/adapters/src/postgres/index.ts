@@ -840,7 +840,9 @@ export class PostgresStore implements Store {
   async *streamGenealogy(options: StreamGenealogyOptions = {}): AsyncIterable<GenealogyChunk> {
     this.check();
     const since = options.sinceSeq ?? 0;
-    const until = options.untilSeq ?? (await this.head()).seq;
+    // Never past the committed head: a pack written from this stream claims every row up to `until`.
+    const head = (await this.head()).seq;
+    const until = Math.min(options.untilSeq ?? head, head);
     const size = Math.max(1, Math.floor(options.batchSize ?? this.defaultBatchSize));
     const pack = since === 0 && this.packEnabled ? await this.readPack(until) : undefined;
     if (!pack) {

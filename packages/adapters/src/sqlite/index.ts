@@ -804,7 +804,9 @@ export class SqliteStore implements Store {
   async *streamGenealogy(options: StreamGenealogyOptions = {}): AsyncIterable<GenealogyChunk> {
     this.check();
     const since = options.sinceSeq ?? 0;
-    const until = options.untilSeq ?? this.headNow().seq;
+    // Never past the committed head: a pack written from this stream claims every row up to `until`.
+    const head = this.headNow().seq;
+    const until = Math.min(options.untilSeq ?? head, head);
     const size = Math.max(1, Math.floor(options.batchSize ?? this.defaultBatchSize));
     const pack = since === 0 && this.packEnabled ? this.readPack(until) : undefined;
     if (!pack) {
