@@ -25,6 +25,7 @@ export const STATUS = {
   LOT_EXPIRED: 409,
   LEDGER_TAMPERED: 500,
   STORE_CLOSED: 503,
+  STORE_UNAVAILABLE: 503,
 };
 
 class HttpError extends Error {

@@ -6,6 +6,10 @@ import { createServer } from 'node:http';
 import { Lotgraph } from '@lotgraph/sdk';
 import { createApp } from './app.mjs';
 
+const log = (line) => {
+  if (process.env.LOTGRAPH_QUIET !== '1') console.error(`[wms-service] ${line}`);
+};
+
 /** Open the store the environment asks for. */
 export async function openStore(env = process.env) {
   if (env.LOTGRAPH_POSTGRES_URL) {
@@ -13,6 +17,8 @@ export async function openStore(env = process.env) {
     return PostgresStore.open({
       connectionString: env.LOTGRAPH_POSTGRES_URL,
       schema: env.LOTGRAPH_POSTGRES_SCHEMA,
+      // A dropped connection is logged, never fatal; requests meanwhile answer 503 STORE_UNAVAILABLE.
+      onError: (e, ctx) => log(`store ${ctx.source}: ${e?.message ?? e}`),
     });
   }
   const { SqliteStore } = await import('@lotgraph/adapters/sqlite');
@@ -21,7 +27,12 @@ export async function openStore(env = process.env) {
 
 /** Start listening; resolves to `{ server, url, lg, close }`. */
 export async function start({ port = 0, host = '127.0.0.1', store, actor = 'wms-service' } = {}) {
-  const lg = await Lotgraph.open({ store: store ?? (await openStore()), actor, follow: true });
+  const lg = await Lotgraph.open({
+    store: store ?? (await openStore()),
+    actor,
+    follow: true,
+    onError: (e, ctx) => log(`lotgraph ${ctx.source}: ${e?.message ?? e}`),
+  });
   const server = createServer(createApp({ lg }));
   await new Promise((resolve) => server.listen(port, host, resolve));
   const { port: bound } = server.address();

@@ -222,4 +222,56 @@ describe('WMS service on PostgreSQL (LOTGRAPH_POSTGRES_URL)', async () => {
     const { PostgresStore } = await import('@lotgraph/adapters/postgres');
     await (await PostgresStore.open({ connectionString: PG_URL, schema, max: 1 })).dropSchema();
   });
+
+  it.skipIf(!up)(
+    'keeps answering while its database connections are terminated (nothing acknowledged lost)',
+    async () => {
+      const pg = (await import('pg')).default;
+      const schema = freshSchema('wmsfault');
+      const app = `lgt-${schema}`.slice(0, 63);
+      process.env.LOTGRAPH_QUIET = '1';
+      const store = await openStore({
+        LOTGRAPH_POSTGRES_URL: `${PG_URL}?application_name=${app}`,
+        LOTGRAPH_POSTGRES_SCHEMA: schema,
+      });
+      const svc = await start({ store, port: 0 });
+      const admin = new pg.Client({ connectionString: PG_URL });
+      await admin.connect();
+      const post = (p: string, b: unknown) =>
+        fetch(svc.url + p, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(b),
+        });
+      try {
+        await post('/products', { id: 'salt', name: 'Salt', unit: 'kg', decimals: 3 });
+        await post('/locations', { id: 'WH', site: 'plant' });
+        const acked: string[] = [];
+        for (let i = 0; i < 20; i++) {
+          if (i % 4 === 0)
+            await admin.query(
+              'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
+              [app],
+            );
+          const r = await post('/receipts', {
+            lotId: `S-${i}`,
+            productId: 'salt',
+            locationId: 'WH',
+            quantity: '1',
+          });
+          if (r.status === 201) acked.push(`S-${i}`);
+          else expect(r.status).toBe(503); // typed STORE_UNAVAILABLE, never a crash or a 500
+        }
+        expect(acked.length).toBeGreaterThan(0);
+        for (const lotId of acked) expect((await fetch(`${svc.url}/lots/${lotId}`)).status).toBe(200);
+        expect((await svc.lg.verifyLedger()).ok).toBe(true);
+      } finally {
+        await admin.end();
+        await svc.close();
+        const { PostgresStore } = await import('@lotgraph/adapters/postgres');
+        await (await PostgresStore.open({ connectionString: PG_URL, schema, max: 1 })).dropSchema();
+        delete process.env.LOTGRAPH_QUIET;
+      }
+    },
+  );
 });

@@ -95,11 +95,15 @@ if (restart) {
 if (!only.length || only.some((o) => 'fuzz'.includes(o))) {
   // Random bad input through every public function and random tampering: the property tests, at soak size.
   const t0 = Date.now();
-  const r = spawnSync('npx', ['vitest', 'run', 'packages/sdk/test/reliability.test.ts', '-t', 'property', '--testTimeout=3600000'], {
-    cwd: root,
-    env: { ...process.env, LOTGRAPH_FUZZ_RUNS: String(fuzz) },
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    'npx',
+    ['vitest', 'run', 'packages/sdk/test/reliability.test.ts', '-t', 'property', '--testTimeout=3600000'],
+    {
+      cwd: root,
+      env: { ...process.env, LOTGRAPH_FUZZ_RUNS: String(fuzz) },
+      encoding: 'utf8',
+    },
+  );
   const ok = r.status === 0;
   if (!ok) failed++;
   console.log(

@@ -20,6 +20,11 @@ export const ErrorCodes = {
   GS1_MISMATCH: 'GS1_MISMATCH',
   LEDGER_TAMPERED: 'LEDGER_TAMPERED',
   STORE_CLOSED: 'STORE_CLOSED',
+  /**
+   * The database could not be reached or dropped the connection. Nothing was committed unless the same
+   * command, retried with its idempotency key, returns the stored event (the sdk retries commands itself).
+   */
+  STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
 } as const;
 
 /** One of the stable error codes in {@link ErrorCodes}. */

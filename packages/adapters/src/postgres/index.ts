@@ -45,7 +45,7 @@ import type {
   StreamGenealogyOptions,
   TestResultRecord,
 } from '@lotgraph/sdk';
-import { compareAvailableStock, ErrorCodes, LotgraphError } from '@lotgraph/sdk';
+import { compareAvailableStock, ErrorCodes, isLotgraphError, LotgraphError } from '@lotgraph/sdk';
 import pg from 'pg';
 import {
   badSeqError,
@@ -91,6 +91,21 @@ export interface PostgresStoreOptions {
   genealogyPack?: boolean;
   /** Rewrite the pack when a full stream finds at least this many rows outside it (default 50 000). */
   packThreshold?: number;
+  /**
+   * Told about connection failures that no caller is waiting for: an idle pooled connection or the LISTEN
+   * connection dropped (server restart, `pg_terminate_backend`, network), and each reconnect attempt of
+   * the LISTEN connection. Without it they are ignored — never an unhandled `error` event. Commands that
+   * hit a dropped connection fail with `STORE_UNAVAILABLE` (and the sdk retries them by idempotency key).
+   */
+  onError?: (error: unknown, context: PostgresErrorContext) => void;
+}
+
+/** Where a failure reported to {@link PostgresStoreOptions.onError} happened. */
+export interface PostgresErrorContext {
+  /** `pool`: an idle pooled connection; `connection`: a checked-out one; `listen`: the LISTEN connection. */
+  source: 'pool' | 'connection' | 'listen';
+  /** For `listen`: the reconnect attempt that failed (1, 2, …), or 0 when the connection dropped. */
+  attempt?: number;
 }
 
 const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -144,14 +159,22 @@ export class PostgresStore implements Store {
   private closed = false;
   private listener: pg.PoolClient | undefined;
   private readonly subscribers = new Set<(seq: number) => void>();
+  private readonly onError: PostgresStoreOptions['onError'];
+  /** Checked-out clients that already carry our `error` listener. */
+  private readonly guarded = new WeakSet<pg.PoolClient>();
+  private reconnecting: Promise<void> | undefined;
 
   private constructor(
     pool: pg.Pool,
     schema: string,
     owns: boolean,
-    opts: { batch: number; pack: boolean; threshold: number },
+    opts: { batch: number; pack: boolean; threshold: number; onError?: PostgresStoreOptions['onError'] },
   ) {
     this.pool = pool;
+    this.onError = opts.onError;
+    // An idle pooled connection that drops emits `error` on the pool: without a listener, Node kills the
+    // process. The pool discards that connection by itself; we only report.
+    pool.on('error', (e) => this.report(e, { source: 'pool' }));
     this.schema = schema;
     this.s = `"${schema}"`;
     this.ownsPool = owns;
@@ -186,6 +209,7 @@ export class PostgresStore implements Store {
       batch,
       pack: options.genealogyPack ?? true,
       threshold,
+      onError: options.onError,
     });
     try {
       await store.migrate(POSTGRES_MIGRATIONS);
@@ -197,7 +221,7 @@ export class PostgresStore implements Store {
   }
 
   private async migrate(migrations: readonly PostgresMigration[]): Promise<void> {
-    const c = await this.pool.connect();
+    const c = await this.connect();
     try {
       await c.query('BEGIN');
       // One migrator at a time per schema, across processes.
@@ -248,13 +272,47 @@ export class PostgresStore implements Store {
     if (this.closed) throw closedError(this.name);
   }
 
+  private report(error: unknown, context: PostgresErrorContext): void {
+    try {
+      this.onError?.(error, context);
+    } catch {
+      // An error hook that throws has nowhere left to report to.
+    }
+  }
+
+  /** A pooled connection whose own `error` events (a drop while checked out) are reported, never fatal. */
+  private async connect(): Promise<pg.PoolClient> {
+    let c: pg.PoolClient;
+    try {
+      c = await this.pool.connect();
+    } catch (e) {
+      throw mapPgError(e);
+    }
+    if (!this.guarded.has(c)) {
+      this.guarded.add(c);
+      c.on('error', (e) => this.report(e, { source: 'connection' }));
+    }
+    return c;
+  }
+
   private async q<T = Record<string, unknown>>(
     sql: string,
     params: unknown[] = [],
     c: Queryable = this.pool,
   ) {
     this.check();
-    return (await c.query(sql, params)).rows as T[];
+    // A read on the pool may pick a connection the server has just dropped: reads are idempotent, so try
+    // again on a fresh connection a couple of times before reporting STORE_UNAVAILABLE.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return (await c.query(sql, params)).rows as T[];
+      } catch (e) {
+        const mapped = mapPgError(e);
+        if (c !== this.pool || attempt >= 2 || !isLotgraphError(mapped, ErrorCodes.STORE_UNAVAILABLE))
+          throw mapped;
+        await new Promise((r) => setTimeout(r, 50 * 4 ** attempt));
+      }
+    }
   }
 
   async head(): Promise<StoreHead> {
@@ -279,7 +337,7 @@ export class PostgresStore implements Store {
   async withWriteLock<R>(fn: () => Promise<R>): Promise<R> {
     this.check();
     if (((this.pool as { options?: { max?: number } }).options?.max ?? 10) < 2) return fn();
-    const c = await this.pool.connect();
+    const c = await this.connect();
     try {
       await c.query('SELECT pg_advisory_lock(hashtext($1), hashtext($2))', ['lotgraph:writer', this.schema]);
     } catch (e) {
@@ -303,7 +361,8 @@ export class PostgresStore implements Store {
 
   async append(batch: AppendBatch): Promise<StoreHead> {
     this.check();
-    const c = await this.pool.connect();
+    const c = await this.connect();
+    let broken = false;
     try {
       await c.query('BEGIN');
       const head = await this.lockedHead(c);
@@ -360,10 +419,12 @@ export class PostgresStore implements Store {
       await c.query('COMMIT');
       return { seq: last.seq, hash: last.hash, nodeCount, edgeCount };
     } catch (e) {
+      const mapped = mapPgError(e);
       await c.query('ROLLBACK').catch(() => undefined);
-      throw mapPgError(e);
+      broken = isLotgraphError(mapped, ErrorCodes.STORE_UNAVAILABLE);
+      throw mapped;
     } finally {
-      c.release();
+      c.release(broken);
     }
   }
 
@@ -1153,19 +1214,60 @@ export class PostgresStore implements Store {
   async subscribe(onAppend: (seq: number) => void): Promise<() => Promise<void>> {
     this.check();
     this.subscribers.add(onAppend);
-    if (!this.listener) {
-      const client = await this.pool.connect();
-      client.on('notification', (msg) => {
-        const seq = Number(msg.payload);
-        if (Number.isFinite(seq)) for (const f of this.subscribers) f(seq);
-      });
-      await client.query(`LISTEN "${this.channel()}"`);
-      this.listener = client;
-    }
+    if (!this.listener) await this.listen();
     return async () => {
       this.subscribers.delete(onAppend);
       if (this.subscribers.size === 0) await this.stopListening();
     };
+  }
+
+  /** Open the LISTEN connection; when it drops, reconnect with backoff and tell subscribers the head. */
+  private async listen(): Promise<void> {
+    const client = await this.connect();
+    const lost = (e?: unknown) => {
+      if (this.listener !== client) return;
+      this.listener = undefined;
+      client.release(true);
+      this.report(e ?? new Error('LISTEN connection ended'), { source: 'listen', attempt: 0 });
+      this.reconnect();
+    };
+    client.on('notification', (msg) => {
+      const seq = Number(msg.payload);
+      if (Number.isFinite(seq)) for (const f of this.subscribers) f(seq);
+    });
+    client.on('error', lost);
+    client.on('end', () => lost());
+    this.listener = client;
+    try {
+      await client.query(`LISTEN "${this.channel()}"`);
+    } catch (e) {
+      lost(e);
+      throw mapPgError(e);
+    }
+  }
+
+  /**
+   * Re-LISTEN after a drop: attempts 0.1 s, 0.2 s … capped at 5 s apart until it works or the store
+   * closes. Notifications sent while no connection listened are lost, so subscribers then get the current
+   * head seq and catch up by seq (nothing committed is missed).
+   */
+  private reconnect(): void {
+    if (this.reconnecting || this.closed || this.subscribers.size === 0) return;
+    this.reconnecting = (async () => {
+      for (let attempt = 1; !this.closed && this.subscribers.size > 0 && !this.listener; attempt++) {
+        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** (attempt - 1))));
+        if (this.closed || this.subscribers.size === 0) break;
+        try {
+          await this.listen();
+          const { seq } = await this.head();
+          for (const f of this.subscribers) f(seq);
+        } catch (e) {
+          this.report(e, { source: 'listen', attempt });
+        }
+      }
+    })().finally(() => {
+      this.reconnecting = undefined;
+    });
   }
 
   private async stopListening(): Promise<void> {
@@ -1234,6 +1336,12 @@ export class PostgresStore implements Store {
 function mapPgError(e: unknown): unknown {
   if (e instanceof LotgraphError) return e;
   const code = (e as { code?: string })?.code;
+  if (isConnectionError(e))
+    return new LotgraphError(
+      ErrorCodes.STORE_UNAVAILABLE,
+      `PostgreSQL is unavailable: ${(e as Error)?.message ?? String(e)}`,
+      { reason: code ?? 'connection', retryable: true },
+    );
   if (code === '23505')
     return new LotgraphError(
       ErrorCodes.CONFLICT,
@@ -1247,4 +1355,16 @@ function mapPgError(e: unknown): unknown {
       reason: 'serialization',
     });
   return e;
+}
+
+/** Errors that mean the connection or the server went away (class 08, admin shutdown, socket errors). */
+function isConnectionError(e: unknown): boolean {
+  const code = (e as { code?: string })?.code ?? '';
+  if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03') return true;
+  if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code))
+    return true;
+  const message = String((e as Error)?.message ?? '');
+  return /Connection terminated|connection error|terminating connection|Client was closed|not queryable/i.test(
+    message,
+  );
 }

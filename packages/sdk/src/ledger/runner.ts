@@ -127,6 +127,8 @@ export async function runBatch(deps: RunnerDeps, prepared: PreparedCommand[]): P
     const store = deps.store;
     const locked = <R>(fn: () => Promise<R>): Promise<R> =>
       store.withWriteLock ? store.withWriteLock(fn) : fn();
+    const started = Date.now();
+    let unavailable = 0;
     for (let attempt = 1; ; attempt++) {
       let outcome: Decided;
       try {
@@ -134,6 +136,13 @@ export async function runBatch(deps: RunnerDeps, prepared: PreparedCommand[]): P
         // processes then take turns, and the append below finds the head it decided against.
         outcome = await locked(() => decideAndAppend(deps, prepared));
       } catch (e) {
+        if (isLotgraphError(e, ErrorCodes.STORE_UNAVAILABLE) && Date.now() - started < UNAVAILABLE_RETRY_MS) {
+          // The connection dropped: nothing committed, or it committed and the retry finds the event by
+          // its idempotency key and returns it. Either way retrying is safe; back off while the database
+          // comes back (a restart takes a few seconds).
+          await sleep(Math.min(2000, 50 * 2 ** unavailable++) * (0.5 + Math.random()));
+          continue;
+        }
         if (isLotgraphError(e, ErrorCodes.CONFLICT) && attempt < attempts) {
           // Another writer committed first (a store without a writer lock, or one outside it). Retry at
           // once, then with a growing random pause so that busy processes stop colliding.
@@ -191,6 +200,9 @@ async function decideAndAppend(deps: RunnerDeps, prepared: PreparedCommand[]): P
   if (events.length > 0) await deps.store.append({ expectedSeq: head.seq, events, changes });
   return { results, appended: events.length > 0, merged: resolver.merged(), tipSeq: tip.seq };
 }
+
+/** How long a command keeps retrying while the store is unavailable before it reports STORE_UNAVAILABLE. */
+const UNAVAILABLE_RETRY_MS = 20_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
