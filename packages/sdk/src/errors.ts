@@ -25,6 +25,8 @@ export const ErrorCodes = {
    * command, retried with its idempotency key, returns the stored event (the sdk retries commands itself).
    */
   STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
+  /** A webhook could not be delivered (`details`: seq, attempts, reason, HTTP status). */
+  WEBHOOK_FAILED: 'WEBHOOK_FAILED',
 } as const;
 
 /** One of the stable error codes in {@link ErrorCodes}. */

@@ -12,8 +12,16 @@
  * @module
  */
 
-export type { EventHandler, StockAlert, WebhookOptions } from './alerts/alerts.js';
-export { hmacSha256Hex, webhookSender } from './alerts/alerts.js';
+export type { StockAlert } from './alerts/alerts.js';
+export { hmacSha256Hex } from './alerts/alerts.js';
+export type { EventHandler, WebhookHeaders, WebhookOptions } from './alerts/webhook.js';
+export {
+  signWebhook,
+  verifyWebhook,
+  WEBHOOK_HEADERS,
+  webhookEventId,
+  webhookSender,
+} from './alerts/webhook.js';
 // ── allocation, quality, documents, alerts, recall, exports ─────────────
 export type {
   Allocation,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { type EventHandler, expiredOnHand, expiring, lowStock, type StockAlert } from './alerts/alerts.js';
+import { expiredOnHand, expiring, lowStock, type StockAlert } from './alerts/alerts.js';
+import type { EventHandler } from './alerts/webhook.js';
 import {
   AllocateInput,
   type Allocation,

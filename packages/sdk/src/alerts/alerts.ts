@@ -1,13 +1,12 @@
 /**
- * Alerts over stock (expiring, expired on hand, low stock) and a typed event subscription with an optional
- * webhook sender (HTTP POST, HMAC-SHA256 signature, retries with exponential backoff).
+ * Alerts over stock (expiring, expired on hand, low stock), and the HMAC used to sign webhooks
+ * (`./webhook.ts`).
  *
  * @module
  */
 import { isExpiredOn } from '../domain/dates.js';
 import { fromSteps, toSteps } from '../domain/quantity.js';
 import { fieldError } from '../errors.js';
-import type { EventType, StoredEvent } from '../ledger/events.js';
 import { sha256 } from '../ledger/sha256.js';
 import type { Store } from '../store/port.js';
 
@@ -127,65 +126,4 @@ export function hmacSha256Hex(key: string | Uint8Array, message: string | Uint8A
   outer.set(opad);
   outer.set(ih, 64);
   return Array.from(sha256(outer), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** A subscriber to committed events. */
-export type EventHandler = (event: StoredEvent) => void | Promise<void>;
-
-/** Options of {@link webhookSender}. */
-export interface WebhookOptions {
-  url: string;
-  /** Shared secret: each POST carries `x-lotgraph-signature: sha256=<hex HMAC of the body>`. */
-  secret: string;
-  /** Attempts per event (default 5), backoff starting at `backoffMs` (default 200) and doubling. */
-  attempts?: number;
-  backoffMs?: number;
-  /** Event types to send (default: all). */
-  types?: readonly EventType[];
-  /** Called when an event could not be delivered after every attempt. */
-  onFailure?: (event: StoredEvent, error: unknown) => void;
-  fetch?: typeof fetch;
-}
-
-/**
- * A handler that POSTs each event as JSON to `url`, signed, retrying with exponential backoff on network
- * errors and non-2xx answers. Deliveries are sequential (event order is kept). `flush()` waits for the queue.
- */
-export function webhookSender(opts: WebhookOptions): EventHandler & { flush(): Promise<void> } {
-  if (!/^https?:\/\//.test(opts.url)) throw fieldError(['url'], 'expected an http(s) URL', opts.url);
-  const attempts = opts.attempts ?? 5;
-  const backoff = opts.backoffMs ?? 200;
-  const doFetch = opts.fetch ?? fetch;
-  let queue: Promise<void> = Promise.resolve();
-  const send = async (event: StoredEvent) => {
-    const body = JSON.stringify(event);
-    const signature = `sha256=${hmacSha256Hex(opts.secret, body)}`;
-    let last: unknown;
-    for (let i = 0; i < attempts; i++) {
-      try {
-        const res = await doFetch(opts.url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'x-lotgraph-signature': signature,
-            'x-lotgraph-event': event.type,
-            'x-lotgraph-delivery': `${event.seq}:${i + 1}`,
-          },
-          body,
-        });
-        if (res.ok) return;
-        last = new Error(`HTTP ${res.status}`);
-      } catch (e) {
-        last = e;
-      }
-      if (i < attempts - 1) await new Promise((r) => setTimeout(r, backoff * 2 ** i));
-    }
-    opts.onFailure?.(event, last);
-  };
-  const handler = ((event: StoredEvent) => {
-    if (opts.types && !opts.types.includes(event.type)) return;
-    queue = queue.then(() => send(event));
-  }) as EventHandler & { flush(): Promise<void> };
-  handler.flush = () => queue;
-  return handler;
 }

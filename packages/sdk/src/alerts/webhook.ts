@@ -1,0 +1,257 @@
+/**
+ * Webhooks: push committed events to an HTTP endpoint, signed so the receiver can prove who sent them and
+ * when, and verify them on the receiving side.
+ *
+ * Signature scheme (v1), close to Stripe's and Svix's: the sender signs `"{timestamp}.{eventId}.{body}"`
+ * with HMAC-SHA256 under the shared secret and sends
+ * - `x-lotgraph-timestamp`: Unix seconds when the attempt was made,
+ * - `x-lotgraph-event-id`: a stable id of the event (`{seq}-{first 16 hex of its hash}`; the same on retries,
+ *   so a receiver processes an event once by this id),
+ * - `x-lotgraph-signature`: `v1=<hex>`.
+ * {@link verifyWebhook} recomputes it, compares in constant time and refuses timestamps older (or newer)
+ * than a tolerance, which stops a captured request from being replayed later.
+ *
+ * @module
+ */
+import { ErrorCodes, fieldError, LotgraphError } from '../errors.js';
+import type { EventType, StoredEvent } from '../ledger/events.js';
+import { hmacSha256Hex } from './alerts.js';
+
+/** A subscriber to committed events. */
+export type EventHandler = (event: StoredEvent) => void | Promise<void>;
+
+/** Options of {@link webhookSender}. */
+export interface WebhookOptions {
+  /** Where to POST each event (http or https). */
+  url: string;
+  /** Shared secret (at least 16 characters): each POST is signed with it (see the module docs). */
+  secret: string;
+  /** Attempts per event (1–100, default 5); backoff starts at `backoffMs` (default 200) and doubles. */
+  attempts?: number;
+  backoffMs?: number;
+  /** Longest wait between attempts, also for `Retry-After` (default 60 000 ms). */
+  maxBackoffMs?: number;
+  /** Abort an attempt that has not answered after this long (default 10 000 ms). */
+  timeoutMs?: number;
+  /** Event types to send (default: all). */
+  types?: readonly EventType[];
+  /** Called when an event could not be delivered: after the last attempt, or at once for a final 4xx. */
+  onFailure?: (event: StoredEvent, error: LotgraphError) => void;
+  /** The fetch to use (default: the global one). */
+  fetch?: typeof fetch;
+  /** Clock in ms (default `Date.now`), for the timestamp header. */
+  now?: () => number;
+}
+
+/** The headers a webhook request carries. */
+export const WEBHOOK_HEADERS = {
+  timestamp: 'x-lotgraph-timestamp',
+  eventId: 'x-lotgraph-event-id',
+  signature: 'x-lotgraph-signature',
+  eventType: 'x-lotgraph-event',
+  attempt: 'x-lotgraph-attempt',
+} as const;
+
+const MIN_SECRET = 16;
+
+/** The stable id of an event in webhook headers. */
+export const webhookEventId = (e: Pick<StoredEvent, 'seq' | 'hash'>) => `${e.seq}-${e.hash.slice(0, 16)}`;
+
+/** The v1 signature of a webhook request: HMAC-SHA256 of `"{timestamp}.{eventId}.{body}"`, hex. */
+export function signWebhook(secret: string, timestamp: string, eventId: string, body: string): string {
+  return `v1=${hmacSha256Hex(secret, `${timestamp}.${eventId}.${body}`)}`;
+}
+
+function checkSecret(secret: unknown): string {
+  if (typeof secret !== 'string' || secret.length < MIN_SECRET)
+    throw fieldError(['secret'], `must be a string of at least ${MIN_SECRET} characters`);
+  return secret;
+}
+
+function intOption(name: string, v: unknown, min: number, max: number, def: number): number {
+  if (v === undefined) return def;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+    throw fieldError([name], `must be an integer from ${min} to ${max}`, v);
+  return v;
+}
+
+/** A failed delivery: the HTTP status (when there was an answer), the attempts made and why it stopped. */
+function deliveryError(event: StoredEvent, attempts: number, reason: string, status?: number): LotgraphError {
+  return new LotgraphError(
+    ErrorCodes.WEBHOOK_FAILED,
+    `webhook delivery of seq ${event.seq} failed after ${attempts} attempt(s): ${reason}`,
+    { seq: event.seq, attempts, reason, ...(status !== undefined ? { status } : {}) },
+  );
+}
+
+const retryable = (status: number) => status === 408 || status === 429 || status >= 500;
+
+/** `Retry-After` as milliseconds (seconds or an HTTP date), if present and sane. */
+function retryAfterMs(value: string | null, now: number): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/**
+ * A handler (for `lg.on`) that POSTs each event as JSON to `url`, signed (see the module docs). One event
+ * at a time, in ledger order. Retries network errors, timeouts, 408, 429 and 5xx with exponential backoff
+ * (honouring `Retry-After`, capped); any other 4xx is final; a redirect is never followed (the signed body
+ * must not go elsewhere) and counts as a failure. `flush()` waits until the queue is empty.
+ *
+ * @example
+ * ```ts
+ * lg.on('held', webhookSender({ url: 'https://wms.example/hooks', secret: process.env.HOOK_SECRET! }));
+ * ```
+ */
+export function webhookSender(opts: WebhookOptions): EventHandler & { flush(): Promise<void> } {
+  if (opts === null || typeof opts !== 'object') throw fieldError(['options'], 'must be an object');
+  if (typeof opts.url !== 'string' || !/^https?:\/\/[^\s]+$/i.test(opts.url))
+    throw fieldError(['url'], 'expected an http(s) URL', opts.url);
+  const secret = checkSecret(opts.secret);
+  const attempts = intOption('attempts', opts.attempts, 1, 100, 5);
+  const backoff = intOption('backoffMs', opts.backoffMs, 0, 3_600_000, 200);
+  const maxBackoff = intOption('maxBackoffMs', opts.maxBackoffMs, 0, 3_600_000, 60_000);
+  const timeout = intOption('timeoutMs', opts.timeoutMs, 1, 600_000, 10_000);
+  if (opts.types !== undefined && !Array.isArray(opts.types))
+    throw fieldError(['types'], 'must be a list of event types', opts.types);
+  for (const name of ['onFailure', 'fetch', 'now'] as const)
+    if (opts[name] !== undefined && typeof opts[name] !== 'function')
+      throw fieldError([name], 'must be a function');
+  const doFetch = opts.fetch ?? fetch;
+  const now = opts.now ?? Date.now;
+  let queue: Promise<void> = Promise.resolve();
+
+  const send = async (event: StoredEvent) => {
+    const body = JSON.stringify(event);
+    const eventId = webhookEventId(event);
+    let failure: LotgraphError | undefined;
+    for (let i = 1; i <= attempts; i++) {
+      const timestamp = String(Math.floor(now() / 1000));
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), timeout);
+      let wait = backoff * 2 ** (i - 1);
+      try {
+        const res = await doFetch(opts.url, {
+          method: 'POST',
+          redirect: 'manual',
+          signal: controller.signal,
+          headers: {
+            'content-type': 'application/json',
+            [WEBHOOK_HEADERS.timestamp]: timestamp,
+            [WEBHOOK_HEADERS.eventId]: eventId,
+            [WEBHOOK_HEADERS.signature]: signWebhook(secret, timestamp, eventId, body),
+            [WEBHOOK_HEADERS.eventType]: event.type,
+            [WEBHOOK_HEADERS.attempt]: String(i),
+          },
+          body,
+        });
+        await res.arrayBuffer().catch(() => undefined); // free the connection
+        if (res.ok) return;
+        const status = res.status;
+        if (res.type === 'opaqueredirect' || (status >= 300 && status < 400)) {
+          failure = deliveryError(
+            event,
+            i,
+            'redirect refused (the signed body is not sent elsewhere)',
+            status,
+          );
+          break;
+        }
+        failure = deliveryError(event, i, `HTTP ${status}`, status);
+        if (!retryable(status)) break;
+        wait = retryAfterMs(res.headers.get('retry-after'), now()) ?? wait;
+      } catch (e) {
+        const aborted = controller.signal.aborted;
+        failure = deliveryError(
+          event,
+          i,
+          aborted ? `no answer within ${timeout} ms` : `network error: ${String((e as Error)?.message ?? e)}`,
+        );
+      } finally {
+        clearTimeout(timer);
+      }
+      if (i < attempts) await new Promise((r) => setTimeout(r, Math.min(maxBackoff, wait)));
+    }
+    if (failure) {
+      try {
+        opts.onFailure?.(event, failure);
+      } catch {
+        // A failing failure callback must not stop the queue.
+      }
+    }
+  };
+  const handler = ((event: StoredEvent) => {
+    if (opts.types && !opts.types.includes(event.type)) return;
+    queue = queue.then(() => send(event));
+  }) as EventHandler & { flush(): Promise<void> };
+  handler.flush = () => queue;
+  return handler;
+}
+
+/** Headers as a plain object (any case) or a `Headers` instance. */
+export type WebhookHeaders = Headers | Record<string, string | string[] | undefined>;
+
+function header(headers: WebhookHeaders, name: string): string | undefined {
+  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
+  for (const [k, v] of Object.entries(headers as Record<string, string | string[] | undefined>))
+    if (k.toLowerCase() === name) return Array.isArray(v) ? v[0] : v;
+  return undefined;
+}
+
+/** Equal strings, compared in time that depends only on their length. */
+function constantTimeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
+/**
+ * Verify a webhook request on the receiving side: the signature over timestamp, event id and the raw body
+ * (compared in constant time) and a timestamp within `toleranceS` (default 300 s) of now. Returns the
+ * event; throws `VALIDATION_FAILED` naming the header at fault otherwise.
+ *
+ * @example
+ * ```ts
+ * const event = verifyWebhook(secret, req.headers, rawBody); // throws LotgraphError when forged or stale
+ * ```
+ */
+export function verifyWebhook(
+  secret: string,
+  headers: WebhookHeaders,
+  body: string,
+  options: { toleranceS?: number; now?: () => number } = {},
+): StoredEvent {
+  checkSecret(secret);
+  if (headers === null || typeof headers !== 'object') throw fieldError(['headers'], 'must be an object');
+  if (typeof body !== 'string') throw fieldError(['body'], 'must be the raw request body as a string');
+  const tolerance = intOption('toleranceS', options.toleranceS, 1, 86_400, 300);
+  const timestamp = header(headers, WEBHOOK_HEADERS.timestamp);
+  const eventId = header(headers, WEBHOOK_HEADERS.eventId);
+  const signature = header(headers, WEBHOOK_HEADERS.signature);
+  if (!timestamp || !/^\d{1,12}$/.test(timestamp))
+    throw fieldError([WEBHOOK_HEADERS.timestamp], 'missing or not Unix seconds', timestamp);
+  if (!eventId) throw fieldError([WEBHOOK_HEADERS.eventId], 'missing');
+  if (!signature) throw fieldError([WEBHOOK_HEADERS.signature], 'missing');
+  const expected = signWebhook(secret, timestamp, eventId, body);
+  if (!constantTimeEqual(signature, expected))
+    throw fieldError([WEBHOOK_HEADERS.signature], 'does not match the body, timestamp and event id');
+  const age = Math.floor((options.now ?? Date.now)() / 1000) - Number(timestamp);
+  if (Math.abs(age) > tolerance)
+    throw fieldError(
+      [WEBHOOK_HEADERS.timestamp],
+      `is ${age} s away from now (tolerance ${tolerance} s)`,
+      timestamp,
+    );
+  let event: StoredEvent;
+  try {
+    event = JSON.parse(body) as StoredEvent;
+  } catch {
+    throw fieldError(['body'], 'is not JSON');
+  }
+  if (event === null || typeof event !== 'object' || webhookEventId(event) !== eventId)
+    throw fieldError([WEBHOOK_HEADERS.eventId], 'does not name the event in the body', eventId);
+  return event;
+}
