@@ -1,6 +1,7 @@
 // Bracketed ("human readable") syntax: (01)09506000134352(10)ABC. A literal "(" in a value is written "\(".
 import { Gs1DiagnosticCode as C } from './diagnostics';
 import type { Gs1ParseOptions, Gs1ParseResult } from './result';
+import { isPossibleUnknownAi } from './table';
 import { finish, type ParseContext, type RawElement, report, resolveOptions, trimLineEnd } from './validate';
 
 /** Split bracketed data into raw elements (linear: each character is visited once). */
@@ -40,6 +41,16 @@ export function scanBracketed(input: string, ctx: ParseContext, out: RawElement[
       good = false;
     } else if (!entry && !permitUnknownAIs) {
       report(ctx, C.UNKNOWN_AI, 'error', `unknown AI (${ai})`, ai, open);
+      good = false;
+    } else if (!entry && !isPossibleUnknownAi(table, ai)) {
+      report(
+        ctx,
+        C.UNKNOWN_AI,
+        'error',
+        `(${ai}) cannot be an AI: its length or prefix clashes with the AI table`,
+        ai,
+        open,
+      );
       good = false;
     }
     if (good && value.length === 0) {

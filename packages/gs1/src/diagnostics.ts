@@ -75,6 +75,8 @@ export const Gs1DiagnosticCode = {
   DL_INVALID_ATTRIBUTE: 'DL_INVALID_ATTRIBUTE',
   /** GTIN-8/12/13 in the path (zero-suppressed); allowed only with `permitZeroSuppressedGtin`. */
   DL_ZERO_SUPPRESSED_GTIN: 'DL_ZERO_SUPPRESSED_GTIN',
+  /** More problems than {@link MAX_DIAGNOSTICS}: the rest are counted in this last diagnostic, not listed. */
+  TOO_MANY_DIAGNOSTICS: 'TOO_MANY_DIAGNOSTICS',
 } as const;
 
 /** A stable diagnostic code (see {@link Gs1DiagnosticCode}). */
@@ -108,3 +110,6 @@ export class Gs1Error extends Error {
     this.diagnostics = diagnostics;
   }
 }
+
+/** The most diagnostics one parse lists; beyond it one `TOO_MANY_DIAGNOSTICS` entry counts the rest. */
+export const MAX_DIAGNOSTICS = 100;

@@ -79,13 +79,16 @@ function isQualifierSequence(alternatives: readonly (readonly string[])[], seq: 
 /** Split a Digital Link URI into raw elements (path key + qualifiers, then query attributes). */
 export function scanDigitalLink(input: string, ctx: ParseContext, out: RawElement[]) {
   const { table, permitUnknownAIs, permitZeroSuppressedGtin } = ctx.options;
-  const m = /^(https?):\/\//i.exec(input);
+  // The scheme is all lower case or all upper case (QR alphanumeric mode); mixed case is not a GS1 DL URI.
+  const m = /^(https?|HTTPS?):\/\//.exec(input);
   if (!m) {
     report(
       ctx,
       C.DL_INVALID_URI,
       'error',
-      'a GS1 Digital Link URI starts with http:// or https://',
+      /^https?:\/\//i.test(input)
+        ? 'the scheme must be all lower case or all upper case (http://, https://, HTTP://, HTTPS://)'
+        : 'a GS1 Digital Link URI starts with http:// or https://',
       undefined,
       0,
     );
@@ -267,8 +270,21 @@ export function scanDigitalLink(input: string, ctx: ParseContext, out: RawElemen
             key,
             eq + 1,
           );
-        } else if (!entry && !permitUnknownAIs) {
-          report(ctx, C.UNKNOWN_AI, 'error', `unknown AI (${key}) in the query`, key, p);
+        } else if (!entry) {
+          // Even where unknown AIs are permitted, they are not Digital Link data attributes.
+          report(
+            ctx,
+            permitUnknownAIs ? C.DL_INVALID_ATTRIBUTE : C.UNKNOWN_AI,
+            'error',
+            permitUnknownAIs
+              ? `unknown AI (${key}) is not a permitted data attribute in the query`
+              : `unknown AI (${key}) in the query`,
+            key,
+            p,
+          );
+        } else if (out.some((o) => o.ai === key)) {
+          // The Syntax Engine forbids a repeated AI in a Digital Link, even with the same value.
+          report(ctx, C.DUPLICATE_AI, 'error', `(${key}) appears more than once in the URI`, key, p);
         } else {
           if (entry && !entry.dlDataAttribute) {
             const why = entry.dlpkey

@@ -7,7 +7,7 @@ export { DICTIONARY_RELEASE } from './ai-table.generated';
 export { parseBracketed } from './bracketed';
 export { gs1CheckCharacterPair, gs1CheckDigit, hasValidCheckDigit } from './check-digit';
 export { resolveTwoDigitYear } from './dates';
-export { type Gs1Diagnostic, Gs1DiagnosticCode, Gs1Error } from './diagnostics';
+export { type Gs1Diagnostic, Gs1DiagnosticCode, Gs1Error, MAX_DIAGNOSTICS } from './diagnostics';
 export type { AiComponent, AiEntry, Charset, DictionaryProblem } from './dictionary';
 export { type FormatDigitalLinkOptions, formatDigitalLink, parseDigitalLink } from './digital-link';
 export { parseElementString } from './element-string';

@@ -96,7 +96,8 @@ export function parseScan(rawInput: string, options?: Gs1ParseOptions): Gs1Parse
   }
   const extra: { symbology?: string; digitalLink?: NonNullable<Gs1ParseResult['digitalLink']> } = {};
   if (symbology) extra.symbology = symbology;
-  const looksLikeUri = data.charCodeAt(0) === 104 && /^https?:\/\//i.test(data);
+  // A Digital Link in QR/DataMatrix data: lower case, or all upper case (QR alphanumeric mode).
+  const looksLikeUri = /^(https?|HTTPS?):\/\//.test(data);
   if (data.length === 0) {
     report(ctx, C.EMPTY_INPUT, 'error', 'no data after the symbology identifier');
   } else if (symbology === undefined) {
@@ -111,8 +112,21 @@ export function parseScan(rawInput: string, options?: Gs1ParseOptions): Gs1Parse
   } else if (isGs1AiSymbology(input)) {
     scanAiData(input, start, ctx, raws);
   } else if (symbology === ']E0') {
-    // EAN-13 and UPC-A (AIM transmits UPC-A as 13 digits; some scanners strip the leading zero).
-    gtinFromLinear(ctx, data, start, data.length === 12 ? 12 : 13, raws);
+    // EAN-13 and UPC-A: AIM transmits both as 13 digits. Some scanners strip UPC-A's leading zero;
+    // that is accepted (with a warning) only in lenient mode, as the Syntax Engine refuses it.
+    if (data.length === 12 && ctx.options.lenient) {
+      report(ctx, C.SYNTAX_ERROR, 'warning', ']E0 data has 12 digits; read as UPC-A', undefined, start);
+      gtinFromLinear(ctx, data, start, 12, raws);
+    } else if (data.length !== 13) {
+      report(
+        ctx,
+        C.SYNTAX_ERROR,
+        'error',
+        `]E0 (EAN-13/UPC-A) data must be 13 digits, got ${data.length}`,
+        undefined,
+        start,
+      );
+    } else gtinFromLinear(ctx, data, start, 13, raws);
   } else if (symbology === ']E4') {
     gtinFromLinear(ctx, data, start, 8, raws);
   } else if (symbology === ']E3') {

@@ -83,6 +83,19 @@ export function aiLengthForPrefix(prefix: string): number {
   return AI_LENGTH_BY_PREFIX[prefix] ?? 4;
 }
 
+/**
+ * Could `ai` be an AI the dictionary does not list (for `permitUnknownAIs`)? As in the Syntax Engine: its
+ * length must be the one the AI prefix table gives its first two digits, and no known AI may be a prefix
+ * of it — so `(000)` is not an unknown AI but (00) followed by data.
+ */
+export function isPossibleUnknownAi(table: AiTable, ai: string): boolean {
+  return (
+    /^\d{2,4}$/.test(ai) &&
+    ai.length === aiLengthForPrefix(ai.slice(0, 2)) &&
+    table.lookupAt(ai, 0) === undefined
+  );
+}
+
 /** Does the AI match a dictionary pattern such as `31nn` or `390n` (`n` = any digit)? */
 export function aiMatchesPattern(ai: string, pattern: string): boolean {
   if (ai.length !== pattern.length) return false;

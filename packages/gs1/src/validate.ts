@@ -3,7 +3,13 @@
 import { CHARSET_NAME, charsetTable, firstInvalidChar } from './charset';
 import { ISO4217 } from './code-lists';
 import { fullDateToIso, gs1DateToIso, isIsoDate, todayIso } from './dates';
-import { Gs1DiagnosticCode as C, type Gs1Diagnostic, type Gs1DiagnosticCode, Gs1Error } from './diagnostics';
+import {
+  Gs1DiagnosticCode as C,
+  type Gs1Diagnostic,
+  type Gs1DiagnosticCode,
+  Gs1Error,
+  MAX_DIAGNOSTICS,
+} from './diagnostics';
 import type { AiEntry } from './dictionary';
 import { LINTERS, type LintContext, type Linter } from './lint';
 import type {
@@ -43,6 +49,8 @@ export interface ResolvedOptions {
 export interface ParseContext {
   readonly options: ResolvedOptions;
   readonly diagnostics: Gs1Diagnostic[];
+  /** Diagnostics past {@link MAX_DIAGNOSTICS}: counted, not kept (a 1 MB input must not make 1M objects). */
+  omitted?: { errors: number; warnings: number };
 }
 
 /** Validate arguments (throws {@link Gs1Error} only on programmer misuse) and apply defaults. */
@@ -127,6 +135,12 @@ export function report(
   offset?: number,
   linter?: string,
 ): void {
+  if (ctx.diagnostics.length >= MAX_DIAGNOSTICS) {
+    const o = (ctx.omitted ??= { errors: 0, warnings: 0 });
+    if (severity === 'error') o.errors++;
+    else o.warnings++;
+    return;
+  }
   const d: { -readonly [K in keyof Gs1Diagnostic]: Gs1Diagnostic[K] } = { code, severity, message };
   if (ai !== undefined) d.ai = ai;
   if (offset !== undefined) d.offset = offset;
@@ -664,9 +678,46 @@ export function finish(
       set(result, typed);
     }
   }
-  if (ctx.options.associations) checkAssociations(ctx, raws, unique);
+  if (ctx.options.associations) {
+    checkAssociations(ctx, raws, unique);
+    checkDigitalSignature(ctx, raws);
+  }
+  const omitted = ctx.omitted;
+  if (omitted) {
+    ctx.diagnostics.push({
+      code: C.TOO_MANY_DIAGNOSTICS,
+      severity: omitted.errors > 0 ? 'error' : 'warning',
+      message: `${omitted.errors + omitted.warnings} more problems not listed (${omitted.errors} errors, ${omitted.warnings} warnings)`,
+    });
+  }
   result.valid = !ctx.diagnostics.some((d) => d.severity === 'error');
   return result;
+}
+
+/** Length of the mandatory part of the keys whose optional serial component a (8030) signature needs. */
+const SERIALISED_KEY_BASE: Readonly<Record<string, number>> = { '253': 13, '255': 13, '8003': 14 };
+
+/**
+ * (8030) digital signature: besides its dictionary association, the Syntax Engine requires that a
+ * (253), (255) or (8003) it is associated with carries its optional serial component — a signature
+ * over a class of documents, coupons or assets identifies nothing.
+ */
+function checkDigitalSignature(ctx: ParseContext, raws: readonly RawElement[]) {
+  const sig = raws.find((r) => r.ai === '8030');
+  if (!sig) return;
+  const present = new Set(raws.map((r) => r.ai));
+  const other = [['00'], ['01', '21'], ['8004'], ['8006', '21'], ['8010', '8011'], ['8017'], ['8018']];
+  if (other.some((alt) => alt.every((ai) => present.has(ai)))) return;
+  const keys = raws.filter((r) => SERIALISED_KEY_BASE[r.ai] !== undefined);
+  if (keys.length === 0 || keys.some((r) => r.value.length > (SERIALISED_KEY_BASE[r.ai] as number))) return;
+  report(
+    ctx,
+    C.REQUIRED_AI_MISSING,
+    'error',
+    `(8030) requires the serial component of (${keys.map((k) => k.ai).join(')/(')})`,
+    '8030',
+    sig.offset,
+  );
 }
 
 /**
