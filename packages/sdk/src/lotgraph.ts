@@ -44,7 +44,7 @@ import type {
 } from './commands/schemas.js';
 import { shipCommand } from './commands/ship.js';
 import { mergeCommand, produceCommand, repackCommand, splitCommand } from './commands/transform.js';
-import { checkArgs, DayArg, FunctionArg, IdList } from './domain/args.js';
+import { checkArgs, DayArg, FunctionArg, IdList, StoreArg } from './domain/args.js';
 import { Instant } from './domain/dates.js';
 import { fromSteps } from './domain/quantity.js';
 import type { Lot, Shipment } from './domain/schemas.js';
@@ -175,10 +175,6 @@ const Fsma204Query = z.strictObject({
   from: DayArg.optional(),
   to: DayArg.optional(),
 });
-const StoreArg = z.custom<Store>(
-  (v) => typeof v === 'object' && v !== null && typeof (v as Store).append === 'function',
-  { message: 'must be a Store' },
-);
 
 const OpenOptions = z.strictObject({
   store: StoreArg,

@@ -1,6 +1,9 @@
 // Regression tests for the reliability issue (#14): hostile input never alters what is stored, never
 // escapes as an untyped error, and a committed command is never reported failed.
 import {
+  epcisToCommands,
+  exportEpcis,
+  fsma204Csv,
   hashEventSync,
   isLotgraphError,
   LIMITS,
@@ -9,6 +12,7 @@ import {
   MemoryStore,
   type StoredEvent,
   ValidationError,
+  verifyLedger,
 } from '@lotgraph/sdk';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -470,6 +474,19 @@ describe('9 & 10. bad arguments to public functions only ever throw LotgraphErro
       expect(await snapshotStore(store)).toEqual(before);
     });
   }
+
+  it('the standalone functions check their arguments too', async () => {
+    const { store } = await bakery();
+    for (const call of [
+      () => verifyLedger(null as never),
+      () => verifyLedger(store, { pageSize: 0 }),
+      () => fsma204Csv({} as never),
+      () => fsma204Csv(store, { lot: 'x' } as never),
+      () => exportEpcis(store, { creationDate: 'soon' }),
+      () => epcisToCommands(undefined as never, {}),
+    ])
+      await expect(call()).rejects.toBeInstanceOf(LotgraphError);
+  });
 
   it('Lotgraph.open validates its options', async () => {
     await expect(Lotgraph.open(null as never)).rejects.toBeInstanceOf(LotgraphError);

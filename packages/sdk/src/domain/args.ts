@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Store } from '../store/port.js';
 import { IsoDate } from './dates.js';
 import { Id, LIMITS } from './schemas.js';
 import { parseInput } from './validate.js';
@@ -30,3 +31,13 @@ export const DayArg = IsoDate;
 export const FunctionArg = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', {
   message: 'must be a function',
 });
+
+/** A Store argument (checked by shape: an object with the port's `append` and `readEvents`). */
+export const StoreArg = z.custom<Store>(
+  (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as Store).append === 'function' &&
+    typeof (v as Store).readEvents === 'function',
+  { message: 'must be a Store' },
+);

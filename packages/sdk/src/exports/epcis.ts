@@ -9,6 +9,9 @@
  *
  * @module
  */
+import { z } from 'zod';
+import { checkArgs, StoreArg } from '../domain/args.js';
+import { Instant } from '../domain/dates.js';
 import type { Product } from '../domain/schemas.js';
 import { ErrorCodes, isLotgraphError, LotgraphError } from '../errors.js';
 import type { EventPayloads, StoredEvent } from '../ledger/events.js';
@@ -71,6 +74,11 @@ export async function exportEpcis(
   store: Store,
   options: { creationDate?: string } = {},
 ): Promise<EpcisDocument> {
+  checkArgs(
+    'exportEpcis',
+    { store: StoreArg, options: z.strictObject({ creationDate: Instant.optional() }) },
+    { store, options },
+  );
   const products = new Map((await store.listProducts()).map((p) => [p.id, p]));
   const eventList: EpcisEvent[] = [];
   const base = (e: StoredEvent) => ({
@@ -200,6 +208,7 @@ const qty = (el: Record<string, unknown>, field: string) => {
 
 /** Turn an EPCIS document (as exported by {@link exportEpcis}) into sdk commands, in document order. */
 export async function epcisToCommands(store: Store, doc: unknown): Promise<ImportCommand[]> {
+  checkArgs('epcisToCommands', { store: StoreArg }, { store });
   const d = doc as Partial<EpcisDocument>;
   if (!d || d.type !== 'EPCISDocument' || !Array.isArray(d.epcisBody?.eventList))
     throw bad('document', 'expected an EPCISDocument with epcisBody.eventList');

@@ -5,7 +5,10 @@
  *
  * @module
  */
-import type { Product } from '../domain/schemas.js';
+import { z } from 'zod';
+import { checkArgs, StoreArg } from '../domain/args.js';
+import { IsoDate } from '../domain/dates.js';
+import { Id, type Product } from '../domain/schemas.js';
 import type { OneStepTrace } from '../genealogy/trace.js';
 import type { EventPayloads } from '../ledger/events.js';
 import { iterateEvents } from '../ledger/iterate.js';
@@ -98,6 +101,13 @@ export interface Fsma204Filter {
   to?: string;
 }
 
+const Fsma204FilterInput = z.strictObject({
+  productId: Id.optional(),
+  lotId: Id.optional(),
+  from: IsoDate.optional(),
+  to: IsoDate.optional(),
+});
+
 /** The KDE columns of the FSMA 204 sortable spreadsheet (21 CFR 1.1455(c)(3)(ii)). */
 export const FSMA204_COLUMNS = [
   'Critical Tracking Event',
@@ -123,6 +133,7 @@ export const FSMA204_COLUMNS = [
  * shipping — with its key data elements, from the ledger. Sorted by date, then seq.
  */
 export async function fsma204Rows(store: Store, filter: Fsma204Filter = {}): Promise<string[][]> {
+  checkArgs('fsma204Rows', { store: StoreArg, filter: Fsma204FilterInput }, { store, filter });
   const products = new Map<string, Product>((await store.listProducts()).map((p) => [p.id, p]));
   const parties = new Map((await store.listParties()).map((p) => [p.id, p]));
   const locations = new Map((await store.listLocations()).map((l) => [l.id, l]));

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { checkArgs, StoreArg } from '../domain/args.js';
 import type { Store } from '../store/port.js';
 import { GENESIS_HASH, type StoredEvent } from './events.js';
 import { hashEvent } from './hashing.js';
@@ -61,6 +63,23 @@ export async function verifyLedger(
   store: Store,
   options: VerifyLedgerOptions | number = {},
 ): Promise<LedgerVerification> {
+  checkArgs(
+    'verifyLedger',
+    {
+      store: StoreArg,
+      options: z.union([
+        z.number().int().min(1).max(100_000),
+        z.strictObject({
+          pageSize: z.number().int().min(1).max(100_000).optional(),
+          checkpoints: z
+            .array(z.strictObject({ seq: z.number().int().min(0), hash: z.string().regex(/^[0-9a-f]{64}$/) }))
+            .max(10_000)
+            .optional(),
+        }),
+      ]),
+    },
+    { store, options },
+  );
   const opts = typeof options === 'number' ? { pageSize: options } : options;
   const pageSize = opts.pageSize ?? 1000;
   const wanted = new Map((opts.checkpoints ?? []).map((c) => [c.seq, c.hash]));
