@@ -9,6 +9,11 @@ export const ErrorCodes = {
   LOCATION_NOT_FOUND: 'LOCATION_NOT_FOUND',
   PARTY_NOT_FOUND: 'PARTY_NOT_FOUND',
   EVENT_NOT_FOUND: 'EVENT_NOT_FOUND',
+  RECALL_NOT_FOUND: 'RECALL_NOT_FOUND',
+  RESERVATION_NOT_FOUND: 'RESERVATION_NOT_FOUND',
+  HOLD_NOT_FOUND: 'HOLD_NOT_FOUND',
+  SHIPMENT_NOT_FOUND: 'SHIPMENT_NOT_FOUND',
+  DOCUMENT_NOT_FOUND: 'DOCUMENT_NOT_FOUND',
   LOT_EXISTS: 'LOT_EXISTS',
   INSUFFICIENT_STOCK: 'INSUFFICIENT_STOCK',
   LOT_ON_HOLD: 'LOT_ON_HOLD',
@@ -103,4 +108,40 @@ export function safeShow(value: unknown): string {
 /** True when `e` is a {@link LotgraphError}, optionally with the given code. */
 export function isLotgraphError(e: unknown, code?: ErrorCode): e is LotgraphError {
   return e instanceof LotgraphError && (code === undefined || e.code === code);
+}
+
+/** The entities a `*_NOT_FOUND` code exists for. */
+export type NotFoundEntity =
+  | 'lot'
+  | 'product'
+  | 'location'
+  | 'party'
+  | 'event'
+  | 'recall'
+  | 'reservation'
+  | 'hold'
+  | 'shipment'
+  | 'document';
+
+const NOT_FOUND: Record<NotFoundEntity, ErrorCode> = {
+  lot: ErrorCodes.LOT_NOT_FOUND,
+  product: ErrorCodes.PRODUCT_NOT_FOUND,
+  location: ErrorCodes.LOCATION_NOT_FOUND,
+  party: ErrorCodes.PARTY_NOT_FOUND,
+  event: ErrorCodes.EVENT_NOT_FOUND,
+  recall: ErrorCodes.RECALL_NOT_FOUND,
+  reservation: ErrorCodes.RESERVATION_NOT_FOUND,
+  hold: ErrorCodes.HOLD_NOT_FOUND,
+  shipment: ErrorCodes.SHIPMENT_NOT_FOUND,
+  document: ErrorCodes.DOCUMENT_NOT_FOUND,
+};
+
+/** `<ENTITY>_NOT_FOUND` naming the input field that referenced the missing record. */
+export function notFound(entity: NotFoundEntity, path: (string | number)[], id: string): LotgraphError {
+  const field = path.length ? path.join('.') : entity;
+  return new LotgraphError(NOT_FOUND[entity], `${field}: ${entity} "${id}" does not exist`, {
+    field,
+    value: id,
+    [`${entity}Id`]: id,
+  });
 }

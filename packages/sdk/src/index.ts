@@ -138,7 +138,7 @@ export type {
 } from './ledger/events.js';
 // ── ledger ───────────────────────────────────────────────────────────────
 /** Event types, the genesis hash, hashing and verification. */
-export { GENESIS_HASH } from './ledger/events.js';
+export { EVENT_TYPES, GENESIS_HASH } from './ledger/events.js';
 export { canonicalJson, hashEvent, hashEventSync, sha256Hex } from './ledger/hashing.js';
 export { iterateEvents } from './ledger/iterate.js';
 export { sha256, sha256HexSync } from './ledger/sha256.js';

@@ -65,9 +65,9 @@ import {
   traceOneStep,
   traceRefs,
 } from './genealogy/trace.js';
+import type { CommandSpec } from './ledger/command.js';
 import { EVENT_TYPES, type EventOf, type EventType, type StoredEvent } from './ledger/events.js';
 import {
-  type CommandSpec,
   type PreparedCommand,
   prepareCommand,
   type RunnerDeps,
@@ -75,7 +75,7 @@ import {
   runCommand,
 } from './ledger/runner.js';
 import { type LedgerCheckpoint, type LedgerVerification, verifyLedger } from './ledger/verify.js';
-import { projectEvent } from './projection/project.js';
+import { projectEvent } from './projection/projectors.js';
 import {
   type AttachDocumentInput,
   attachDocumentCommand,

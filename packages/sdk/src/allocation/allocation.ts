@@ -15,9 +15,9 @@ import { IsoDate, isExpiredOn } from '../domain/dates.js';
 import { fromSteps } from '../domain/quantity.js';
 import type { Lot, Product } from '../domain/schemas.js';
 import { Code, Id, Name, Note, PositiveDecimal } from '../domain/schemas.js';
-import { ErrorCodes, fieldError, LotgraphError } from '../errors.js';
+import { ErrorCodes, fieldError, LotgraphError, notFound } from '../errors.js';
+import type { CommandSpec } from '../ledger/command.js';
 import type { EventPayloads, Json } from '../ledger/events.js';
-import type { CommandSpec } from '../ledger/runner.js';
 import type { AuxRecord, ReservationRecord, Store } from '../store/port.js';
 
 const Meta = CommandMeta.shape;
@@ -270,12 +270,7 @@ export const releaseReservationCommand: CommandSpec<typeof ReleaseReservationInp
     let list: ReservationRecord[];
     if (input.reservationId !== undefined) {
       const r = await store.getReservation(input.reservationId);
-      if (!r)
-        throw fieldError(
-          ['reservationId'],
-          `reservation "${input.reservationId}" does not exist`,
-          input.reservationId,
-        );
+      if (!r) throw notFound('reservation', ['reservationId'], input.reservationId);
       if (r.status !== 'active')
         throw fieldError(
           ['reservationId'],
@@ -310,12 +305,7 @@ export const confirmPickCommand: CommandSpec<typeof ConfirmPickInput, 'pickConfi
   schema: ConfirmPickInput,
   async decide(input, { store, day }) {
     const r = await store.getReservation(input.reservationId);
-    if (!r)
-      throw fieldError(
-        ['reservationId'],
-        `reservation "${input.reservationId}" does not exist`,
-        input.reservationId,
-      );
+    if (!r) throw notFound('reservation', ['reservationId'], input.reservationId);
     if (r.status !== 'active')
       throw fieldError(
         ['reservationId'],

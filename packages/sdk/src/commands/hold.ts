@@ -1,6 +1,6 @@
 import { reservationJson } from '../allocation/allocation.js';
-import { fieldError } from '../errors.js';
-import type { CommandSpec } from '../ledger/runner.js';
+import { fieldError, notFound } from '../errors.js';
+import type { CommandSpec } from '../ledger/command.js';
 import { requireLocation, requireLot } from './lookups.js';
 import { HoldInput, ReleaseInput } from './schemas.js';
 
@@ -38,7 +38,7 @@ export const releaseCommand: CommandSpec<typeof ReleaseInput, 'released'> = {
   schema: ReleaseInput,
   async decide(input, { store }) {
     const h = await store.getHold(input.holdId);
-    if (!h) throw fieldError(['holdId'], `hold "${input.holdId}" does not exist`, input.holdId);
+    if (!h) throw notFound('hold', ['holdId'], input.holdId);
     if (h.status !== 'active')
       throw fieldError(['holdId'], `hold "${input.holdId}" is already released`, input.holdId);
     return {

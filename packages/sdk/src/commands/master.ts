@@ -1,7 +1,7 @@
 import { parseFactor } from '../domain/quantity.js';
 import { normaliseGtin, type Product } from '../domain/schemas.js';
 import { fieldError } from '../errors.js';
-import type { CommandSpec } from '../ledger/runner.js';
+import type { CommandSpec } from '../ledger/command.js';
 import { DefineLocationInput, DefinePartyInput, DefineProductInput } from './schemas.js';
 
 const stripMeta = <T extends { idempotencyKey?: unknown; eventTime?: unknown; actor?: unknown }>(v: T) => {

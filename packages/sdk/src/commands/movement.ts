@@ -1,7 +1,6 @@
 import { convertToSteps, fromSteps } from '../domain/quantity.js';
 import { ErrorCodes, fieldError, LotgraphError } from '../errors.js';
-import type { CommandSpec } from '../ledger/runner.js';
-import { RETURNS, returnKey } from '../projection/project.js';
+import type { CommandSpec } from '../ledger/command.js';
 import {
   baseQuantity,
   requireLocation,
@@ -10,6 +9,7 @@ import {
   requireProduct,
   StockTaker,
 } from './lookups.js';
+import { RETURNS, returnKey } from './records.js';
 import { AdjustInput, CorrectInput, MoveInput, ReconcileInput, ReturnInput } from './schemas.js';
 
 /** `move`: a quantity of a lot from one location to another (held stock may move, e.g. to quarantine). */

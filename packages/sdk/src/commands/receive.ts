@@ -1,7 +1,7 @@
 import { convertToSteps, fromSteps } from '../domain/quantity.js';
 import { normaliseGtin, type Product } from '../domain/schemas.js';
 import { ErrorCodes, fieldError, LotgraphError } from '../errors.js';
-import type { CommandSpec } from '../ledger/runner.js';
+import type { CommandSpec } from '../ledger/command.js';
 import { addDays, lotFacts, requireLocation, requireParty, requireProduct } from './lookups.js';
 import { readScan, type ScanFacts } from './scan.js';
 import { ReceiveInput } from './schemas.js';

@@ -1,9 +1,9 @@
 import { reservationJson } from '../allocation/allocation.js';
 import { isExpiredOn } from '../domain/dates.js';
 import { fromSteps } from '../domain/quantity.js';
-import { ErrorCodes, fieldError, LotgraphError } from '../errors.js';
+import { ErrorCodes, fieldError, LotgraphError, notFound } from '../errors.js';
+import type { CommandSpec } from '../ledger/command.js';
 import type { EventPayloads } from '../ledger/events.js';
-import type { CommandSpec } from '../ledger/runner.js';
 import {
   assertUsable,
   baseQuantity,
@@ -39,7 +39,7 @@ export const shipCommand: CommandSpec<typeof ShipInput, 'shipped'> = {
       if (l.reservationId !== undefined) {
         const path = ['lines', i, 'reservationId'];
         const r = await store.getReservation(l.reservationId);
-        if (!r) throw fieldError(path, `reservation "${l.reservationId}" does not exist`, l.reservationId);
+        if (!r) throw notFound('reservation', path, l.reservationId);
         if (r.status !== 'active')
           throw fieldError(path, `reservation "${r.id}" is ${r.status}`, l.reservationId);
         if (l.lotId !== undefined && l.lotId !== r.lotId)

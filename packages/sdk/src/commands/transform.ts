@@ -1,8 +1,8 @@
 import { fromSteps } from '../domain/quantity.js';
 import type { Lot, Product } from '../domain/schemas.js';
 import { ErrorCodes, fieldError, isLotgraphError, LotgraphError } from '../errors.js';
+import type { CommandSpec, DecideContext } from '../ledger/command.js';
 import type { InputLine, LotFacts, OutputLine } from '../ledger/events.js';
-import type { CommandSpec, DecideContext } from '../ledger/runner.js';
 import {
   addDays,
   assertUsable,

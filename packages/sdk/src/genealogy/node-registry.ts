@@ -1,4 +1,4 @@
-import type { NodeRef, RefEdge } from '../projection/project.js';
+import type { NodeRef, RefEdge } from '../projection/types.js';
 import type { GenealogyEdge, ProjectionChange } from '../store/port.js';
 
 /** Genealogy changes resolved to dense ids, ready for the store and (after commit) for the index. */

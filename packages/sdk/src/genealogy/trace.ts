@@ -1,8 +1,8 @@
+import { RECEIPTS } from '../commands/records.js';
 import { fromSteps } from '../domain/quantity.js';
 import type { Lot, Party, Product } from '../domain/schemas.js';
 import { ErrorCodes, LotgraphError } from '../errors.js';
 import type { EventPayloads, StoredEvent } from '../ledger/events.js';
-import { RECEIPTS } from '../projection/project.js';
 import { type GenealogyEdge, NodeKind, type ShipmentLineRecord, type Store } from '../store/port.js';
 import type { GenealogyIndex } from './genealogy-index.js';
 

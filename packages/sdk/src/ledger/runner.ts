@@ -3,29 +3,13 @@ import { toUtcInstant } from '../domain/dates.js';
 import { parseInput } from '../domain/validate.js';
 import { ErrorCodes, isLotgraphError, LotgraphError } from '../errors.js';
 import type { GenealogyIndex } from '../genealogy/genealogy-index.js';
-import { type ProjectionContext, projectEvent } from '../projection/project.js';
+import { projectEvent } from '../projection/projectors.js';
+import type { ProjectionContext } from '../projection/types.js';
 import { OverlayStore } from '../store/overlay-store.js';
 import type { ProjectionChange, Store, StoreHead } from '../store/port.js';
-import type { EventOf, EventPayloads, EventType, StoredEvent } from './events.js';
+import type { CommandSpec } from './command.js';
+import type { EventOf, EventType, StoredEvent } from './events.js';
 import { canonicalJson, hashEvent, sha256Hex } from './hashing.js';
-
-/** Facts a command's decide step gets besides its input. */
-export interface DecideContext {
-  store: Store;
-  /** The event time (UTC instant). */
-  eventTime: string;
-  /** The UTC day of the event time, `YYYY-MM-DD` (used for expiry checks). */
-  day: string;
-  head: StoreHead;
-}
-
-/** A command: its input schema, the event type it appends, and the decision from input + state to payload. */
-export interface CommandSpec<S extends z.ZodType, T extends EventType> {
-  name: string;
-  type: T;
-  schema: S;
-  decide(input: z.output<S>, ctx: DecideContext): Promise<EventPayloads[T]>;
-}
 
 /** What the runner needs from the Lotgraph instance. */
 export interface RunnerDeps {

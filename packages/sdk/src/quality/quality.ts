@@ -11,9 +11,9 @@ import { requireLot, requireProduct } from '../commands/lookups.js';
 import { CommandMeta } from '../commands/schemas.js';
 import { IsoDate } from '../domain/dates.js';
 import { Code, DecimalString, Id, LIMITS, Name, Note, Text } from '../domain/schemas.js';
-import { fieldError } from '../errors.js';
+import { fieldError, notFound } from '../errors.js';
+import type { CommandSpec } from '../ledger/command.js';
 import type { EventPayloads, Json } from '../ledger/events.js';
-import type { CommandSpec } from '../ledger/runner.js';
 import { sha256, sha256HexSync } from '../ledger/sha256.js';
 import type { AuxRecord, DocumentRecord, HoldRecord, Store, TestResultRecord } from '../store/port.js';
 
@@ -310,8 +310,7 @@ export const attachDocumentCommand: CommandSpec<typeof AttachDocumentInput, 'doc
       throw fieldError(['documentId'], `document "${input.documentId}" already exists`, input.documentId);
     for (const [i, id] of input.lotIds.entries()) await requireLot(store, id, ['lotIds', i]);
     for (const [i, id] of input.shipmentIds.entries())
-      if (!(await store.getShipment(id)))
-        throw fieldError(['shipmentIds', i], `shipment "${id}" does not exist`, id);
+      if (!(await store.getShipment(id))) throw notFound('shipment', ['shipmentIds', i], id);
     let contentBase64: string | undefined;
     let hash = input.sha256;
     let byteLength = input.byteLength;

@@ -9,9 +9,9 @@ import { z } from 'zod';
 import { CommandMeta } from '../commands/schemas.js';
 import { fromSteps, toSteps } from '../domain/quantity.js';
 import { Id, LIMITS, Name, NonNegativeDecimal, Note, Text } from '../domain/schemas.js';
-import { ErrorCodes, fieldError, LotgraphError } from '../errors.js';
+import { ErrorCodes, fieldError, LotgraphError, notFound } from '../errors.js';
+import type { CommandSpec } from '../ledger/command.js';
 import type { EventPayloads, Json } from '../ledger/events.js';
-import type { CommandSpec } from '../ledger/runner.js';
 import { type MassBalance, massBalances } from '../stock/mass-balance.js';
 import type { AuxRecord, Store } from '../store/port.js';
 import type { RecallScope } from './scope.js';
@@ -114,11 +114,7 @@ export const RECALL_STEP = 'recallStep';
 
 async function requireCase(store: Store, recallId: string): Promise<RecallCase> {
   const r = await store.getRecord(RECALL, recallId);
-  if (!r)
-    throw new LotgraphError(ErrorCodes.VALIDATION_FAILED, `recallId: recall "${recallId}" does not exist`, {
-      field: 'recallId',
-      value: recallId,
-    });
+  if (!r) throw notFound('recall', ['recallId'], recallId);
   return r.value as unknown as RecallCase;
 }
 

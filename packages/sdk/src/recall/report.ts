@@ -3,7 +3,9 @@
  *
  * @module
  */
+
 import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
+import { fieldError } from '../errors.js';
 import type { RecallEvidence } from './recall.js';
 
 const A4: [number, number] = [595.28, 841.89];
@@ -140,7 +142,12 @@ export async function customerLetterPdf(
   sender: { name?: string; contact?: string } = {},
 ): Promise<Uint8Array> {
   const c = e.scope.customers.find((x) => x.customerId === customerId);
-  if (!c) throw new Error(`customer "${customerId}" is not in the scope of recall ${e.recallId}`);
+  if (!c)
+    throw fieldError(
+      ['customerId'],
+      `customer "${customerId}" is not in the scope of recall ${e.recallId}`,
+      customerId,
+    );
   const doc = await PDFDocument.create();
   doc.setTitle(`Recall ${e.recallId} - notice to ${c.name}`);
   doc.setProducer('lotgraph');

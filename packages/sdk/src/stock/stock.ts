@@ -4,7 +4,8 @@ import { fromSteps } from '../domain/quantity.js';
 import type { Product } from '../domain/schemas.js';
 import { Id } from '../domain/schemas.js';
 import { parseInput } from '../domain/validate.js';
-import { type ProjectionContext, projectEvent } from '../projection/project.js';
+import { projectEvent } from '../projection/projectors.js';
+import type { ProjectionContext } from '../projection/types.js';
 import type { StockBalance, Store } from '../store/port.js';
 
 /** A stock balance with its exact quantity as a decimal string in the product's base unit. */

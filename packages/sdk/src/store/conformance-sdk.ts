@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LotgraphError } from '../errors.js';
 import { Lotgraph } from '../lotgraph.js';
-import type { ConformanceFactory, ConformanceFixture } from './conformance.js';
+import type { ConformanceFactory, ConformanceFixture } from './conformance-types.js';
 import type { Store } from './port.js';
 
 function clock() {

@@ -4,6 +4,7 @@ import { LotgraphError } from '../errors.js';
 import { GENESIS_HASH, type Json, type StoredEvent } from '../ledger/events.js';
 import { hashEvent } from '../ledger/hashing.js';
 import { sdkScenarios } from './conformance-sdk.js';
+import type { ConformanceFactory, ConformanceFixture, ConformanceOptions } from './conformance-types.js';
 import {
   type AppendBatch,
   type GenealogyChunk,
@@ -13,31 +14,7 @@ import {
   type StoreHead,
 } from './port.js';
 
-/** What a conformance factory returns: a fresh, empty store and how to dispose of it. */
-export interface ConformanceFixture {
-  store: Store;
-  /** Called after each test (close the store, delete the file / schema…). */
-  cleanup?: () => Promise<void>;
-  /**
-   * Optional: alter a stored event row behind the store's back (to prove tamper detection). Adapters
-   * implement it with a raw UPDATE; when absent, the tamper test is skipped.
-   */
-  tamper?: (seq: number, mutate: (event: StoredEvent) => void) => Promise<void>;
-  /**
-   * Optional: damage the stored rows behind the store's back — a payload that no longer parses, or the
-   * newest event row deleted (its head row kept) — to prove `verifyLedger()` reports the exact seq.
-   */
-  corrupt?: (kind: 'payload-not-json' | 'delete-newest-event', seq?: number) => Promise<void>;
-}
-
-/** Creates a fresh, empty store for one test. */
-export type ConformanceFactory = () => Promise<ConformanceFixture>;
-
-/** Options of {@link runStoreConformance}. */
-export interface ConformanceOptions {
-  /** Extra suites to run with the same factory (the sdk adds end-to-end scenarios this way). */
-  extra?: (factory: ConformanceFactory) => void;
-}
+export type { ConformanceFactory, ConformanceFixture, ConformanceOptions } from './conformance-types.js';
 
 /** Build a hashed event for tests: seq, prevHash and key given, everything else defaulted. */
 export async function makeTestEvent(
