@@ -136,7 +136,8 @@ export function report(
   linter?: string,
 ): void {
   if (ctx.diagnostics.length >= MAX_DIAGNOSTICS) {
-    const o = (ctx.omitted ??= { errors: 0, warnings: 0 });
+    if (!ctx.omitted) ctx.omitted = { errors: 0, warnings: 0 };
+    const o = ctx.omitted;
     if (severity === 'error') o.errors++;
     else o.warnings++;
     return;

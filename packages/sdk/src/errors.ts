@@ -52,14 +52,48 @@ export class LotgraphError extends Error {
     super(message);
     this.name = 'LotgraphError';
     this.code = code;
-    this.details = details;
+    this.details = Object.freeze({ ...details });
   }
 }
 
+/**
+ * The same error (same class, code, message and issues) with `details.batchIndex` set — errors are
+ * immutable, so a batch names its failing command on a copy.
+ */
+export function withBatchIndex<E extends LotgraphError>(e: E, batchIndex: number): E {
+  const copy = Object.create(Object.getPrototypeOf(e)) as E;
+  for (const key of Object.getOwnPropertyNames(e))
+    Object.defineProperty(copy, key, Object.getOwnPropertyDescriptor(e, key) as PropertyDescriptor);
+  Object.defineProperty(copy, 'details', {
+    value: Object.freeze({ ...e.details, batchIndex }),
+    enumerable: true,
+  });
+  return copy;
+}
+
+/**
+ * Machine codes of validation issues: zod's own, plus lotgraph's checks made before any schema
+ * (`invalid_string`: lone surrogate or NUL; `too_deep`: nesting; `invalid_key`: a bad object key).
+ */
+export type ValidationIssueCode =
+  | 'invalid_type'
+  | 'too_big'
+  | 'too_small'
+  | 'invalid_format'
+  | 'not_multiple_of'
+  | 'unrecognized_keys'
+  | 'invalid_union'
+  | 'invalid_key'
+  | 'invalid_element'
+  | 'invalid_value'
+  | 'custom'
+  | 'invalid_string'
+  | 'too_deep';
+
 /** One problem found in an input, shaped like a zod issue: a code, a path into the input and a message. */
 export interface ValidationIssue {
-  /** Machine code of the problem, e.g. `invalid_type`, `too_small`, `custom`. */
-  code: string;
+  /** Machine code of the problem, e.g. `invalid_type`, `too_small`, `unrecognized_keys`, `custom`. */
+  code: ValidationIssueCode;
   /** Path into the input, e.g. `['inputs', 0, 'quantity']`. */
   path: (string | number)[];
   /** Human message. */
@@ -69,9 +103,9 @@ export interface ValidationIssue {
 /** Input failed validation; `issues` lists every problem found (not only the first). */
 export class ValidationError extends LotgraphError {
   /** Every problem found, each with a path into the input. */
-  readonly issues: ValidationIssue[];
+  readonly issues: readonly ValidationIssue[];
 
-  constructor(issues: ValidationIssue[], context?: string) {
+  constructor(issues: readonly ValidationIssue[], context?: string) {
     const first = issues[0];
     const where = first ? (first.path.length ? first.path.join('.') : '(input)') : '(input)';
     const msg = first

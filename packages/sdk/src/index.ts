@@ -40,6 +40,8 @@ export {
   ReserveInput,
   ShelfLifeRule,
 } from './allocation/allocation.js';
+export type { CommandEvent, CommandInputs, CommandName } from './commands/registry.js';
+export { COMMANDS } from './commands/registry.js';
 // ── commands ─────────────────────────────────────────────────────────────
 /** Zod schemas of every command input. */
 export {
@@ -99,10 +101,17 @@ export {
   Text,
   UnitConversion,
 } from './domain/schemas.js';
-export type { ErrorCode, ValidationIssue } from './errors.js';
+export type { ErrorCode, NotFoundEntity, ValidationIssue, ValidationIssueCode } from './errors.js';
 // ── errors ───────────────────────────────────────────────────────────────
 /** Error classes and stable codes. */
-export { ErrorCodes, isLotgraphError, LotgraphError, ValidationError } from './errors.js';
+export {
+  ErrorCodes,
+  isLotgraphError,
+  LotgraphError,
+  notFound,
+  ValidationError,
+  withBatchIndex,
+} from './errors.js';
 export type { EpcisDocument, EpcisEvent, ImportCommand } from './exports/epcis.js';
 export { epcisToCommands, exportEpcis } from './exports/epcis.js';
 export type { Fsma204Filter } from './exports/regulatory.js';
@@ -126,6 +135,7 @@ export type {
   TraceRefs,
   TraceTree,
 } from './genealogy/trace.js';
+export type { CommandSpec, DecideContext, FollowUp } from './ledger/command.js';
 export type {
   EventOf,
   EventPayloads,
@@ -146,7 +156,6 @@ export type { LedgerCheckpoint, LedgerVerification, VerifyLedgerOptions } from '
 export { verifyLedger } from './ledger/verify.js';
 export type {
   BatchCommand,
-  CommandInputs,
   LotgraphErrorContext,
   LotgraphOptions,
   RebuildProgress,

@@ -6,24 +6,17 @@ import {
   type Allocation,
   allocate,
   type ConfirmPickInput,
-  confirmPickCommand,
   type DefineCustomerPolicyInput,
-  defineCustomerPolicyCommand,
   type ReleaseReservationInput,
   type ReserveInput,
-  releaseReservationCommand,
-  reserveCommand,
 } from './allocation/allocation.js';
-import { holdCommand, releaseCommand } from './commands/hold.js';
-import { defineLocationCommand, definePartyCommand, defineProductCommand } from './commands/master.js';
 import {
-  adjustCommand,
-  correctCommand,
-  moveCommand,
-  reconcileCommand,
-  returnCommand,
-} from './commands/movement.js';
-import { receiveCommand } from './commands/receive.js';
+  COMMANDS,
+  type CommandEvent,
+  type CommandInputs,
+  type CommandName,
+  commandSpec,
+} from './commands/registry.js';
 import type {
   AdjustInput,
   CorrectInput,
@@ -42,15 +35,13 @@ import type {
   ShipInput,
   SplitInput,
 } from './commands/schemas.js';
-import { shipCommand } from './commands/ship.js';
-import { mergeCommand, produceCommand, repackCommand, splitCommand } from './commands/transform.js';
 import { checkArgs, DayArg, FunctionArg, IdList, StoreArg } from './domain/args.js';
 import { Instant } from './domain/dates.js';
 import { fromSteps } from './domain/quantity.js';
 import type { Lot, Shipment } from './domain/schemas.js';
 import { Code, Id, LIMITS, Name, NonNegativeDecimal } from './domain/schemas.js';
 import { parseInput } from './domain/validate.js';
-import { ErrorCodes, LotgraphError } from './errors.js';
+import { ErrorCodes, LotgraphError, withBatchIndex } from './errors.js';
 import { type EpcisDocument, epcisToCommands, exportEpcis } from './exports/epcis.js';
 import { type Fsma204Filter, fsma204Csv, oneStepCsv } from './exports/regulatory.js';
 import { GenealogyIndex, type LoadProgress } from './genealogy/genealogy-index.js';
@@ -78,16 +69,12 @@ import { type LedgerCheckpoint, type LedgerVerification, verifyLedger } from './
 import { projectEvent } from './projection/projectors.js';
 import {
   type AttachDocumentInput,
-  attachDocumentCommand,
   coaPdf,
   type DefineSpecInput,
-  defineSpecCommand,
   type QualityDecisionInput,
   type QualityVerdict,
-  qualityDecisionCommand,
   qualityVerdict,
   type RecordTestInput,
-  recordTestCommand,
 } from './quality/quality.js';
 import {
   notificationCsv,
@@ -97,14 +84,9 @@ import {
   type RecallEvidence,
   type RecallNotifyInput,
   type RecallOpenInput,
-  recallAcknowledgeSpec,
-  recallCloseSpec,
   recallEvidence,
-  recallNotifySpec,
-  recallOpenSpec,
 } from './recall/recall.js';
 import { customerLetterPdf, recallReportPdf } from './recall/report.js';
-import { computeScope, type RecallScope } from './recall/scope.js';
 import { type MassBalance, massBalance } from './stock/mass-balance.js';
 import { type OnHandQuery, onHand, type ProductStock, productStock, type StockLine } from './stock/stock.js';
 import type { Store } from './store/port.js';
@@ -184,45 +166,6 @@ const OpenOptions = z.strictObject({
   follow: z.boolean().optional(),
   onError: FunctionArg.optional(),
 });
-
-const COMMANDS = {
-  defineProduct: defineProductCommand,
-  defineParty: definePartyCommand,
-  defineLocation: defineLocationCommand,
-  receive: receiveCommand,
-  produce: produceCommand,
-  move: moveCommand,
-  adjust: adjustCommand,
-  split: splitCommand,
-  merge: mergeCommand,
-  repack: repackCommand,
-  ship: shipCommand,
-  return: returnCommand,
-  correct: correctCommand,
-  hold: holdCommand,
-  release: releaseCommand,
-  reconcile: reconcileCommand,
-} as const;
-
-/** Input type of each command, by name (for {@link Lotgraph.batch}). */
-export interface CommandInputs {
-  defineProduct: DefineProductInput;
-  defineParty: DefinePartyInput;
-  defineLocation: DefineLocationInput;
-  receive: ReceiveInput;
-  produce: ProduceInput;
-  move: MoveInput;
-  adjust: AdjustInput;
-  split: SplitInput;
-  merge: MergeInput;
-  repack: RepackInput;
-  ship: ShipInput;
-  return: ReturnInput;
-  correct: CorrectInput;
-  hold: HoldInput;
-  release: ReleaseInput;
-  reconcile: ReconcileInput;
-}
 
 /** One command of a batch: its name and input. */
 export type BatchCommand = {
@@ -353,26 +296,28 @@ export class Lotgraph {
     return run;
   }
 
-  private async run<S extends z.ZodType, T extends EventType>(
-    spec: CommandSpec<S, T>,
-    input: unknown,
-  ): Promise<EventOf<T>> {
-    const ev = await runCommand(this.deps, spec, input);
+  /** Run one registered command: validate, decide, append, emit. */
+  private async command<K extends CommandName>(name: K, input: CommandInputs[K]): Promise<CommandEvent<K>> {
+    const ev = await runCommand(
+      this.deps,
+      COMMANDS[name] as unknown as CommandSpec<z.ZodType, EventType>,
+      input,
+    );
     await this.emit();
-    return ev;
+    return ev as unknown as CommandEvent<K>;
   }
 
   /** Define or update a product (its unit and decimals never change once defined). */
   defineProduct(input: DefineProductInput): Promise<EventOf<'productDefined'>> {
-    return this.run(defineProductCommand, input);
+    return this.command('defineProduct', input);
   }
   /** Define or update a party (supplier / customer / own site). */
   defineParty(input: DefinePartyInput): Promise<EventOf<'partyDefined'>> {
-    return this.run(definePartyCommand, input);
+    return this.command('defineParty', input);
   }
   /** Define or update a location. */
   defineLocation(input: DefineLocationInput): Promise<EventOf<'locationDefined'>> {
-    return this.run(defineLocationCommand, input);
+    return this.command('defineLocation', input);
   }
 
   /**
@@ -384,7 +329,7 @@ export class Lotgraph {
    * ```
    */
   receive(input: ReceiveInput): Promise<EventOf<'received'>> {
-    return this.run(receiveCommand, input);
+    return this.command('receive', input);
   }
   /**
    * A production order: consumes input lots (partially) and creates output lots and by-products.
@@ -399,27 +344,27 @@ export class Lotgraph {
    * ```
    */
   produce(input: ProduceInput): Promise<EventOf<'produced'>> {
-    return this.run(produceCommand, input);
+    return this.command('produce', input);
   }
   /** Move a quantity of a lot between locations. */
   move(input: MoveInput): Promise<EventOf<'moved'>> {
-    return this.run(moveCommand, input);
+    return this.command('move', input);
   }
   /** Adjust stock (count correction or write-off) with a reason code. */
   adjust(input: AdjustInput): Promise<EventOf<'adjusted'>> {
-    return this.run(adjustCommand, input);
+    return this.command('adjust', input);
   }
   /** Split part of a lot into new lots (lineage kept). */
   split(input: SplitInput): Promise<EventOf<'transformed'>> {
-    return this.run(splitCommand, input);
+    return this.command('split', input);
   }
   /** Merge lots of one product into one lot (lineage kept). */
   merge(input: MergeInput): Promise<EventOf<'transformed'>> {
-    return this.run(mergeCommand, input);
+    return this.command('merge', input);
   }
   /** Repack a quantity of a lot into a lot of a packaged product (lineage kept). */
   repack(input: RepackInput): Promise<EventOf<'transformed'>> {
-    return this.run(repackCommand, input);
+    return this.command('repack', input);
   }
   /**
    * Ship order lines to a customer: explicit lots, or a product picked FEFO.
@@ -430,23 +375,23 @@ export class Lotgraph {
    * ```
    */
   ship(input: ShipInput): Promise<EventOf<'shipped'>> {
-    return this.run(shipCommand, input);
+    return this.command('ship', input);
   }
   /** Goods returned by a customer, into stock or quarantine. */
   return(input: ReturnInput): Promise<EventOf<'returned'>> {
-    return this.run(returnCommand, input);
+    return this.command('return', input);
   }
   /** Put a lot on hold (lot-wide or at one location); held stock cannot be consumed or shipped. */
   hold(input: HoldInput): Promise<EventOf<'held'>> {
-    return this.run(holdCommand, input);
+    return this.command('hold', input);
   }
   /** Release an active hold. */
   release(input: ReleaseInput): Promise<EventOf<'released'>> {
-    return this.run(releaseCommand, input);
+    return this.command('release', input);
   }
   /** A correction event referencing the event it corrects. */
   correct(input: CorrectInput): Promise<EventOf<'corrected'>> {
-    return this.run(correctCommand, input);
+    return this.command('correct', input);
   }
 
   /**
@@ -467,9 +412,7 @@ export class Lotgraph {
   async batch(commands: readonly BatchCommand[]): Promise<StoredEvent[]> {
     checkArgs('batch', { commands: BatchShape }, { commands });
     const specs = commands.map((c, i) => {
-      const spec = Object.hasOwn(COMMANDS, c.command)
-        ? (COMMANDS as Record<string, CommandSpec<z.ZodType, EventType>>)[c.command]
-        : undefined;
+      const spec = commandSpec(c.command);
       if (!spec) {
         throw new LotgraphError(
           ErrorCodes.VALIDATION_FAILED,
@@ -490,8 +433,7 @@ export class Lotgraph {
     const prepared: PreparedCommand[] = [];
     for (const [i, r] of settled.entries()) {
       if (r.status === 'rejected') {
-        if (r.reason instanceof LotgraphError) (r.reason.details as Record<string, unknown>).batchIndex = i;
-        throw r.reason;
+        throw r.reason instanceof LotgraphError ? withBatchIndex(r.reason, i) : r.reason;
       }
       prepared.push(r.value);
     }
@@ -553,7 +495,7 @@ export class Lotgraph {
       return massBalance(this.store, lotId);
     },
     /** Counted vs expected → an adjustment event carrying the variance. */
-    reconcile: (input: ReconcileInput): Promise<EventOf<'adjusted'>> => this.run(reconcileCommand, input),
+    reconcile: (input: ReconcileInput): Promise<EventOf<'adjusted'>> => this.command('reconcile', input),
   };
 
   /** Trace over the genealogy index. */
@@ -632,13 +574,13 @@ export class Lotgraph {
       });
     },
     /** Allocate and persist the picks as reservations in one transaction. */
-    reserve: (input: ReserveInput) => this.run(reserveCommand, input),
+    reserve: (input: ReserveInput) => this.command('reserve', input),
     /** Cancel a reservation, or every active reservation of an order. */
-    release: (input: ReleaseReservationInput) => this.run(releaseReservationCommand, input),
+    release: (input: ReleaseReservationInput) => this.command('releaseReservation', input),
     /** Check the scanned label of what was picked against the reservation (GTIN, batch, expiry). */
-    confirmPick: (input: ConfirmPickInput) => this.run(confirmPickCommand, input),
+    confirmPick: (input: ConfirmPickInput) => this.command('confirmPick', input),
     /** Set a customer's minimum remaining shelf life (days or % of the product's shelf life). */
-    defineCustomerPolicy: (input: DefineCustomerPolicyInput) => this.run(defineCustomerPolicyCommand, input),
+    defineCustomerPolicy: (input: DefineCustomerPolicyInput) => this.command('defineCustomerPolicy', input),
   };
 
   /**
@@ -653,14 +595,14 @@ export class Lotgraph {
    * ```
    */
   readonly quality = {
-    defineSpec: (input: DefineSpecInput) => this.run(defineSpecCommand, input),
-    recordResult: (input: RecordTestInput) => this.run(recordTestCommand, input),
+    defineSpec: (input: DefineSpecInput) => this.command('defineSpec', input),
+    recordResult: (input: RecordTestInput) => this.command('recordResult', input),
     verdict: async (lotId: string): Promise<QualityVerdict> => {
       checkArgs('quality.verdict', { lotId: Id }, { lotId });
       return qualityVerdict(this.store, lotId);
     },
     /** Release (or reject) a lot; a release lifts its QC holds in the same event. */
-    decide: (input: QualityDecisionInput) => this.run(qualityDecisionCommand, input),
+    decide: (input: QualityDecisionInput) => this.command('decideQuality', input),
     /** Certificate of Analysis (PDF bytes). */
     coa: async (lotId: string): Promise<Uint8Array> => {
       checkArgs('quality.coa', { lotId: Id }, { lotId });
@@ -670,7 +612,7 @@ export class Lotgraph {
 
   /** Documents attached to lots and shipments: metadata, SHA-256, bytes or URI. */
   readonly documents = {
-    attach: (input: AttachDocumentInput) => this.run(attachDocumentCommand, input),
+    attach: (input: AttachDocumentInput) => this.command('attachDocument', input),
     get: async (documentId: string) => {
       checkArgs('documents.get', { documentId: Id }, { documentId });
       return this.store.getDocument(documentId);
@@ -783,59 +725,15 @@ export class Lotgraph {
    */
   readonly recall = {
     open: async (input: RecallOpenInput): Promise<RecallEvidence> => {
-      const holder: { scope?: RecallScope; computedAt: string; ms: number } = { computedAt: '', ms: 0 };
-      const spec = recallOpenSpec(holder);
-      const prepared = await prepareCommand(spec, input);
-      const v = prepared.input as ReturnType<typeof RecallOpenInput.parse>;
-      const t0 = performance.now();
-      const scope = await this.serial(async () => {
-        await this.syncUnlocked();
-        let lots = v.lots ?? [];
-        if (v.supplierLotNumbers) {
-          for (const [i, n] of v.supplierLotNumbers.entries()) {
-            const found = await this.store.listLots({ supplierLotNumber: n });
-            if (found.length === 0)
-              throw new LotgraphError(
-                ErrorCodes.LOT_NOT_FOUND,
-                `supplierLotNumbers.${i}: no lot with supplier lot number "${n}"`,
-                {
-                  field: `supplierLotNumbers.${i}`,
-                  value: n,
-                },
-              );
-            lots = [...lots, ...found.map((l) => l.id)];
-          }
-        }
-        return computeScope(this.store, this.index, [...new Set(lots)]);
-      });
-      holder.scope = scope;
-      holder.ms = performance.now() - t0;
-      holder.computedAt = this.deps.now();
-      const commands: PreparedCommand[] = [prepared];
-      if (!v.drill) {
-        for (const lotId of [...new Set(scope.onHand.map((s) => s.lotId))]) {
-          commands.push(
-            await prepareCommand(holdCommand, {
-              holdId: `${v.recallId}/${lotId}`,
-              lotId,
-              reasonCode: 'recall',
-              note: `recall ${v.recallId}: ${v.reason}`.slice(0, 500),
-              idempotencyKey: `${prepared.key}/hold/${lotId}`,
-              ...(v.eventTime !== undefined ? { eventTime: v.eventTime } : {}),
-            }),
-          );
-        }
-      }
-      await runBatch(this.deps, commands);
-      await this.emit();
-      return recallEvidence(this.store, v.recallId);
+      const opened = await this.command('recallOpen', input);
+      return recallEvidence(this.store, opened.payload.recallId);
     },
     /** Record that a customer was notified (channel, contact). */
-    notify: (input: RecallNotifyInput) => this.run(recallNotifySpec, input),
+    notify: (input: RecallNotifyInput) => this.command('recallNotify', input),
     /** Record a customer's answer: quantities returned, destroyed or corrected per product. */
-    acknowledge: (input: RecallAcknowledgeInput) => this.run(recallAcknowledgeSpec, input),
+    acknowledge: (input: RecallAcknowledgeInput) => this.command('recallAcknowledge', input),
     /** Close the case with a summary. */
-    close: (input: RecallCloseInput) => this.run(recallCloseSpec, input),
+    close: (input: RecallCloseInput) => this.command('recallClose', input),
     /** The evidence document: timeline vs targets, effectiveness, mass balances, scope, steps. */
     evidence: (recallId: string): Promise<RecallEvidence> => this.evidenceOf('recall.evidence', recallId),
     /** Alias of {@link Lotgraph.recall.evidence}. */

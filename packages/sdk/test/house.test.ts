@@ -92,3 +92,130 @@ describe('the error kit', () => {
     });
   });
 });
+
+describe('one command registry', () => {
+  it('lg.batch runs every registered command (and a real recall opened in a batch places its holds)', async () => {
+    const { COMMANDS } = await import('@lotgraph/sdk');
+    const { bakery } = await import('./helpers.js');
+    const { lg, store } = await bakery();
+    type Cmd = Parameters<typeof lg.batch>[0][number];
+    const used = new Set<string>();
+    const run = async (cmds: Cmd[]) => {
+      for (const c of cmds) used.add(c.command);
+      return lg.batch(cmds);
+    };
+    await run([
+      { command: 'defineProduct', input: { id: 'oats', name: 'Oats', unit: 'kg', decimals: 3 } },
+      { command: 'defineParty', input: { id: 'farm', name: 'Farm', roles: ['supplier'] } },
+      { command: 'defineLocation', input: { id: 'COLD', site: 'bakery' } },
+      {
+        command: 'receive',
+        input: { lotId: 'F1', productId: 'flour', locationId: 'WH', quantity: '100', expiry: '2027-01-01' },
+      },
+      {
+        command: 'receive',
+        input: { lotId: 'F2', productId: 'flour', locationId: 'WH', quantity: '10', expiry: '2027-01-01' },
+      },
+      { command: 'move', input: { lotId: 'F1', fromLocationId: 'WH', toLocationId: 'COLD', quantity: '5' } },
+      { command: 'adjust', input: { lotId: 'F1', locationId: 'WH', delta: '-1', reasonCode: 'DAMAGE' } },
+      { command: 'reconcile', input: { lotId: 'F1', locationId: 'WH', counted: '94' } },
+      {
+        command: 'produce',
+        input: {
+          orderId: 'P1',
+          inputs: [{ lotId: 'F1', locationId: 'WH', quantity: '20' }],
+          outputs: [{ lotId: 'B1', productId: 'bread', locationId: 'WH', quantity: '40' }],
+        },
+      },
+      {
+        command: 'split',
+        input: {
+          lotId: 'F2',
+          locationId: 'WH',
+          outputs: [
+            { lotId: 'F2a', quantity: '4' },
+            { lotId: 'F2b', quantity: '4' },
+          ],
+        },
+      },
+      {
+        command: 'merge',
+        input: {
+          inputs: [
+            { lotId: 'F2a', locationId: 'WH', quantity: '4' },
+            { lotId: 'F2b', locationId: 'WH', quantity: '4' },
+          ],
+          output: { lotId: 'F2m', locationId: 'WH' },
+        },
+      },
+      {
+        command: 'repack',
+        input: {
+          input: { lotId: 'F2', locationId: 'WH', quantity: '2' },
+          output: { lotId: 'F2r', locationId: 'WH', quantity: '2' },
+        },
+      },
+      { command: 'hold', input: { holdId: 'H1', lotId: 'F2m', reasonCode: 'QC' } },
+      { command: 'release', input: { holdId: 'H1' } },
+      {
+        command: 'correct',
+        input: { correctsSeq: 1, reason: 'typo', stock: [{ lotId: 'F1', locationId: 'COLD', delta: '1' }] },
+      },
+      { command: 'defineCustomerPolicy', input: { customerId: 'shop1', minShelfLife: { minDays: 1 } } },
+      {
+        command: 'defineSpec',
+        input: { productId: 'flour', tests: [{ code: 'H2O', name: 'Moisture', unit: '%', max: '15' }] },
+      },
+      { command: 'recordResult', input: { resultId: 'T1', lotId: 'F1', testCode: 'H2O', value: '12' } },
+      { command: 'decideQuality', input: { lotId: 'F1', decision: 'release', approver: 'qa' } },
+      {
+        command: 'attachDocument',
+        input: {
+          documentId: 'D1',
+          kind: 'coa',
+          title: 'CoA',
+          mediaType: 'text/plain',
+          content: 'aGVsbG8=',
+          lotIds: ['F1'],
+        },
+      },
+      {
+        command: 'reserve',
+        input: { orderId: 'O1', productId: 'bread', quantity: '10', date: '2026-03-01' },
+      },
+      { command: 'reserve', input: { orderId: 'O2', productId: 'bread', quantity: '5', date: '2026-03-01' } },
+    ]);
+    const [r1, r2] = await store.listReservations({ status: 'active' });
+    await run([
+      { command: 'confirmPick', input: { reservationId: r1!.id, scan: '(01)09506000134352(10)B1' } },
+      { command: 'releaseReservation', input: { reservationId: r2!.id } },
+      {
+        command: 'ship',
+        input: { shipmentId: 'S1', customerId: 'shop1', lines: [{ reservationId: r1!.id, quantity: '10' }] },
+      },
+      {
+        command: 'return',
+        input: { returnId: 'RT1', customerId: 'shop1', lotId: 'B1', locationId: 'WH', quantity: '1' },
+      },
+      {
+        command: 'recallOpen',
+        input: { recallId: 'R1', lots: ['F1'], reason: 'test', classification: 'II' },
+      },
+      { command: 'recallNotify', input: { recallId: 'R1', customerId: 'shop1', channel: 'email' } },
+      { command: 'recallAcknowledge', input: { recallId: 'R1', customerId: 'shop1' } },
+      { command: 'recallClose', input: { recallId: 'R1', summary: 'done' } },
+    ]).catch((e) => {
+      throw new Error(`${e.message} ${JSON.stringify(e.details)}`);
+    });
+    expect([...used].sort()).toEqual(Object.keys(COMMANDS).sort());
+    // The real recall put its holds in the same append as recallOpened.
+    const holds = await store.listHolds({ status: 'active' });
+    expect(
+      holds
+        .filter((h) => h.reasonCode === 'recall')
+        .map((h) => h.lotId)
+        .sort(),
+    ).toEqual(['B1', 'F1']);
+    expect((await lg.verifyLedger()).ok).toBe(true);
+  });
+});

@@ -139,7 +139,11 @@ describe('recall scope', () => {
       const seen = new Set([root]);
       const queue = [root];
       while (queue.length)
-        for (const n of next.get(queue.shift()!) ?? []) if (!seen.has(n)) seen.add(n), queue.push(n);
+        for (const n of next.get(queue.shift()!) ?? [])
+          if (!seen.has(n)) {
+            seen.add(n);
+            queue.push(n);
+          }
       const cust = new Set([...seen].flatMap((l) => [...(customers.get(l) ?? [])]));
       const ev = await lg.recall.open({
         recallId: `O-${root}`,

@@ -28,7 +28,7 @@ export const allocationProjectors: Projectors = {
       out.changes.push({ type: 'putReservation', reservation: rec });
     }
   },
-  async reservationReleased(e, ctx, out) {
+  async reservationReleased(e, _ctx, out) {
     const p = e.payload as unknown;
     for (const x of (p as EventPayloads['reservationReleased']).reservations)
       out.changes.push({
@@ -36,7 +36,7 @@ export const allocationProjectors: Projectors = {
         reservation: { ...reservationFromJson(x as never), status: 'released', updatedSeq: e.seq },
       });
   },
-  async pickConfirmed(e, ctx, out) {
+  async pickConfirmed(e, _ctx, out) {
     const p = e.payload as unknown;
     const r = p as EventPayloads['pickConfirmed'];
     out.changes.push({
@@ -50,7 +50,7 @@ export const allocationProjectors: Projectors = {
       },
     });
   },
-  async customerPolicyDefined(e, ctx, out) {
+  async customerPolicyDefined(e, _ctx, out) {
     const p = e.payload as unknown;
     out.changes.push({
       type: 'putRecord',

@@ -88,15 +88,15 @@ async function projectTransformation(
 
 /** The core commands' projectors. */
 export const coreProjectors: Projectors = {
-  async productDefined(e, ctx, out) {
+  async productDefined(e, _ctx, out) {
     const p = e.payload as unknown;
     out.changes.push({ type: 'putProduct', product: (p as EventPayloads['productDefined']).product });
   },
-  async partyDefined(e, ctx, out) {
+  async partyDefined(e, _ctx, out) {
     const p = e.payload as unknown;
     out.changes.push({ type: 'putParty', party: (p as EventPayloads['partyDefined']).party });
   },
-  async locationDefined(e, ctx, out) {
+  async locationDefined(e, _ctx, out) {
     const p = e.payload as unknown;
     out.changes.push({ type: 'putLocation', location: (p as EventPayloads['locationDefined']).location });
   },
@@ -254,7 +254,7 @@ export const coreProjectors: Projectors = {
       },
     });
   },
-  async held(e, ctx, out) {
+  async held(e, _ctx, out) {
     const p = e.payload as unknown;
     const r = p as EventPayloads['held'];
     const hold: HoldRecord = {
@@ -274,7 +274,7 @@ export const coreProjectors: Projectors = {
         reservation: { ...reservationFromJson(x as never), status: 'released', updatedSeq: e.seq },
       });
   },
-  async released(e, ctx, out) {
+  async released(e, _ctx, out) {
     const p = e.payload as unknown;
     const r = p as EventPayloads['released'];
     const hold: HoldRecord = {

@@ -1,4 +1,4 @@
-import { parse } from '@lotgraph/gs1';
+import { type Gs1Diagnostic, parse } from '@lotgraph/gs1';
 import { ErrorCodes, LotgraphError } from '../errors.js';
 
 /** What `receive` takes from a GS1 barcode. Dates are `YYYY-MM-DD`; quantities exact decimal strings. */
@@ -35,7 +35,7 @@ export function readScan(text: string, referenceDate: string): ScanFacts {
 }
 
 /** Build the GS1_INVALID error for a scan, carrying every diagnostic (code, severity, AI, offset). */
-export function gs1Invalid(text: string, diagnostics: unknown[]): LotgraphError {
+export function gs1Invalid(text: string, diagnostics: readonly Gs1Diagnostic[]): LotgraphError {
   const first = diagnostics.find((d) => (d as { severity?: string }).severity !== 'warning') as
     | { message?: string }
     | undefined;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { safeShow, ValidationError, type ValidationIssue } from '../errors.js';
+import { safeShow, ValidationError, type ValidationIssue, type ValidationIssueCode } from '../errors.js';
 import { isWellFormedText, LIMITS } from './schemas.js';
 
 type Path = (string | number)[];
@@ -156,7 +156,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, conte
     if (i.code === 'unrecognized_keys') return unknownKeyIssues(schema, path, i.keys);
     const at = path.length ? valueAt(input, path) : { found: false };
     const shown = at.found && at.value !== undefined ? ` (got ${safeShow(at.value)})` : '';
-    return [{ code: i.code, path, message: `${i.message}${shown}` }];
+    return [{ code: i.code as ValidationIssueCode, path, message: `${i.message}${shown}` }];
   });
   throw new ValidationError(issues, context);
 }

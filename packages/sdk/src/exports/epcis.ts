@@ -210,7 +210,7 @@ const qty = (el: Record<string, unknown>, field: string) => {
 export async function epcisToCommands(store: Store, doc: unknown): Promise<ImportCommand[]> {
   checkArgs('epcisToCommands', { store: StoreArg }, { store });
   const d = doc as Partial<EpcisDocument>;
-  if (!d || d.type !== 'EPCISDocument' || !Array.isArray(d.epcisBody?.eventList))
+  if (d?.type !== 'EPCISDocument' || !Array.isArray(d.epcisBody?.eventList))
     throw bad('document', 'expected an EPCISDocument with epcisBody.eventList');
   const out: ImportCommand[] = [];
   for (const [i, raw] of d.epcisBody!.eventList.entries()) {

@@ -6,6 +6,7 @@
  * @module
  */
 import type { z } from 'zod';
+import type { GenealogyIndex } from '../genealogy/genealogy-index.js';
 import type { Store, StoreHead } from '../store/port.js';
 import type { EventPayloads, EventType } from './events.js';
 
@@ -17,6 +18,16 @@ export interface DecideContext {
   /** The UTC day of the event time, `YYYY-MM-DD` (used for expiry checks). */
   day: string;
   head: StoreHead;
+  /** The genealogy index at the head the command is decided against (read only: traces, recall scopes). */
+  index: GenealogyIndex;
+  /** The clock of the lotgraph instance (UTC instant). */
+  now(): string;
+}
+
+/** A command to run right after another one, in the same append (e.g. the holds of a real recall). */
+export interface FollowUp {
+  spec: CommandSpec<z.ZodType, EventType>;
+  input: unknown;
 }
 
 /** A command: its input schema, the event type it appends, and the decision from input + state to payload. */
@@ -25,4 +36,9 @@ export interface CommandSpec<S extends z.ZodType, T extends EventType> {
   type: T;
   schema: S;
   decide(input: z.output<S>, ctx: DecideContext): Promise<EventPayloads[T]>;
+  /**
+   * Commands that must be appended together with this one, decided right after it against the same
+   * view. `key` is this command's idempotency key (derive the follow-ups' keys from it).
+   */
+  followUps?(payload: EventPayloads[T], input: z.output<S>, key: string): FollowUp[];
 }

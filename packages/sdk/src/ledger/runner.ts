@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { toUtcInstant } from '../domain/dates.js';
 import { parseInput } from '../domain/validate.js';
-import { ErrorCodes, isLotgraphError, LotgraphError } from '../errors.js';
+import { ErrorCodes, isLotgraphError, LotgraphError, withBatchIndex } from '../errors.js';
 import type { GenealogyIndex } from '../genealogy/genealogy-index.js';
 import { projectEvent } from '../projection/projectors.js';
 import type { ProjectionContext } from '../projection/types.js';
@@ -64,14 +64,26 @@ async function decideEvent(
   p: PreparedCommand,
   view: Store,
   tip: StoreHead,
-): Promise<StoredEvent> {
+): Promise<{ payload: unknown; event: StoredEvent }> {
   const eventTime = toUtcInstant(p.input.eventTime ?? deps.now());
   const payload = await p.spec.decide(p.input, {
     store: view,
     eventTime,
     day: eventTime.slice(0, 10),
     head: tip,
+    index: deps.index,
+    now: () => toUtcInstant(deps.now()),
   });
+  return { payload, event: await hashed(deps, p, eventTime, payload, tip) };
+}
+
+async function hashed(
+  deps: RunnerDeps,
+  p: PreparedCommand,
+  eventTime: string,
+  payload: unknown,
+  tip: StoreHead,
+): Promise<StoredEvent> {
   const body: Omit<StoredEvent, 'hash'> = {
     seq: tip.seq + 1,
     type: p.spec.type,
@@ -153,32 +165,46 @@ interface Decided {
 async function decideAndAppend(deps: RunnerDeps, prepared: PreparedCommand[]): Promise<Decided> {
   const head = await deps.store.head();
   await deps.index.syncTo(deps.store, head.seq);
-  const single = prepared.length === 1;
+  // A command with follow-ups appends several events: they need the overlay like a batch does.
+  const single = prepared.length === 1 && !prepared[0]?.spec.followUps;
   const view = single ? deps.store : new OverlayStore(deps.store, head);
+  const queue = [...prepared];
+  // Follow-ups are appended with their command but are not results of their own (one result per command).
+  const followUps = new Set<PreparedCommand>();
+  const batchIndex = new Map(prepared.map((p, i) => [p, i] as const));
   const resolver = deps.index.registry.resolver();
   const results: StoredEvent[] = [];
   const events: StoredEvent[] = [];
   const changes: ProjectionChange[] = [];
   let tip = head;
-  for (const [i, p] of prepared.entries()) {
+  for (let i = 0; i < queue.length; i++) {
+    const p = queue[i] as PreparedCommand;
     try {
       const existing = await view.findEventByIdempotencyKey(p.key);
       if (existing) {
-        results.push(replayed(existing, p.spec, p.requestHash, p.key));
+        if (!followUps.has(p)) results.push(replayed(existing, p.spec, p.requestHash, p.key));
         continue;
       }
-      const event = await decideEvent(deps, p, view, tip);
+      const { payload, event } = await decideEvent(deps, p, view, tip);
+      if (p.spec.followUps) {
+        const follow = p.spec.followUps(payload as never, p.input, p.key);
+        const next = await Promise.all(follow.map((f) => prepareCommand(f.spec, f.input)));
+        for (const n of next) {
+          followUps.add(n);
+          batchIndex.set(n, batchIndex.get(p) ?? i);
+        }
+        queue.splice(i + 1, 0, ...next);
+      }
       const projected = await projectEvent(storeProjectionContext(view), event);
       const genealogy = resolver.resolve(projected.nodes, projected.edges, event.seq);
       const eventChanges = [...projected.changes, ...genealogy.changes];
       if (view instanceof OverlayStore) await view.stage(event, eventChanges);
       events.push(event);
       changes.push(...eventChanges);
-      results.push(event);
+      if (!followUps.has(p)) results.push(event);
       tip = { ...tip, seq: event.seq, hash: event.hash };
     } catch (e) {
-      if (!single && isLotgraphError(e)) (e.details as Record<string, unknown>).batchIndex = i;
-      throw e;
+      throw prepared.length > 1 && isLotgraphError(e) ? withBatchIndex(e, batchIndex.get(p) ?? i) : e;
     }
   }
   if (events.length > 0) await deps.store.append({ expectedSeq: head.seq, events, changes });

@@ -6,15 +6,16 @@
  * @module
  */
 import { z } from 'zod';
+import { holdCommand } from '../commands/hold.js';
 import { CommandMeta } from '../commands/schemas.js';
 import { fromSteps, toSteps } from '../domain/quantity.js';
 import { Id, LIMITS, Name, NonNegativeDecimal, Note, Text } from '../domain/schemas.js';
 import { ErrorCodes, fieldError, LotgraphError, notFound } from '../errors.js';
-import type { CommandSpec } from '../ledger/command.js';
+import type { CommandSpec, FollowUp } from '../ledger/command.js';
 import type { EventPayloads, Json } from '../ledger/events.js';
 import { type MassBalance, massBalances } from '../stock/mass-balance.js';
 import type { AuxRecord, Store } from '../store/port.js';
-import type { RecallScope } from './scope.js';
+import { computeScope, type RecallScope } from './scope.js';
 
 const Decimal = NonNegativeDecimal;
 const Meta = CommandMeta.shape;
@@ -127,37 +128,64 @@ async function requireOpen(store: Store, recallId: string): Promise<RecallCase> 
 }
 
 /** The `recallOpen` command, with the scope computed beforehand (it needs the genealogy index). */
-export function recallOpenSpec(holder: {
-  scope?: RecallScope;
-  computedAt: string;
-  ms: number;
-}): CommandSpec<typeof RecallOpenInput, 'recallOpened'> {
-  return {
-    name: 'recallOpen',
-    type: 'recallOpened',
-    schema: RecallOpenInput,
-    async decide(input, { store }) {
-      if (await store.getRecord(RECALL, input.recallId))
-        throw fieldError(['recallId'], `recall "${input.recallId}" already exists`, input.recallId);
-      if (!holder.scope) throw fieldError(['recallId'], 'the scope was not computed (use lg.recall.open)');
-      return {
-        recallId: input.recallId,
-        drill: input.drill,
-        reason: input.reason,
-        classification: input.classification,
-        effectivenessLevel: input.effectivenessLevel,
-        levelBShare: input.levelBShare,
-        targetHours: input.targetHours,
-        tolerance: input.tolerance,
-        scopeComputedAt: holder.computedAt,
-        scopeMs: holder.ms,
-        scope: holder.scope as unknown as Json,
-      };
-    },
-  };
-}
+/**
+ * `recallOpen`: compute the scope from the genealogy index and the store at the head it is decided
+ * against (affected lots, deliveries, customers, attributed quantities, stock on hand) and record the
+ * case. A real recall places a `recall` hold on every affected lot still on hand in the same append
+ * (follow-up `hold` commands); a drill places none.
+ */
+export const recallOpenCommand: CommandSpec<typeof RecallOpenInput, 'recallOpened'> = {
+  name: 'recallOpen',
+  type: 'recallOpened',
+  schema: RecallOpenInput,
+  async decide(input, { store, index, now }) {
+    if (await store.getRecord(RECALL, input.recallId))
+      throw fieldError(['recallId'], `recall "${input.recallId}" already exists`, input.recallId);
+    const t0 = performance.now();
+    let lots = input.lots ?? [];
+    for (const [i, n] of (input.supplierLotNumbers ?? []).entries()) {
+      const found = await store.listLots({ supplierLotNumber: n });
+      if (found.length === 0)
+        throw new LotgraphError(
+          ErrorCodes.LOT_NOT_FOUND,
+          `supplierLotNumbers.${i}: no lot with supplier lot number "${n}"`,
+          { field: `supplierLotNumbers.${i}`, value: n },
+        );
+      lots = [...lots, ...found.map((l) => l.id)];
+    }
+    const scope = await computeScope(store, index, [...new Set(lots)]);
+    return {
+      recallId: input.recallId,
+      drill: input.drill,
+      reason: input.reason,
+      classification: input.classification,
+      effectivenessLevel: input.effectivenessLevel,
+      levelBShare: input.levelBShare,
+      targetHours: input.targetHours,
+      tolerance: input.tolerance,
+      scopeComputedAt: now(),
+      scopeMs: performance.now() - t0,
+      scope: scope as unknown as Json,
+    };
+  },
+  followUps(payload, input, key) {
+    if (input.drill) return [];
+    const scope = payload.scope as unknown as RecallScope;
+    return [...new Set(scope.onHand.map((s) => s.lotId))].map((lotId) => ({
+      spec: holdCommand as unknown as FollowUp['spec'],
+      input: {
+        holdId: `${input.recallId}/${lotId}`,
+        lotId,
+        reasonCode: 'recall',
+        note: `recall ${input.recallId}: ${input.reason}`.slice(0, 500),
+        idempotencyKey: `${key}/hold/${lotId}`,
+        ...(input.eventTime !== undefined ? { eventTime: input.eventTime } : {}),
+      },
+    }));
+  },
+};
 
-export const recallNotifySpec: CommandSpec<typeof RecallNotifyInput, 'recallNotified'> = {
+export const recallNotifyCommand: CommandSpec<typeof RecallNotifyInput, 'recallNotified'> = {
   name: 'recallNotify',
   type: 'recallNotified',
   schema: RecallNotifyInput,
@@ -181,7 +209,7 @@ export const recallNotifySpec: CommandSpec<typeof RecallNotifyInput, 'recallNoti
   },
 };
 
-export const recallAcknowledgeSpec: CommandSpec<typeof RecallAcknowledgeInput, 'recallAcknowledged'> = {
+export const recallAcknowledgeCommand: CommandSpec<typeof RecallAcknowledgeInput, 'recallAcknowledged'> = {
   name: 'recallAcknowledge',
   type: 'recallAcknowledged',
   schema: RecallAcknowledgeInput,
@@ -225,7 +253,7 @@ export const recallAcknowledgeSpec: CommandSpec<typeof RecallAcknowledgeInput, '
   },
 };
 
-export const recallCloseSpec: CommandSpec<typeof RecallCloseInput, 'recallClosed'> = {
+export const recallCloseCommand: CommandSpec<typeof RecallCloseInput, 'recallClosed'> = {
   name: 'recallClose',
   type: 'recallClosed',
   schema: RecallCloseInput,
