@@ -1,0 +1,233 @@
+import { fromSteps } from '../domain/quantity.js';
+import type { Lot, Party, Product } from '../domain/schemas.js';
+import { ErrorCodes, LotgraphError } from '../errors.js';
+import type { StoredEvent } from '../ledger/events.js';
+import { type GenealogyEdge, NodeKind, type ShipmentLineRecord, type Store } from '../store/port.js';
+import type { GenealogyIndex } from './genealogy-index.js';
+import type { TracedLot, TraceEdge, TraceGraph, TraceNode, TraceNodeKind, TraceTree } from './trace-types.js';
+
+export const KIND_NAME: Record<number, TraceNodeKind> = {
+  [NodeKind.LOT]: 'lot',
+  [NodeKind.DELIVERY]: 'delivery',
+  [NodeKind.CUSTOMER]: 'customer',
+};
+
+export interface Env {
+  store: Store;
+  index: GenealogyIndex;
+  products: Map<string, Product>;
+  parties: Map<string, Party>;
+}
+
+export async function env(store: Store, index: GenealogyIndex): Promise<Env> {
+  return { store, index, products: new Map(), parties: new Map() };
+}
+
+/** Above this many missing records, one full listing beats point lookups. */
+export const POINT_LOOKUP_LIMIT = 64;
+
+/**
+ * Load the products and parties a trace needs into `e` (point lookups for a few, one listing for many):
+ * a trace touches a handful of master records, while a store may hold thousands of customers.
+ */
+export async function ensureMaster(
+  e: Env,
+  productIds: Iterable<string | undefined>,
+  partyIds: Iterable<string | undefined>,
+): Promise<void> {
+  const load = async <T extends { id: string }>(
+    have: Map<string, T>,
+    ids: Iterable<string | undefined>,
+    one: (id: string) => Promise<T | undefined>,
+    all: () => Promise<T[]>,
+  ) => {
+    const missing = new Set<string>();
+    for (const id of ids) if (id !== undefined && !have.has(id)) missing.add(id);
+    if (missing.size === 0) return;
+    if (missing.size > POINT_LOOKUP_LIMIT) {
+      for (const r of await all()) have.set(r.id, r);
+      return;
+    }
+    const rows = await Promise.all([...missing].map((id) => one(id)));
+    for (const r of rows) if (r) have.set(r.id, r);
+  };
+  await Promise.all([
+    load(
+      e.products,
+      productIds,
+      (id) => e.store.getProduct(id),
+      () => e.store.listProducts(),
+    ),
+    load(
+      e.parties,
+      partyIds,
+      (id) => e.store.getParty(id),
+      () => e.store.listParties(),
+    ),
+  ]);
+}
+
+export async function rootOf(
+  store: Store,
+  index: GenealogyIndex,
+  lotId: string,
+): Promise<{ lot: Lot; node: number }> {
+  const lot = await store.getLot(lotId);
+  const node = index.registry.id(NodeKind.LOT, lotId);
+  if (!lot || node === undefined) {
+    throw new LotgraphError(ErrorCodes.LOT_NOT_FOUND, `lotId: lot "${lotId}" does not exist`, {
+      field: 'lotId',
+      value: lotId,
+    });
+  }
+  return { lot, node };
+}
+
+export function tracedLot(l: Lot, depth: number): TracedLot {
+  const t: TracedLot = { lotId: l.id, productId: l.productId, depth, origin: l.origin };
+  if (l.supplierId !== undefined) t.supplierId = l.supplierId;
+  if (l.supplierLotNumber !== undefined) t.supplierLotNumber = l.supplierLotNumber;
+  if (l.expiry !== undefined) t.expiry = l.expiry;
+  return t;
+}
+
+/** Build nodes (with domain details) for a set of node ids. */
+export async function describe(
+  e: Env,
+  ids: Int32Array,
+  depth: Int32Array,
+): Promise<{ nodes: TraceNode[]; lots: Map<string, Lot>; lines: Map<string, ShipmentLineRecord> }> {
+  const { registry } = e.index;
+  const lotRefs: string[] = [];
+  for (const id of ids) if (registry.kinds[id] === NodeKind.LOT) lotRefs.push(registry.refs[id]!);
+  const lots = new Map((await e.store.getLots(lotRefs)).map((l) => [l.id, l]));
+  const lines = new Map<string, ShipmentLineRecord>();
+  const hasDelivery = Array.prototype.some.call(
+    ids,
+    (id: number) => registry.kinds[id] === NodeKind.DELIVERY,
+  );
+  if (hasDelivery) {
+    for (const l of await e.store.listShipmentLines({ lotIds: lotRefs }))
+      lines.set(`${l.shipmentId}/${l.lineNo}`, l);
+  }
+  const customerRefs: string[] = [];
+  for (const id of ids) if (registry.kinds[id] === NodeKind.CUSTOMER) customerRefs.push(registry.refs[id]!);
+  await ensureMaster(
+    e,
+    [...[...lots.values()].map((l) => l.productId), ...[...lines.values()].map((l) => l.productId)],
+    [
+      ...customerRefs,
+      ...[...lines.values()].map((l) => l.customerId),
+      ...[...lots.values()].map((l) => l.supplierId),
+    ],
+  );
+  const nodes: TraceNode[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    const kind = registry.kinds[id]!;
+    const ref = registry.refs[id]!;
+    const n: TraceNode = { id, kind: KIND_NAME[kind] ?? 'lot', ref, depth: depth[i]! };
+    if (kind === NodeKind.LOT) {
+      const l = lots.get(ref);
+      if (l) {
+        n.lot = { id: l.id, productId: l.productId, origin: l.origin };
+        if (l.supplierId !== undefined) n.lot.supplierId = l.supplierId;
+        if (l.supplierLotNumber !== undefined) n.lot.supplierLotNumber = l.supplierLotNumber;
+        if (l.expiry !== undefined) n.lot.expiry = l.expiry;
+      }
+    } else if (kind === NodeKind.DELIVERY) {
+      const l = lines.get(ref);
+      if (l)
+        n.delivery = {
+          shipmentId: l.shipmentId,
+          lineNo: l.lineNo,
+          customerId: l.customerId,
+          shippedAt: l.shippedAt,
+        };
+    } else if (kind === NodeKind.CUSTOMER) {
+      const p = e.parties.get(ref);
+      n.customer = { id: ref, name: p?.name ?? ref };
+      if (p?.gln !== undefined) n.customer.gln = p.gln;
+    }
+    nodes.push(n);
+  }
+  // Deterministic order whatever the index's append history: by depth, then node id.
+  nodes.sort((a, b) => a.depth - b.depth || a.id - b.id);
+  return { nodes, lots, lines };
+}
+
+export function unitOfEdge(
+  e: Env,
+  edge: GenealogyEdge,
+  lots: Map<string, Lot>,
+  lines: Map<string, ShipmentLineRecord>,
+): string {
+  const { registry } = e.index;
+  const kind = registry.kinds[edge.src];
+  const ref = registry.refs[edge.src]!;
+  const productId = kind === NodeKind.LOT ? lots.get(ref)?.productId : lines.get(ref)?.productId;
+  return (productId && e.products.get(productId)?.unit) ?? '';
+}
+
+export function toTraceEdges(
+  e: Env,
+  edges: GenealogyEdge[],
+  lots: Map<string, Lot>,
+  lines: Map<string, ShipmentLineRecord>,
+): TraceEdge[] {
+  return edges.map((x) => ({
+    from: x.src,
+    to: x.dst,
+    quantity: fromSteps(x.quantity, x.scale),
+    unit: unitOfEdge(e, x, lots, lines),
+    seq: x.seq,
+  }));
+}
+
+export function buildTree(graph: TraceGraph): TraceTree {
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const adj = new Map<number, TraceEdge[]>();
+  for (const edge of graph.edges) {
+    const k = graph.direction === 'forward' ? edge.from : edge.to;
+    let list = adj.get(k);
+    if (!list) {
+      list = [];
+      adj.set(k, list);
+    }
+    list.push(edge);
+  }
+  const root: TraceTree = { node: byId.get(graph.root)!, children: [] };
+  const expanded = new Set<number>([graph.root]);
+  const stack: TraceTree[] = [root];
+  while (stack.length) {
+    const t = stack.pop()!;
+    for (const edge of adj.get(t.node.id) ?? []) {
+      const next = graph.direction === 'forward' ? edge.to : edge.from;
+      const node = byId.get(next);
+      if (!node) continue;
+      const child: TraceTree = { node, quantity: edge.quantity, unit: edge.unit, children: [] };
+      if (expanded.has(next)) child.repeated = true;
+      else {
+        expanded.add(next);
+        stack.push(child);
+      }
+      t.children.push(child);
+    }
+  }
+  return root;
+}
+
+export async function eventsBySeq(store: Store, seqs: Iterable<number>): Promise<Map<number, StoredEvent>> {
+  const out = new Map<number, StoredEvent>();
+  for (const s of new Set(seqs)) {
+    const ev = await store.getEvent(s);
+    if (ev) out.set(s, ev);
+  }
+  return out;
+}
+
+export function orderOf(ev: StoredEvent | undefined): string | undefined {
+  if (!ev) return undefined;
+  const p = ev.payload as { orderId?: string };
+  return typeof p.orderId === 'string' ? p.orderId : undefined;
+}

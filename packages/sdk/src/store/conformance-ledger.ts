@@ -1,0 +1,177 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { LotgraphError } from '../errors.js';
+import { GENESIS_HASH, type StoredEvent } from '../ledger/events.js';
+import {
+  expectCode,
+  location,
+  lot,
+  makeTestEvent,
+  party,
+  product,
+  putChanges,
+  type SuiteState,
+  snapshotOf,
+} from './conformance-kit.js';
+import type { ConformanceFixture } from './conformance-types.js';
+import type { ProjectionChange, Store } from './port.js';
+
+/** Store conformance: ledger and master data. */
+export function ledgerConformance(s: SuiteState): void {
+  let _fx: ConformanceFixture;
+  let store: Store;
+  beforeEach(() => {
+    _fx = s.fx;
+    store = s.store;
+  });
+  const put = (changes: ProjectionChange[], key?: string) => putChanges(store, changes, key);
+  const snapshot = () => snapshotOf(store);
+
+  describe('ledger', () => {
+    it('starts empty', async () => {
+      expect(await store.head()).toEqual({ seq: 0, hash: GENESIS_HASH, nodeCount: 0, edgeCount: 0 });
+      expect(await store.readEvents(1)).toEqual([]);
+      expect(await store.getEvent(1)).toBeUndefined();
+      expect(await store.findEventByIdempotencyKey('nope')).toBeUndefined();
+    });
+
+    it('appends events and returns them verbatim, by seq and by idempotency key', async () => {
+      const e1 = await makeTestEvent(1, GENESIS_HASH, 'a', 'received', {
+        lot: { id: 'L1', productId: 'P', note: 'Ünïcødé ✓ "quoted"' },
+        quantity: '12.500',
+        list: [1, 'two', null, true],
+      });
+      const e2 = await makeTestEvent(2, e1.hash, 'b');
+      const head = await store.append({ expectedSeq: 0, events: [e1, e2], changes: [] });
+      expect(head).toEqual({ seq: 2, hash: e2.hash, nodeCount: 0, edgeCount: 0 });
+      expect(await store.head()).toEqual(head);
+      expect(await store.readEvents(1)).toEqual([e1, e2]);
+      expect(await store.readEvents(2)).toEqual([e2]);
+      expect(await store.readEvents(1, 1)).toEqual([e1]);
+      expect(await store.readEvents(3)).toEqual([]);
+      expect(await store.getEvent(2)).toEqual(e2);
+      expect(await store.findEventByIdempotencyKey('a')).toEqual(e1);
+    });
+
+    it('rejects a stale expectedSeq with CONFLICT and writes nothing', async () => {
+      await put([{ type: 'putProduct', product: product('P1') }]);
+      const before = await snapshot();
+      const ev = await makeTestEvent(1, GENESIS_HASH, 'x');
+      await expectCode(store.append({ expectedSeq: 0, events: [ev], changes: [] }), 'CONFLICT');
+      const ev2 = await makeTestEvent(3, GENESIS_HASH, 'y');
+      await expectCode(store.append({ expectedSeq: 2, events: [ev2], changes: [] }), 'CONFLICT');
+      expect(await snapshot()).toEqual(before);
+    });
+
+    it('rejects events whose seqs are not expectedSeq+1, +2, …', async () => {
+      const e1 = await makeTestEvent(1, GENESIS_HASH, 'a');
+      const e3 = await makeTestEvent(3, e1.hash, 'c');
+      await expectCode(store.append({ expectedSeq: 0, events: [e1, e3], changes: [] }), 'CONFLICT');
+      expect((await store.head()).seq).toBe(0);
+    });
+
+    it('rejects a duplicate idempotency key (stored or within the batch) with CONFLICT, atomically', async () => {
+      await put([], 'dup');
+      const h = await store.head();
+      const ev = await makeTestEvent(2, h.hash, 'dup');
+      const err = await expectCode(
+        store.append({
+          expectedSeq: 1,
+          events: [ev],
+          changes: [{ type: 'putProduct', product: product('P') }],
+        }),
+        'CONFLICT',
+      );
+      expect(err.details.idempotencyKey).toBe('dup');
+      const a = await makeTestEvent(2, h.hash, 'same');
+      const b = await makeTestEvent(3, a.hash, 'same');
+      await expectCode(store.append({ expectedSeq: 1, events: [a, b], changes: [] }), 'CONFLICT');
+      expect((await store.head()).seq).toBe(1);
+      expect(await store.getProduct('P')).toBeUndefined();
+    });
+
+    it('lets exactly one of two concurrent writers with the same expectedSeq win', async () => {
+      const a = await makeTestEvent(1, GENESIS_HASH, 'wa');
+      const b = await makeTestEvent(1, GENESIS_HASH, 'wb');
+      const results = await Promise.allSettled([
+        store.append({
+          expectedSeq: 0,
+          events: [a],
+          changes: [{ type: 'putProduct', product: product('A') }],
+        }),
+        store.append({
+          expectedSeq: 0,
+          events: [b],
+          changes: [{ type: 'putProduct', product: product('B') }],
+        }),
+      ]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      expect((rejected.reason as LotgraphError).code).toBe('CONFLICT');
+      expect((await store.head()).seq).toBe(1);
+      expect(await store.listProducts()).toHaveLength(1);
+    });
+
+    it('appends many events in one batch', async () => {
+      const events: StoredEvent[] = [];
+      let prev = GENESIS_HASH;
+      for (let i = 1; i <= 250; i++) {
+        const e = await makeTestEvent(i, prev, `bulk-${i}`);
+        events.push(e);
+        prev = e.hash;
+      }
+      await store.append({ expectedSeq: 0, events, changes: [] });
+      expect((await store.head()).seq).toBe(250);
+      expect((await store.readEvents(101, 50)).map((e) => e.seq)).toEqual(
+        Array.from({ length: 50 }, (_, i) => 101 + i),
+      );
+    });
+  });
+
+  describe('master data', () => {
+    it('upserts and lists products, parties, locations ordered by id; finds a product by GTIN', async () => {
+      await put([
+        { type: 'putProduct', product: product('P2', { gtin: '09506000134352', allergens: ['milk'] }) },
+        { type: 'putProduct', product: product('P1', { conversions: [{ unit: 'bag', factor: '25' }] }) },
+        { type: 'putParty', party: party('S1') },
+        {
+          type: 'putParty',
+          party: { ...party('C1', ['customer']), gln: '9506000134352', contacts: [{ name: 'Ann' }] },
+        },
+        { type: 'putLocation', location: location('W1', { zone: 'A', bin: '01' }) },
+        { type: 'putLocation', location: location('Q1', { quarantine: true }) },
+      ]);
+      expect((await store.listProducts()).map((p) => p.id)).toEqual(['P1', 'P2']);
+      expect(await store.getProduct('P1')).toEqual(
+        product('P1', { conversions: [{ unit: 'bag', factor: '25' }] }),
+      );
+      expect((await store.findProductByGtin('09506000134352'))?.id).toBe('P2');
+      expect(await store.findProductByGtin('00000000000000')).toBeUndefined();
+      expect((await store.listParties()).map((p) => p.id)).toEqual(['C1', 'S1']);
+      expect(await store.getParty('C1')).toEqual({
+        ...party('C1', ['customer']),
+        gln: '9506000134352',
+        contacts: [{ name: 'Ann' }],
+      });
+      expect((await store.listLocations()).map((l) => l.id)).toEqual(['Q1', 'W1']);
+      expect(await store.getLocation('Q1')).toEqual(location('Q1', { quarantine: true }));
+      await put([{ type: 'putProduct', product: product('P1', { name: 'Renamed' }) }]);
+      expect((await store.getProduct('P1'))?.name).toBe('Renamed');
+      expect(await store.getProduct('nope')).toBeUndefined();
+      expect(await store.getParty('nope')).toBeUndefined();
+      expect(await store.getLocation('nope')).toBeUndefined();
+    });
+
+    it('returns copies: mutating a result does not change the store', async () => {
+      await put([
+        { type: 'putProduct', product: product('P1') },
+        { type: 'putLot', lot: lot('L1', 'P1', 1) },
+      ]);
+      const p = await store.getProduct('P1');
+      p!.name = 'mutated';
+      const l = await store.getLot('L1');
+      l!.certifications.push('x');
+      expect((await store.getProduct('P1'))?.name).toBe('Product P1');
+      expect((await store.getLot('L1'))?.certifications).toEqual([]);
+    });
+  });
+}
