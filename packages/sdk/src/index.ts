@@ -30,7 +30,7 @@ export type {
   DefineCustomerPolicyInput as DefineCustomerPolicyInputType,
   ReleaseReservationInput as ReleaseReservationInputType,
   ReserveInput as ReserveInputType,
-} from './allocation/allocation.js';
+} from './allocation/schemas.js';
 export {
   AllocateInput,
   AllocationReason,
@@ -39,7 +39,7 @@ export {
   ReleaseReservationInput,
   ReserveInput,
   ShelfLifeRule,
-} from './allocation/allocation.js';
+} from './allocation/schemas.js';
 export type { CommandEvent, CommandInputs, CommandName } from './commands/registry.js';
 export { COMMANDS } from './commands/registry.js';
 // ── commands ─────────────────────────────────────────────────────────────
@@ -163,26 +163,26 @@ export type {
 // ── entry point ──────────────────────────────────────────────────────────
 /** An open lotgraph (commands, stock, trace, verification) and its options. */
 export { Lotgraph, rebuildProjections } from './lotgraph.js';
-export type { QualityVerdict } from './quality/quality.js';
+export type { QualityVerdict } from './quality/queries.js';
+export { conformity } from './quality/queries.js';
 export {
   AttachDocumentInput,
-  conformity,
   DefineSpecInput,
   QC_HOLD_REASONS,
   QualityDecisionInput,
   RecordTestInput,
   SpecTest,
-} from './quality/quality.js';
-export type { RecallCase, RecallEvidence, RecallStep } from './recall/recall.js';
+} from './quality/schemas.js';
+export type { RecallEvidence } from './recall/queries.js';
+export { notificationCsv, toCsv } from './recall/queries.js';
+export { recallReportPdf } from './recall/report.js';
+export type { RecallCase, RecallStep } from './recall/schemas.js';
 export {
-  notificationCsv,
   RecallAcknowledgeInput,
   RecallCloseInput,
   RecallNotifyInput,
   RecallOpenInput,
-  toCsv,
-} from './recall/recall.js';
-export { recallReportPdf } from './recall/report.js';
+} from './recall/schemas.js';
 export type { RecallScope, ScopeCustomer, ScopeDelivery, ScopeLot } from './recall/scope.js';
 export { computeScope } from './recall/scope.js';
 export type { MassBalance, MassBalance as LotMassBalance } from './stock/mass-balance.js';

@@ -1,15 +1,15 @@
 import { z } from 'zod';
 import { expiredOnHand, expiring, lowStock, type StockAlert } from './alerts/alerts.js';
 import type { EventHandler } from './alerts/webhook.js';
+import { allocate } from './allocation/queries.js';
 import {
   AllocateInput,
   type Allocation,
-  allocate,
   type ConfirmPickInput,
   type DefineCustomerPolicyInput,
   type ReleaseReservationInput,
   type ReserveInput,
-} from './allocation/allocation.js';
+} from './allocation/schemas.js';
 import {
   COMMANDS,
   type CommandEvent,
@@ -67,26 +67,23 @@ import {
 } from './ledger/runner.js';
 import { type LedgerCheckpoint, type LedgerVerification, verifyLedger } from './ledger/verify.js';
 import { projectEvent } from './projection/projectors.js';
+import { coaPdf } from './quality/coa.js';
+import { type QualityVerdict, qualityVerdict } from './quality/queries.js';
+import type {
+  AttachDocumentInput,
+  DefineSpecInput,
+  QualityDecisionInput,
+  RecordTestInput,
+} from './quality/schemas.js';
+import { notificationCsv, type RecallEvidence, recallEvidence } from './recall/queries.js';
+import { customerLetterPdf, recallReportPdf } from './recall/report.js';
 import {
-  type AttachDocumentInput,
-  coaPdf,
-  type DefineSpecInput,
-  type QualityDecisionInput,
-  type QualityVerdict,
-  qualityVerdict,
-  type RecordTestInput,
-} from './quality/quality.js';
-import {
-  notificationCsv,
   RECALL,
   type RecallAcknowledgeInput,
   type RecallCloseInput,
-  type RecallEvidence,
   type RecallNotifyInput,
   type RecallOpenInput,
-  recallEvidence,
-} from './recall/recall.js';
-import { customerLetterPdf, recallReportPdf } from './recall/report.js';
+} from './recall/schemas.js';
 import { type MassBalance, massBalance } from './stock/mass-balance.js';
 import { type OnHandQuery, onHand, type ProductStock, productStock, type StockLine } from './stock/stock.js';
 import type { Store } from './store/port.js';

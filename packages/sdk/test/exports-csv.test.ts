@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FSMA204_COLUMNS } from '../src/exports/regulatory.js';
-import { toCsv } from '../src/recall/recall.js';
+import { toCsv } from '../src/recall/queries.js';
 import { bakery } from './helpers.js';
 
 /** A strict RFC 4180 reader (CRLF records, quoted fields with doubled quotes); throws on malformed input. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LotgraphError, MemoryStore } from '@lotgraph/sdk';
 import { afterAll, describe, expect, it } from 'vitest';
-import { toCsv } from '../src/recall/recall.js';
+import { toCsv } from '../src/recall/queries.js';
 import { bakery } from './helpers.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'lotgraph-recall-'));

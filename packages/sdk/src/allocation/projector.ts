@@ -4,7 +4,7 @@ import type { EventPayloads } from '../ledger/events.js';
 import { decimalsOf } from '../projection/decimals.js';
 import type { Projectors } from '../projection/types.js';
 import type { ReservationRecord } from '../store/port.js';
-import { policyRecord, reservationFromJson } from './allocation.js';
+import { policyRecord, reservationFromJson } from './records.js';
 
 /** The allocation feature's projectors. */
 export const allocationProjectors: Projectors = {

@@ -1,4 +1,4 @@
-import { reservationJson } from '../allocation/allocation.js';
+import { reservationJson } from '../allocation/records.js';
 import { fieldError, notFound } from '../errors.js';
 import type { CommandSpec } from '../ledger/command.js';
 import { requireLocation, requireLot } from './lookups.js';

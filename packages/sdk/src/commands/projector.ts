@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { reservationFromJson } from '../allocation/allocation.js';
+import { reservationFromJson } from '../allocation/records.js';
 import { toSteps } from '../domain/quantity.js';
 import type { Lot } from '../domain/schemas.js';
 import { ErrorCodes, LotgraphError } from '../errors.js';

@@ -10,7 +10,7 @@ import {
   defineCustomerPolicyCommand,
   releaseReservationCommand,
   reserveCommand,
-} from '../allocation/allocation.js';
+} from '../allocation/commands.js';
 import type { CommandSpec } from '../ledger/command.js';
 import type { EventOf, EventType } from '../ledger/events.js';
 import {
@@ -18,13 +18,13 @@ import {
   defineSpecCommand,
   qualityDecisionCommand,
   recordTestCommand,
-} from '../quality/quality.js';
+} from '../quality/commands.js';
 import {
   recallAcknowledgeCommand,
   recallCloseCommand,
   recallNotifyCommand,
   recallOpenCommand,
-} from '../recall/recall.js';
+} from '../recall/commands.js';
 import { holdCommand, releaseCommand } from './hold.js';
 import { defineLocationCommand, definePartyCommand, defineProductCommand } from './master.js';
 import { adjustCommand, correctCommand, moveCommand, reconcileCommand, returnCommand } from './movement.js';

@@ -1,4 +1,4 @@
-import { reservationJson } from '../allocation/allocation.js';
+import { reservationJson } from '../allocation/records.js';
 import { isExpiredOn } from '../domain/dates.js';
 import { fromSteps } from '../domain/quantity.js';
 import { ErrorCodes, fieldError, LotgraphError, notFound } from '../errors.js';

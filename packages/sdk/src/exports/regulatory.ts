@@ -12,7 +12,7 @@ import { Id, type Product } from '../domain/schemas.js';
 import type { OneStepTrace } from '../genealogy/trace.js';
 import type { EventPayloads } from '../ledger/events.js';
 import { iterateEvents } from '../ledger/iterate.js';
-import { toCsv } from '../recall/recall.js';
+import { toCsv } from '../recall/queries.js';
 import type { Store } from '../store/port.js';
 
 /** EU 178/2002 art. 18: who supplied this lot, and to whom it went (one step each way), as CSV. */

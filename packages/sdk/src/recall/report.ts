@@ -6,7 +6,7 @@
 
 import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
 import { fieldError } from '../errors.js';
-import type { RecallEvidence } from './recall.js';
+import type { RecallEvidence } from './queries.js';
 
 const A4: [number, number] = [595.28, 841.89];
 const MARGIN = 48;

@@ -1,0 +1,246 @@
+import { fromSteps, toSteps } from '../domain/quantity.js';
+import { fieldError, notFound } from '../errors.js';
+import { type MassBalance, massBalances } from '../stock/mass-balance.js';
+import type { Store } from '../store/port.js';
+import { RECALL, RECALL_STEP, type RecallCase, type RecallStep } from './schemas.js';
+import type { RecallScope } from './scope.js';
+
+export async function requireCase(store: Store, recallId: string): Promise<RecallCase> {
+  const r = await store.getRecord(RECALL, recallId);
+  if (!r) throw notFound('recall', ['recallId'], recallId);
+  return r.value as unknown as RecallCase;
+}
+
+export async function requireOpen(store: Store, recallId: string): Promise<RecallCase> {
+  const c = await requireCase(store, recallId);
+  const steps = await store.listRecords(RECALL_STEP, { key: recallId });
+  if (steps.some((s) => (s.value as { type?: string }).type === 'closed'))
+    throw fieldError(['recallId'], `recall "${recallId}" is closed`, recallId);
+  return c;
+}
+
+/** Effectiveness and timing of a case, and the mass balances: everything an auditor asks for. */
+export interface RecallEvidence {
+  recallId: string;
+  drill: boolean;
+  classification: string;
+  reason: string;
+  status: 'open' | 'closed';
+  timeline: {
+    openedAt: string;
+    scopeComputedAt: string;
+    scopeMs: number;
+    /** The customer list exists from the moment the scope is computed. */
+    listProducedAt: string;
+    firstNotificationAt?: string;
+    lastNotificationAt?: string;
+    closedAt?: string;
+    /** Hours from opening to the customer list, and to closing (when closed). */
+    hoursToList: number;
+    hoursToClose?: number;
+    targetHours: number;
+    metTarget: boolean;
+    /** FSMA 204: records to the FDA within 24 hours. */
+    within24h: boolean;
+  };
+  effectiveness: {
+    level: string;
+    requiredShare: number;
+    consignees: number;
+    notified: number;
+    acknowledged: number;
+    consigneesReachedShare: number;
+    quantityShipped: { productId: string; quantity: string; unit: string }[];
+    quantityAccountedFor: { productId: string; quantity: string; unit: string }[];
+    quantityAccountedShare: number;
+    met: boolean;
+  };
+  massBalance: (MassBalance & { variancePercent: number; withinTolerance: boolean; suspect: boolean })[];
+  tolerance: number;
+  scope: RecallScope;
+  steps: RecallStep[];
+}
+
+export const hours = (a: string, b: string) => (Date.parse(b) - Date.parse(a)) / 3_600_000;
+
+/** Build the evidence document of a case (reads the case, its steps and the ledger for mass balances). */
+export async function recallEvidence(store: Store, recallId: string): Promise<RecallEvidence> {
+  const c = await requireCase(store, recallId);
+  const steps = (await store.listRecords(RECALL_STEP, { key: recallId })).map(
+    (r) => r.value as unknown as RecallStep,
+  );
+  const notified = steps.filter((s) => s.type === 'notified');
+  const acks = steps.filter((s) => s.type === 'acknowledged');
+  const closed = steps.find((s) => s.type === 'closed');
+  const consignees = c.scope.customers.length;
+  const reached = new Set(notified.map((s) => s.customerId));
+  const acknowledged = new Set(acks.map((s) => s.customerId));
+  const required = { A: 1, B: c.levelBShare, C: 0.1, D: 0.02, E: 0 }[c.effectivenessLevel];
+
+  // Quantities: shipped to consignees vs accounted for (returned + destroyed + corrected), per product.
+  const decimals = new Map<string, number>();
+  const units = new Map<string, string>();
+  for (const cu of c.scope.customers)
+    for (const q of cu.quantities) {
+      if (!decimals.has(q.productId)) {
+        const p = await store.getProduct(q.productId);
+        decimals.set(q.productId, p?.decimals ?? 0);
+        units.set(q.productId, p?.unit ?? q.unit);
+      }
+    }
+  const shipped = new Map<string, bigint>();
+  for (const cu of c.scope.customers)
+    for (const q of cu.quantities)
+      shipped.set(
+        q.productId,
+        (shipped.get(q.productId) ?? 0n) + toSteps(q.quantity, decimals.get(q.productId) ?? 0),
+      );
+  // The latest acknowledgement of each customer counts (a customer may send updates).
+  const latest = new Map<string, RecallStep>();
+  for (const a of acks) latest.set(a.customerId!, a);
+  const accounted = new Map<string, bigint>();
+  for (const a of latest.values())
+    for (const q of a.quantities ?? []) {
+      const d = decimals.get(q.productId) ?? 0;
+      const v = toSteps(q.returned, d) + toSteps(q.destroyed, d) + toSteps(q.corrected, d);
+      accounted.set(q.productId, (accounted.get(q.productId) ?? 0n) + v);
+    }
+  let shippedBase = 0;
+  let accountedBase = 0;
+  for (const [pid, s] of shipped) {
+    const d = decimals.get(pid) ?? 0;
+    shippedBase += Number(s) / 10 ** d;
+    accountedBase += Number(accounted.get(pid) ?? 0n) / 10 ** d;
+  }
+  const list = (m: Map<string, bigint>) =>
+    [...shipped.keys()].sort().map((pid) => ({
+      productId: pid,
+      quantity: fromSteps(m.get(pid) ?? 0n, decimals.get(pid) ?? 0),
+      unit: units.get(pid) ?? '',
+    }));
+  const consigneesReachedShare = consignees === 0 ? 1 : reached.size / consignees;
+  const quantityAccountedShare = shippedBase === 0 ? 1 : accountedBase / shippedBase;
+
+  // Mass balance of every suspect and affected lot, in one pass over the ledger.
+  const lotIds = c.scope.lots.map((l) => l.lotId);
+  const suspects = new Set(c.scope.suspectLots);
+  const balances = await massBalances(store, lotIds);
+  const mb = balances.map((b) => {
+    const d = (b.balance.split('.')[1] ?? '').length;
+    const inSteps = toSteps(b.received, d) + toSteps(b.produced, d) + toSteps(b.returned, d);
+    const varSteps = toSteps(b.balance.replace('-', ''), d);
+    const variancePercent = inSteps === 0n ? 0 : (Number(varSteps) / Number(inSteps)) * 100;
+    return {
+      ...b,
+      variancePercent,
+      withinTolerance: variancePercent <= c.tolerance * 100,
+      suspect: suspects.has(b.lotId),
+    };
+  });
+
+  const firstAt = notified[0]?.at;
+  const lastAt = notified[notified.length - 1]?.at;
+  const hoursToList = hours(c.openedAt, c.scopeComputedAt) < 0 ? 0 : hours(c.openedAt, c.scopeComputedAt);
+  const timeline: RecallEvidence['timeline'] = {
+    openedAt: c.openedAt,
+    scopeComputedAt: c.scopeComputedAt,
+    scopeMs: c.scopeMs,
+    listProducedAt: c.scopeComputedAt,
+    hoursToList,
+    targetHours: c.targetHours,
+    metTarget: hoursToList <= c.targetHours,
+    within24h: hoursToList <= 24,
+  };
+  if (firstAt) timeline.firstNotificationAt = firstAt;
+  if (lastAt) timeline.lastNotificationAt = lastAt;
+  if (closed) {
+    timeline.closedAt = closed.at;
+    timeline.hoursToClose = hours(c.openedAt, closed.at);
+  }
+  return {
+    recallId,
+    drill: c.drill,
+    classification: c.classification,
+    reason: c.reason,
+    status: closed ? 'closed' : 'open',
+    timeline,
+    effectiveness: {
+      level: c.effectivenessLevel,
+      requiredShare: required,
+      consignees,
+      notified: reached.size,
+      acknowledged: acknowledged.size,
+      consigneesReachedShare,
+      quantityShipped: list(shipped),
+      quantityAccountedFor: list(accounted),
+      quantityAccountedShare,
+      met: consigneesReachedShare >= required,
+    },
+    massBalance: mb,
+    tolerance: c.tolerance,
+    scope: c.scope,
+    steps,
+  };
+}
+
+/** RFC 4180 CSV, spreadsheet-safe: cells starting with = + - @ (or tab / CR) are prefixed with a quote. */
+export function toCsv(
+  header: readonly string[],
+  rows: readonly (readonly (string | number | undefined)[])[],
+): string {
+  const cell = (v: string | number | undefined) => {
+    let s = v === undefined ? '' : String(v);
+    if (/^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
+    return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  };
+  return `${[header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
+}
+
+/** The notification list: one row per customer and product. */
+export function notificationCsv(e: RecallEvidence): string {
+  const rows: (string | number | undefined)[][] = [];
+  for (const c of e.scope.customers) {
+    const contact = c.contacts[0];
+    for (const q of c.quantities) {
+      rows.push([
+        e.recallId,
+        e.drill ? 'DRILL' : 'RECALL',
+        c.customerId,
+        c.name,
+        c.gln,
+        contact?.name,
+        contact?.email,
+        contact?.phone,
+        q.productId,
+        q.quantity,
+        q.unit,
+        c.lots.join(' '),
+        c.deliveries,
+        c.firstShippedAt,
+        c.lastShippedAt,
+      ]);
+    }
+  }
+  return toCsv(
+    [
+      'recall_id',
+      'kind',
+      'customer_id',
+      'customer_name',
+      'customer_gln',
+      'contact_name',
+      'contact_email',
+      'contact_phone',
+      'product_id',
+      'quantity',
+      'unit',
+      'lots',
+      'deliveries',
+      'first_shipped_at',
+      'last_shipped_at',
+    ],
+    rows,
+  );
+}
+
+export type { MassBalance };
