@@ -1,15 +1,7 @@
 import { z } from 'zod';
-import { expiredOnHand, expiring, lowStock, type StockAlert } from './alerts/alerts.js';
+import { alertsFacade } from './alerts/facade.js';
 import type { EventHandler } from './alerts/webhook.js';
-import { allocate } from './allocation/queries.js';
-import {
-  AllocateInput,
-  type Allocation,
-  type ConfirmPickInput,
-  type DefineCustomerPolicyInput,
-  type ReleaseReservationInput,
-  type ReserveInput,
-} from './allocation/schemas.js';
+import { allocationFacade } from './allocation/facade.js';
 import {
   COMMANDS,
   type CommandEvent,
@@ -28,35 +20,31 @@ import type {
   MoveInput,
   ProduceInput,
   ReceiveInput,
-  ReconcileInput,
   ReleaseInput,
   RepackInput,
   ReturnInput,
   ShipInput,
   SplitInput,
 } from './commands/schemas.js';
-import { checkArgs, DayArg, FunctionArg, IdList, StoreArg } from './domain/args.js';
-import { Instant } from './domain/dates.js';
+import { checkArgs, FunctionArg, StoreArg } from './domain/args.js';
 import { fromSteps } from './domain/quantity.js';
+import { BatchShape, VerifyOptionsInput } from './domain/query-schemas.js';
 import type { Lot, Shipment } from './domain/schemas.js';
-import { Code, Id, LIMITS, Name, NonNegativeDecimal } from './domain/schemas.js';
+import { Id } from './domain/schemas.js';
 import { parseInput } from './domain/validate.js';
 import { ErrorCodes, LotgraphError, withBatchIndex } from './errors.js';
-import { type EpcisDocument, epcisToCommands, exportEpcis } from './exports/epcis.js';
-import { type Fsma204Filter, fsma204Csv, oneStepCsv } from './exports/regulatory.js';
+import { exportsFacade, importsFacade } from './exports/facade.js';
+import { traceFacade } from './genealogy/facade.js';
 import { GenealogyIndex, type LoadProgress } from './genealogy/genealogy-index.js';
 import { NodeRegistry } from './genealogy/node-registry.js';
-import {
-  type BackwardTrace,
-  type ForwardTrace,
-  type OneStepTrace,
-  type TraceRefs,
-  traceBackward,
-  traceForward,
-  traceOneStep,
-  traceRefs,
-} from './genealogy/trace.js';
 import type { CommandSpec } from './ledger/command.js';
+import type { BatchCommand, LotgraphHost } from './ledger/host.js';
+import { documentsFacade, qualityFacade } from './quality/facade.js';
+import { recallFacade } from './recall/facade.js';
+import { stockFacade } from './stock/facade.js';
+
+export type { BatchCommand } from './ledger/host.js';
+
 import { EVENT_TYPES, type EventOf, type EventType, type StoredEvent } from './ledger/events.js';
 import {
   type PreparedCommand,
@@ -67,25 +55,6 @@ import {
 } from './ledger/runner.js';
 import { type LedgerCheckpoint, type LedgerVerification, verifyLedger } from './ledger/verify.js';
 import { projectEvent } from './projection/projectors.js';
-import { coaPdf } from './quality/coa.js';
-import { type QualityVerdict, qualityVerdict } from './quality/queries.js';
-import type {
-  AttachDocumentInput,
-  DefineSpecInput,
-  QualityDecisionInput,
-  RecordTestInput,
-} from './quality/schemas.js';
-import { notificationCsv, type RecallEvidence, recallEvidence } from './recall/queries.js';
-import { customerLetterPdf, recallReportPdf } from './recall/report.js';
-import {
-  RECALL,
-  type RecallAcknowledgeInput,
-  type RecallCloseInput,
-  type RecallNotifyInput,
-  type RecallOpenInput,
-} from './recall/schemas.js';
-import { type MassBalance, massBalance } from './stock/mass-balance.js';
-import { type OnHandQuery, onHand, type ProductStock, productStock, type StockLine } from './stock/stock.js';
 import type { Store } from './store/port.js';
 
 /** Options of {@link Lotgraph.open}. */
@@ -120,41 +89,6 @@ export interface LotgraphErrorContext {
   event?: StoredEvent;
 }
 
-const VerifyOptionsInput = z.strictObject({
-  checkpoints: z
-    .array(z.strictObject({ seq: z.number().int().min(0), hash: z.string().regex(/^[0-9a-f]{64}$/) }))
-    .max(10_000)
-    .optional(),
-});
-
-const BatchShape = z
-  .array(z.strictObject({ command: z.string().max(100), input: z.unknown() }))
-  .max(100_000, { message: 'must have at most 100000 commands (use imports for more)' });
-const DocumentFilter = z.strictObject({
-  lotId: Id.optional(),
-  shipmentId: Id.optional(),
-  kind: Code.optional(),
-});
-const ExpiringQuery = z.strictObject({ withinDays: z.number().int().min(0).max(100_000), date: DayArg });
-const LowStockQuery = z.strictObject({
-  thresholds: z.record(Id, NonNegativeDecimal).refine((r) => Object.keys(r).length <= LIMITS.items, {
-    message: `must have at most ${LIMITS.items} products`,
-  }),
-  locationId: Id.optional(),
-});
-const ImportOptions = z.strictObject({
-  chunk: z.number().int().min(1).max(10_000).optional(),
-  onProgress: FunctionArg.optional(),
-});
-const LetterSender = z.strictObject({ name: Name.optional(), contact: Name.optional() });
-const EpcisOptions = z.strictObject({ creationDate: Instant.optional() });
-const Fsma204Query = z.strictObject({
-  productId: Id.optional(),
-  lotId: Id.optional(),
-  from: DayArg.optional(),
-  to: DayArg.optional(),
-});
-
 const OpenOptions = z.strictObject({
   store: StoreArg,
   clock: FunctionArg.optional(),
@@ -163,11 +97,6 @@ const OpenOptions = z.strictObject({
   follow: z.boolean().optional(),
   onError: FunctionArg.optional(),
 });
-
-/** One command of a batch: its name and input. */
-export type BatchCommand = {
-  [K in keyof CommandInputs]: { command: K; input: CommandInputs[K] };
-}[keyof CommandInputs];
 
 /** Progress of {@link rebuildProjections}. */
 export interface RebuildProgress {
@@ -235,6 +164,25 @@ export class Lotgraph {
   private tail: Promise<unknown> = Promise.resolve();
   private readonly onError: LotgraphOptions['onError'];
   private closed = false;
+
+  /** What the feature facades (`lg.stock`, `lg.trace`, `lg.recall`…) may use of this instance. */
+  private readonly host: LotgraphHost = (() => {
+    const self = this;
+    return {
+      get store() {
+        return self.store;
+      },
+      get index() {
+        return self.index;
+      },
+      serial: <R>(fn: () => Promise<R>) => self.serial(fn),
+      syncUnlocked: () => self.syncUnlocked(),
+      command: <K extends CommandName>(name: K, input: CommandInputs[K]) => self.command(name, input),
+      now: () => self.deps.now(),
+      batch: (commands: readonly BatchCommand[]) => self.batch(commands),
+      oneStep: (lotId: string) => self.trace.oneStep(lotId),
+    };
+  })();
 
   private constructor(store: Store, index: GenealogyIndex, options: LotgraphOptions) {
     this.store = store;
@@ -478,76 +426,10 @@ export class Lotgraph {
   }
 
   /** Stock queries and reconciliation. */
-  readonly stock = {
-    /** On hand per lot × location (optionally filtered, optionally as of a past instant). */
-    onHand: (query: OnHandQuery = {}): Promise<StockLine[]> => onHand(this.store, query),
-    /** Total on hand of a product and its lines (optionally as of an instant). */
-    ofProduct: async (productId: string, asOf?: string): Promise<ProductStock> => {
-      checkArgs('stock.ofProduct', { productId: Id, asOf: Instant.optional() }, { productId, asOf });
-      return productStock(this.store, productId, asOf);
-    },
-    /** Exact mass balance of a lot over its whole history (zero when every movement is recorded). */
-    massBalance: async (lotId: string): Promise<MassBalance> => {
-      checkArgs('stock.massBalance', { lotId: Id }, { lotId });
-      return massBalance(this.store, lotId);
-    },
-    /** Counted vs expected → an adjustment event carrying the variance. */
-    reconcile: (input: ReconcileInput): Promise<EventOf<'adjusted'>> => this.command('reconcile', input),
-  };
+  readonly stock = stockFacade(this.host);
 
   /** Trace over the genealogy index. */
-  readonly trace = {
-    /**
-     * Every descendant lot, delivery and customer of a lot, with exact quantities.
-     *
-     * @example
-     * ```ts
-     * const { customers, deliveries } = await lg.trace.forward('F-1');
-     * ```
-     */
-    forward: async (lotId: string): Promise<ForwardTrace> => {
-      checkArgs('trace.forward', { lotId: Id }, { lotId });
-      return this.serial(async () => {
-        await this.syncUnlocked();
-        return traceForward(this.store, this.index, lotId);
-      });
-    },
-    /** Every ancestor lot down to supplier lots, with quantities consumed and production orders. */
-    backward: async (lotId: string): Promise<BackwardTrace> => {
-      checkArgs('trace.backward', { lotId: Id }, { lotId });
-      return this.serial(async () => {
-        await this.syncUnlocked();
-        return traceBackward(this.store, this.index, lotId);
-      });
-    },
-    /**
-     * Every lot, delivery and customer downstream of one or more lots, as refs only — answered from the
-     * in-process index without store reads (the fast path for recall scopes).
-     */
-    forwardRefs: async (lotIds: string | readonly string[]): Promise<TraceRefs> => {
-      checkArgs('trace.forwardRefs', { lotIds: IdList }, { lotIds });
-      return this.serial(async () => {
-        await this.syncUnlocked();
-        return traceRefs(this.index, typeof lotIds === 'string' ? [lotIds] : lotIds, 'forward');
-      });
-    },
-    /** Every lot upstream of one or more lots, as refs only (index only, no store reads). */
-    backwardRefs: async (lotIds: string | readonly string[]): Promise<TraceRefs> => {
-      checkArgs('trace.backwardRefs', { lotIds: IdList }, { lotIds });
-      return this.serial(async () => {
-        await this.syncUnlocked();
-        return traceRefs(this.index, typeof lotIds === 'string' ? [lotIds] : lotIds, 'backward');
-      });
-    },
-    /** Immediate suppliers and customers with dates (one step back, one step forward). */
-    oneStep: async (lotId: string): Promise<OneStepTrace> => {
-      checkArgs('trace.oneStep', { lotId: Id }, { lotId });
-      return this.serial(async () => {
-        await this.syncUnlocked();
-        return traceOneStep(this.store, this.index, lotId);
-      });
-    },
-  };
+  readonly trace = traceFacade(this.host);
 
   /**
    * Allocation and picking: FEFO / FIFO / named-lot proposals that explain every lot considered, atomic
@@ -561,24 +443,7 @@ export class Lotgraph {
    * console.log(a.picks, a.considered.map((c) => `${c.lotId}: ${c.reason}`));
    * ```
    */
-  readonly allocation = {
-    /** Propose picks (reads only; nothing is reserved). */
-    allocate: async (input: AllocateInput): Promise<Allocation> => {
-      const v = parseInput(AllocateInput, input, 'allocate');
-      return this.serial(async () => {
-        await this.syncUnlocked();
-        return (await allocate(this.store, v, this.deps.now().slice(0, 10))).allocation;
-      });
-    },
-    /** Allocate and persist the picks as reservations in one transaction. */
-    reserve: (input: ReserveInput) => this.command('reserve', input),
-    /** Cancel a reservation, or every active reservation of an order. */
-    release: (input: ReleaseReservationInput) => this.command('releaseReservation', input),
-    /** Check the scanned label of what was picked against the reservation (GTIN, batch, expiry). */
-    confirmPick: (input: ConfirmPickInput) => this.command('confirmPick', input),
-    /** Set a customer's minimum remaining shelf life (days or % of the product's shelf life). */
-    defineCustomerPolicy: (input: DefineCustomerPolicyInput) => this.command('defineCustomerPolicy', input),
-  };
+  readonly allocation = allocationFacade(this.host);
 
   /**
    * Quality: product specifications, lot test results with automatic conformity, the verdict, the release
@@ -591,74 +456,16 @@ export class Lotgraph {
    * const pdf = await lg.quality.coa('F-1');
    * ```
    */
-  readonly quality = {
-    defineSpec: (input: DefineSpecInput) => this.command('defineSpec', input),
-    recordResult: (input: RecordTestInput) => this.command('recordResult', input),
-    verdict: async (lotId: string): Promise<QualityVerdict> => {
-      checkArgs('quality.verdict', { lotId: Id }, { lotId });
-      return qualityVerdict(this.store, lotId);
-    },
-    /** Release (or reject) a lot; a release lifts its QC holds in the same event. */
-    decide: (input: QualityDecisionInput) => this.command('decideQuality', input),
-    /** Certificate of Analysis (PDF bytes). */
-    coa: async (lotId: string): Promise<Uint8Array> => {
-      checkArgs('quality.coa', { lotId: Id }, { lotId });
-      return coaPdf(this.store, lotId);
-    },
-  };
+  readonly quality = qualityFacade(this.host);
 
   /** Documents attached to lots and shipments: metadata, SHA-256, bytes or URI. */
-  readonly documents = {
-    attach: (input: AttachDocumentInput) => this.command('attachDocument', input),
-    get: async (documentId: string) => {
-      checkArgs('documents.get', { documentId: Id }, { documentId });
-      return this.store.getDocument(documentId);
-    },
-    list: async (filter: { lotId?: string; shipmentId?: string; kind?: string } = {}) =>
-      this.store.listDocuments(parseInput(DocumentFilter, filter, 'documents.list')),
-  };
+  readonly documents = documentsFacade(this.host);
 
   /** Stock alerts. */
-  readonly alerts = {
-    /** Lots on hand expiring within `withinDays` of `date`. */
-    expiring: async (opts: { withinDays: number; date: string }): Promise<StockAlert[]> =>
-      expiring(this.store, parseInput(ExpiringQuery, opts, 'alerts.expiring')),
-    /** Expired lots still on hand on `date`. */
-    expiredOnHand: async (date: string): Promise<StockAlert[]> => {
-      checkArgs('alerts.expiredOnHand', { date: DayArg }, { date });
-      return expiredOnHand(this.store, date);
-    },
-    /** Products below a threshold (in the product's unit), optionally at one location. */
-    lowStock: async (opts: { thresholds: Record<string, string>; locationId?: string }) =>
-      lowStock(this.store, parseInput(LowStockQuery, opts, 'alerts.lowStock')),
-  };
+  readonly alerts = alertsFacade(this.host);
 
   /** Imports into the ledger. */
-  readonly imports = {
-    /**
-     * Replay a GS1 EPCIS 2.0 document (receipts, productions, shipments, as `exports.epcis` writes them) as
-     * commands, in chunks of `chunk` commands per transaction (default 500). Idempotent by `eventID`:
-     * importing the same document twice appends nothing. Master data (products with their GTINs, parties,
-     * locations) must exist. Progress through `onProgress(done, total)`.
-     */
-    epcis: async (
-      doc: unknown,
-      options: { chunk?: number; onProgress?: (done: number, total: number) => void } = {},
-    ): Promise<{ commands: number; events: number }> => {
-      parseInput(ImportOptions, options, 'imports.epcis');
-      const cmds = await epcisToCommands(this.store, doc);
-      const chunk = options.chunk ?? 500;
-      let events = 0;
-      for (let i = 0; i < cmds.length; i += chunk) {
-        const part = cmds.slice(i, i + chunk) as BatchCommand[];
-        const before = (await this.store.head()).seq;
-        await this.batch(part);
-        events += (await this.store.head()).seq - before;
-        options.onProgress?.(Math.min(cmds.length, i + chunk), cmds.length);
-      }
-      return { commands: cmds.length, events };
-    },
-  };
+  readonly imports = importsFacade(this.host);
 
   private readonly handlers = new Map<string, Set<EventHandler>>();
   private emittedSeq = -1;
@@ -720,64 +527,10 @@ export class Lotgraph {
    * console.log(ev.scope.customers.map((c) => c.name));
    * ```
    */
-  readonly recall = {
-    open: async (input: RecallOpenInput): Promise<RecallEvidence> => {
-      const opened = await this.command('recallOpen', input);
-      return recallEvidence(this.store, opened.payload.recallId);
-    },
-    /** Record that a customer was notified (channel, contact). */
-    notify: (input: RecallNotifyInput) => this.command('recallNotify', input),
-    /** Record a customer's answer: quantities returned, destroyed or corrected per product. */
-    acknowledge: (input: RecallAcknowledgeInput) => this.command('recallAcknowledge', input),
-    /** Close the case with a summary. */
-    close: (input: RecallCloseInput) => this.command('recallClose', input),
-    /** The evidence document: timeline vs targets, effectiveness, mass balances, scope, steps. */
-    evidence: (recallId: string): Promise<RecallEvidence> => this.evidenceOf('recall.evidence', recallId),
-    /** Alias of {@link Lotgraph.recall.evidence}. */
-    get: (recallId: string): Promise<RecallEvidence> => this.evidenceOf('recall.get', recallId),
-    /** The recall report as PDF bytes (a drill is marked on every page). */
-    reportPdf: async (recallId: string): Promise<Uint8Array> =>
-      recallReportPdf(await this.evidenceOf('recall.reportPdf', recallId)),
-    /** The notification letter to each customer in scope, as PDF bytes (marked as rehearsal for a drill). */
-    letters: async (
-      recallId: string,
-      sender: { name?: string; contact?: string } = {},
-    ): Promise<{ customerId: string; name: string; pdf: Uint8Array }[]> => {
-      parseInput(LetterSender, sender, 'recall.letters');
-      const ev = await this.evidenceOf('recall.letters', recallId);
-      const out = [];
-      for (const c of ev.scope.customers)
-        out.push({
-          customerId: c.customerId,
-          name: c.name,
-          pdf: await customerLetterPdf(ev, c.customerId, sender),
-        });
-      return out;
-    },
-    /** The notification list as CSV (one row per customer and product). */
-    notificationCsv: async (recallId: string): Promise<string> =>
-      notificationCsv(await this.evidenceOf('recall.notificationCsv', recallId)),
-    /** Every case (recalls and drills), newest last. */
-    list: async () =>
-      (await this.store.listRecords(RECALL))
-        .map((r) => r.value)
-        .sort((a, b) => (a as { openedSeq: number }).openedSeq - (b as { openedSeq: number }).openedSeq),
-  };
+  readonly recall = recallFacade(this.host);
 
   /** Regulatory exports from the ledger. */
-  readonly exports = {
-    /** EU 178/2002 one step back / one step forward of a lot, as CSV. */
-    oneStepCsv: async (lotId: string): Promise<string> => oneStepCsv(await this.trace.oneStep(lotId)),
-    /** EU 178/2002 one step back / one step forward of a lot, as JSON (the `trace.oneStep` result). */
-    oneStepJson: async (lotId: string): Promise<string> =>
-      JSON.stringify(await this.trace.oneStep(lotId), null, 2),
-    /** GS1 EPCIS 2.0 JSON-LD document of the goods flow (receipts, productions, transformations, shipments). */
-    epcis: async (options: { creationDate?: string } = {}): Promise<EpcisDocument> =>
-      exportEpcis(this.store, parseInput(EpcisOptions, options, 'exports.epcis')),
-    /** FDA FSMA 204 electronic sortable spreadsheet (CSV, one row per critical tracking event). */
-    fsma204Csv: async (filter: Fsma204Filter = {}): Promise<string> =>
-      fsma204Csv(this.store, parseInput(Fsma204Query, filter, 'exports.fsma204Csv')),
-  };
+  readonly exports = exportsFacade(this.host);
 
   private async syncUnlocked(): Promise<void> {
     const head = await this.store.head();
@@ -795,10 +548,6 @@ export class Lotgraph {
    * `GenealogyGraph.fromBytes` from `@lotgraph/core-wasm`): the graph's `toBytes()` plus each node's kind
    * and ref (node id = array index), as of the ledger head.
    */
-  private async evidenceOf(context: string, recallId: string): Promise<RecallEvidence> {
-    checkArgs(context, { recallId: Id }, { recallId });
-    return recallEvidence(this.store, recallId);
-  }
 
   async exportGenealogy(): Promise<{ seq: number; snapshot: Uint8Array; kinds: number[]; refs: string[] }> {
     return this.serial(async () => {

@@ -12,6 +12,14 @@ const FILES = [
   'packages/gs1/src/parse.ts',
   'packages/sdk/src/index.ts',
   'packages/sdk/src/lotgraph.ts',
+  // The facades of lg.stock, lg.trace, lg.allocation, lg.quality, lg.recall… live in their feature folders.
+  'packages/sdk/src/genealogy/facade.ts',
+  'packages/sdk/src/stock/facade.ts',
+  'packages/sdk/src/allocation/facade.ts',
+  'packages/sdk/src/quality/facade.ts',
+  'packages/sdk/src/recall/facade.ts',
+  'packages/sdk/src/exports/facade.ts',
+  'packages/sdk/src/alerts/facade.ts',
   'packages/sdk/src/store/memory-store.ts',
   'packages/adapters/src/sqlite/index.ts',
 ];

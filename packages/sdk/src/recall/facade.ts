@@ -1,0 +1,65 @@
+import { checkArgs } from '../domain/args.js';
+import { LetterSender } from '../domain/query-schemas.js';
+import { Id } from '../domain/schemas.js';
+import { parseInput } from '../domain/validate.js';
+import type { LotgraphHost } from '../ledger/host.js';
+import { notificationCsv, type RecallEvidence, recallEvidence } from '../recall/queries.js';
+import { customerLetterPdf, recallReportPdf } from '../recall/report.js';
+import {
+  RECALL,
+  type RecallAcknowledgeInput,
+  type RecallCloseInput,
+  type RecallNotifyInput,
+  type RecallOpenInput,
+} from '../recall/schemas.js';
+
+/** `lg.recall`: see {@link Lotgraph}. */
+export function recallFacade(h: LotgraphHost) {
+  const evidenceOf = async (context: string, recallId: string): Promise<RecallEvidence> => {
+    checkArgs(context, { recallId: Id }, { recallId });
+    return recallEvidence(h.store, recallId);
+  };
+  return {
+    open: async (input: RecallOpenInput): Promise<RecallEvidence> => {
+      const opened = await h.command('recallOpen', input);
+      return recallEvidence(h.store, opened.payload.recallId);
+    },
+    /** Record that a customer was notified (channel, contact). */
+    notify: (input: RecallNotifyInput) => h.command('recallNotify', input),
+    /** Record a customer's answer: quantities returned, destroyed or corrected per product. */
+    acknowledge: (input: RecallAcknowledgeInput) => h.command('recallAcknowledge', input),
+    /** Close the case with a summary. */
+    close: (input: RecallCloseInput) => h.command('recallClose', input),
+    /** The evidence document: timeline vs targets, effectiveness, mass balances, scope, steps. */
+    evidence: (recallId: string): Promise<RecallEvidence> => evidenceOf('recall.evidence', recallId),
+    /** Alias of {@link Lotgraph.recall.evidence}. */
+    get: (recallId: string): Promise<RecallEvidence> => evidenceOf('recall.get', recallId),
+    /** The recall report as PDF bytes (a drill is marked on every page). */
+    reportPdf: async (recallId: string): Promise<Uint8Array> =>
+      recallReportPdf(await evidenceOf('recall.reportPdf', recallId)),
+    /** The notification letter to each customer in scope, as PDF bytes (marked as rehearsal for a drill). */
+    letters: async (
+      recallId: string,
+      sender: { name?: string; contact?: string } = {},
+    ): Promise<{ customerId: string; name: string; pdf: Uint8Array }[]> => {
+      parseInput(LetterSender, sender, 'recall.letters');
+      const ev = await evidenceOf('recall.letters', recallId);
+      const out = [];
+      for (const c of ev.scope.customers)
+        out.push({
+          customerId: c.customerId,
+          name: c.name,
+          pdf: await customerLetterPdf(ev, c.customerId, sender),
+        });
+      return out;
+    },
+    /** The notification list as CSV (one row per customer and product). */
+    notificationCsv: async (recallId: string): Promise<string> =>
+      notificationCsv(await evidenceOf('recall.notificationCsv', recallId)),
+    /** Every case (recalls and drills), newest last. */
+    list: async () =>
+      (await h.store.listRecords(RECALL))
+        .map((r) => r.value)
+        .sort((a, b) => (a as { openedSeq: number }).openedSeq - (b as { openedSeq: number }).openedSeq),
+  };
+}
