@@ -150,19 +150,17 @@ export type {
 /** Event types, the genesis hash, hashing and verification. */
 export { EVENT_TYPES, GENESIS_HASH } from './ledger/events.js';
 export { canonicalJson, hashEvent, hashEventSync, sha256Hex } from './ledger/hashing.js';
+export type { BatchCommand } from './ledger/host.js';
 export { iterateEvents } from './ledger/iterate.js';
+export type { RebuildProgress } from './ledger/rebuild.js';
+export { rebuildProjections } from './ledger/rebuild.js';
 export { sha256, sha256HexSync } from './ledger/sha256.js';
 export type { LedgerCheckpoint, LedgerVerification, VerifyLedgerOptions } from './ledger/verify.js';
 export { verifyLedger } from './ledger/verify.js';
-export type {
-  BatchCommand,
-  LotgraphErrorContext,
-  LotgraphOptions,
-  RebuildProgress,
-} from './lotgraph.js';
 // ── entry point ──────────────────────────────────────────────────────────
 /** An open lotgraph (commands, stock, trace, verification) and its options. */
-export { Lotgraph, rebuildProjections } from './lotgraph.js';
+export { Lotgraph } from './lotgraph.js';
+export type { LotgraphErrorContext, LotgraphOptions } from './lotgraph-options.js';
 export type { QualityVerdict } from './quality/queries.js';
 export { conformity } from './quality/queries.js';
 export {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { alertsFacade } from './alerts/facade.js';
 import type { EventHandler } from './alerts/webhook.js';
 import { allocationFacade } from './allocation/facade.js';
+import { shipmentOf } from './commands/queries.js';
 import {
   COMMANDS,
   type CommandEvent,
@@ -26,8 +27,7 @@ import type {
   ShipInput,
   SplitInput,
 } from './commands/schemas.js';
-import { checkArgs, FunctionArg, StoreArg } from './domain/args.js';
-import { fromSteps } from './domain/quantity.js';
+import { checkArgs, FunctionArg } from './domain/args.js';
 import { BatchShape, VerifyOptionsInput } from './domain/query-schemas.js';
 import type { Lot, Shipment } from './domain/schemas.js';
 import { Id } from './domain/schemas.js';
@@ -35,9 +35,9 @@ import { parseInput } from './domain/validate.js';
 import { ErrorCodes, LotgraphError, withBatchIndex } from './errors.js';
 import { exportsFacade, importsFacade } from './exports/facade.js';
 import { traceFacade } from './genealogy/facade.js';
-import { GenealogyIndex, type LoadProgress } from './genealogy/genealogy-index.js';
-import { NodeRegistry } from './genealogy/node-registry.js';
+import { GenealogyIndex } from './genealogy/genealogy-index.js';
 import type { CommandSpec } from './ledger/command.js';
+import { EventEmitter } from './ledger/emitter.js';
 import type { BatchCommand, LotgraphHost } from './ledger/host.js';
 import { documentsFacade, qualityFacade } from './quality/facade.js';
 import { recallFacade } from './recall/facade.js';
@@ -46,6 +46,7 @@ import { stockFacade } from './stock/facade.js';
 export type { BatchCommand } from './ledger/host.js';
 
 import { EVENT_TYPES, type EventOf, type EventType, type StoredEvent } from './ledger/events.js';
+import { type RebuildProgress, rebuildProjections } from './ledger/rebuild.js';
 import {
   type PreparedCommand,
   prepareCommand,
@@ -54,94 +55,8 @@ import {
   runCommand,
 } from './ledger/runner.js';
 import { type LedgerCheckpoint, type LedgerVerification, verifyLedger } from './ledger/verify.js';
-import { projectEvent } from './projection/projectors.js';
+import { type LotgraphErrorContext, type LotgraphOptions, OpenOptions } from './lotgraph-options.js';
 import type { Store } from './store/port.js';
-
-/** Options of {@link Lotgraph.open}. */
-export interface LotgraphOptions {
-  /** Where the ledger and projections live (e.g. `new MemoryStore()`, or a SQLite store). */
-  store: Store;
-  /** Source of "now" for `recordTime` (and `eventTime` when the caller gives none). Default: the system clock. */
-  clock?: () => Date | string;
-  /** Default actor for events whose command names none. Default `"system"`. */
-  actor?: string;
-  /** Called while the genealogy index loads from the store. */
-  onProgress?: (progress: LoadProgress) => void;
-  /**
-   * Keep the genealogy index current with other processes' writes as they commit, when the store can
-   * notify (`store.subscribe`, e.g. PostgreSQL). Without it (or with a store that cannot notify) the index
-   * still catches up by seq before every command and query. Default false.
-   */
-  follow?: boolean;
-  /**
-   * Told about failures that happen after a command committed and must not fail it: a subscriber that
-   * throws, a store read that fails while events are emitted, a failed background sync. Default: ignored
-   * (the command still resolves with its committed event).
-   */
-  onError?: (error: unknown, context: LotgraphErrorContext) => void;
-}
-
-/** Where a failure reported to {@link LotgraphOptions.onError} happened. */
-export interface LotgraphErrorContext {
-  /** `subscriber`: an `lg.on` handler threw; `emit`: reading events to emit failed; `follow`: a background sync failed. */
-  source: 'subscriber' | 'emit' | 'follow';
-  /** The event being delivered, for `subscriber`. */
-  event?: StoredEvent;
-}
-
-const OpenOptions = z.strictObject({
-  store: StoreArg,
-  clock: FunctionArg.optional(),
-  actor: Id.optional(),
-  onProgress: FunctionArg.optional(),
-  follow: z.boolean().optional(),
-  onError: FunctionArg.optional(),
-});
-
-/** Progress of {@link rebuildProjections}. */
-export interface RebuildProgress {
-  phase: 'rebuild';
-  events: number;
-  total: number;
-}
-
-/**
- * Replay the ledger of `source` into the empty store `target`: the same events (same seqs and hashes) with
- * projections recomputed from them. Proves that projections are derived data.
- */
-export async function rebuildProjections(
-  source: Store,
-  target: Store,
-  onProgress?: (p: RebuildProgress) => void,
-): Promise<void> {
-  checkArgs(
-    'rebuildProjections',
-    { source: StoreArg, target: StoreArg, onProgress: FunctionArg.optional() },
-    { source, target, onProgress },
-  );
-  const head = await target.head();
-  if (head.seq !== 0) {
-    throw new LotgraphError(ErrorCodes.CONFLICT, `target store is not empty (head seq ${head.seq})`, {
-      headSeq: head.seq,
-    });
-  }
-  const total = (await source.head()).seq;
-  const registry = new NodeRegistry();
-  const ctx = { product: (id: string) => target.getProduct(id), lot: (id: string) => target.getLot(id) };
-  const page = 500;
-  let done = 0;
-  for (let from = 1; from <= total; from += page) {
-    for (const e of await source.readEvents(from, page)) {
-      if (e.seq > total) break;
-      const p = await projectEvent(ctx, e);
-      const g = registry.resolve(p.nodes, p.edges, e.seq);
-      await target.append({ expectedSeq: e.seq - 1, events: [e], changes: [...p.changes, ...g.changes] });
-      registry.add(g.newKinds, g.newRefs);
-      done++;
-    }
-    onProgress?.({ phase: 'rebuild', events: done, total });
-  }
-}
 
 /**
  * An open lotgraph: commands that append events, stock queries, and trace over the in-process genealogy
@@ -163,6 +78,7 @@ export class Lotgraph {
   private readonly index: GenealogyIndex;
   private tail: Promise<unknown> = Promise.resolve();
   private readonly onError: LotgraphOptions['onError'];
+  private readonly emitter: EventEmitter;
   private closed = false;
 
   /** What the feature facades (`lg.stock`, `lg.trace`, `lg.recall`…) may use of this instance. */
@@ -188,6 +104,11 @@ export class Lotgraph {
     this.store = store;
     this.index = index;
     this.onError = options.onError;
+    this.emitter = new EventEmitter(
+      store,
+      () => this.index.seq,
+      (e, ctx) => this.report(e, ctx),
+    );
     const clock = options.clock ?? (() => new Date());
     this.deps = {
       store,
@@ -396,33 +317,7 @@ export class Lotgraph {
   /** A shipment with its lines (exact decimal quantities in each product's base unit), or undefined. */
   async shipment(id: string): Promise<Shipment | undefined> {
     checkArgs('shipment', { id: Id }, { id });
-    const header = await this.store.getShipment(id);
-    if (!header) return undefined;
-    const lines = await this.store.listShipmentLines({ shipmentId: id });
-    const decimals = new Map<string, number>();
-    for (const l of lines) {
-      if (!decimals.has(l.productId))
-        decimals.set(l.productId, (await this.store.getProduct(l.productId))?.decimals ?? 0);
-    }
-    const out: Shipment = {
-      id: header.id,
-      customerId: header.customerId,
-      shippedAt: header.shippedAt,
-      seq: header.seq,
-      lines: lines.map((l) => {
-        const line: Shipment['lines'][number] = {
-          lineNo: l.lineNo,
-          lotId: l.lotId,
-          productId: l.productId,
-          locationId: l.locationId,
-          quantity: fromSteps(l.quantity, decimals.get(l.productId) ?? 0),
-        };
-        if (l.orderLine !== undefined) line.orderLine = l.orderLine;
-        return line;
-      }),
-    };
-    if (header.orderRef !== undefined) out.orderRef = header.orderRef;
-    return out;
+    return shipmentOf(this.store, id);
   }
 
   /** Stock queries and reconciliation. */
@@ -467,10 +362,6 @@ export class Lotgraph {
   /** Imports into the ledger. */
   readonly imports = importsFacade(this.host);
 
-  private readonly handlers = new Map<string, Set<EventHandler>>();
-  private emittedSeq = -1;
-  private emitting: Promise<void> = Promise.resolve();
-
   /**
    * Subscribe to committed events of a type (or `'*'`), from this instance and — with `follow: true` or
    * after `sync()` — from other processes, in ledger order, each once. Returns the unsubscribe function.
@@ -478,40 +369,11 @@ export class Lotgraph {
    */
   on(type: EventType | '*', handler: EventHandler): () => void {
     checkArgs('on', { type: z.enum(['*', ...EVENT_TYPES]), handler: FunctionArg }, { type, handler });
-    if (this.emittedSeq < 0) this.emittedSeq = this.index.seq;
-    const set = this.handlers.get(type) ?? new Set<EventHandler>();
-    this.handlers.set(type, set);
-    set.add(handler);
-    return () => set.delete(handler);
+    return this.emitter.on(type, handler);
   }
 
-  /**
-   * Deliver committed events to subscribers. Never rejects: the commands whose events these are have
-   * committed, so a failing read or subscriber goes to `onError`, and the events not yet delivered are
-   * retried by the next emit.
-   */
   private emit(): Promise<void> {
-    if (this.handlers.size === 0) return Promise.resolve();
-    this.emitting = this.emitting.then(async () => {
-      let events: StoredEvent[];
-      try {
-        events = await this.store.readEvents(this.emittedSeq + 1);
-      } catch (e) {
-        this.report(e, { source: 'emit' });
-        return;
-      }
-      for (const e of events) {
-        this.emittedSeq = e.seq;
-        for (const h of [...(this.handlers.get(e.type) ?? []), ...(this.handlers.get('*') ?? [])]) {
-          try {
-            await h(e);
-          } catch (err) {
-            this.report(err, { source: 'subscriber', event: e });
-          }
-        }
-      }
-    });
-    return this.emitting;
+    return this.emitter.emit();
   }
 
   /**
