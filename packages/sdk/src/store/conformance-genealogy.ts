@@ -1,18 +1,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { collect, expectCode, putChanges, type SuiteState, snapshotOf } from './conformance-kit.js';
-import type { ConformanceFixture } from './conformance-types.js';
-import { NodeKind, type ProjectionChange, type Store } from './port.js';
+import { bindSuite, collect, expectCode, type SuiteState } from './conformance-kit.js';
+import { NodeKind, type Store } from './port.js';
 
 /** Store conformance: genealogy. */
 export function genealogyConformance(s: SuiteState): void {
-  let _fx: ConformanceFixture;
   let store: Store;
   beforeEach(() => {
-    _fx = s.fx;
     store = s.store;
   });
-  const put = (changes: ProjectionChange[], key?: string) => putChanges(store, changes, key);
-  const snapshot = () => snapshotOf(store);
+  const { put, snapshot } = bindSuite(() => store);
 
   describe('genealogy', () => {
     it('assigns dense node ids, finds them by ref, rejects a wrong firstId or a duplicate node', async () => {

@@ -109,3 +109,11 @@ export async function snapshotOf(store: Store): Promise<unknown> {
     edges: await store.listEdges({}),
   };
 }
+
+/** `put` and `snapshot` over the store of the running test. */
+export function bindSuite(store: () => Store) {
+  return {
+    put: (changes: ProjectionChange[], key?: string) => putChanges(store(), changes, key),
+    snapshot: () => snapshotOf(store()),
+  };
+}

@@ -2,29 +2,24 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { LotgraphError } from '../errors.js';
 import { GENESIS_HASH, type StoredEvent } from '../ledger/events.js';
 import {
+  bindSuite,
   expectCode,
   location,
   lot,
   makeTestEvent,
   party,
   product,
-  putChanges,
   type SuiteState,
-  snapshotOf,
 } from './conformance-kit.js';
-import type { ConformanceFixture } from './conformance-types.js';
-import type { ProjectionChange, Store } from './port.js';
+import type { Store } from './port.js';
 
 /** Store conformance: ledger and master data. */
 export function ledgerConformance(s: SuiteState): void {
-  let _fx: ConformanceFixture;
   let store: Store;
   beforeEach(() => {
-    _fx = s.fx;
     store = s.store;
   });
-  const put = (changes: ProjectionChange[], key?: string) => putChanges(store, changes, key);
-  const snapshot = () => snapshotOf(store);
+  const { put, snapshot } = bindSuite(() => store);
 
   describe('ledger', () => {
     it('starts empty', async () => {

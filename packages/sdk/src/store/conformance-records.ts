@@ -1,18 +1,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { expectCode, putChanges, type SuiteState, snapshotOf } from './conformance-kit.js';
-import type { ConformanceFixture } from './conformance-types.js';
-import type { ProjectionChange, Store } from './port.js';
+import { bindSuite, expectCode, type SuiteState } from './conformance-kit.js';
+import type { Store } from './port.js';
 
 /** Store conformance: shipments, holds, reservations, tests, documents, records. */
 export function recordsConformance(s: SuiteState): void {
-  let _fx: ConformanceFixture;
   let store: Store;
   beforeEach(() => {
-    _fx = s.fx;
     store = s.store;
   });
-  const put = (changes: ProjectionChange[], key?: string) => putChanges(store, changes, key);
-  const snapshot = () => snapshotOf(store);
+  const { put, snapshot } = bindSuite(() => store);
 
   describe('shipments, holds, reservations, tests, documents, records', () => {
     it('stores shipments and their lines, filters and orders them', async () => {

@@ -1,26 +1,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  expectCode,
-  lot,
-  makeTestEvent,
-  product,
-  putChanges,
-  type SuiteState,
-  snapshotOf,
-} from './conformance-kit.js';
-import type { ConformanceFixture } from './conformance-types.js';
-import type { ProjectionChange, Store } from './port.js';
+import { bindSuite, expectCode, lot, makeTestEvent, product, type SuiteState } from './conformance-kit.js';
+import type { Store } from './port.js';
 
 /** Store conformance: lots and stock. */
 export function stockConformance(s: SuiteState): void {
-  let _fx: ConformanceFixture;
   let store: Store;
   beforeEach(() => {
-    _fx = s.fx;
     store = s.store;
   });
-  const put = (changes: ProjectionChange[], key?: string) => putChanges(store, changes, key);
-  const snapshot = () => snapshotOf(store);
+  const { put, snapshot } = bindSuite(() => store);
 
   describe('lots and stock', () => {
     it('stores lots with supplier lot numbers and dates, and filters them', async () => {
