@@ -3,9 +3,10 @@
 // with the wasm bytes inlined. Paths are explicit because npm runs this from the package folder while the
 // binaries live in the workspace root's node_modules.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { coreExportsSource } from './core-exports.mjs';
 
 const pkg = dirname(dirname(fileURLToPath(import.meta.url)));
 
@@ -43,4 +44,8 @@ run(bin('asc'), [
   join(pkg, 'asconfig.json'),
 ]);
 console.log(`core-wasm: ${wasm} (${statSync(wasm).size} bytes)`);
+// The wrapper's view of the raw exports comes from asc's own declarations (rewritten only when they change).
+const generated = join(pkg, 'src', 'exports.generated.ts');
+const source = coreExportsSource(readFileSync(join(pkg, 'build', 'genealogy.d.ts'), 'utf8'));
+if (!existsSync(generated) || readFileSync(generated, 'utf8') !== source) writeFileSync(generated, source);
 run(bin('tsup'), ['--config', join(pkg, 'tsup.config.ts')]);

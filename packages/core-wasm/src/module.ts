@@ -1,55 +1,9 @@
 // The one place that turns the wasm bytes into instances: compiled once per process (asynchronously, as
 // browsers require for anything but tiny modules), one instance — and so one linear memory — per graph.
 import wasmBytes from '../build/genealogy.wasm';
+import type { CoreExports } from './exports.generated.js';
 
-/** The raw exports of `assembly/index.ts` (see that file for the calling protocol). */
-export interface CoreExports {
-  readonly memory: WebAssembly.Memory;
-  stageCapacity(): number;
-  stagePtr(): number;
-  maskPtr(): number;
-  countsPtr(): number;
-  nodeCount(): number;
-  baseEdgeCount(): number;
-  appendedEdgeCount(): number;
-  kindsPtr(): number;
-  fOffPtr(): number;
-  fAdjPtr(): number;
-  rOffPtr(): number;
-  rAdjPtr(): number;
-  rQtyPtr(): number;
-  appSrcPtr(): number;
-  appDstPtr(): number;
-  appQtyPtr(): number;
-  appNextOutPtr(): number;
-  appNextInPtr(): number;
-  appendedHead(direction: number, node: number): number;
-  queuePtr(): number;
-  levelsPtr(): number;
-  levelCount(): number;
-  sharePtr(): number;
-  resultKindsPtr(): number;
-  addNodes(count: number): number;
-  buildBegin(edges: number, hasQty: number): void;
-  buildFinish(): number;
-  buildRequantify(len: number): void;
-  qtyMode(): number;
-  qtyAt(ptr: number, index: number): number;
-  qtyDecode(ptr: number, start: number, len: number): void;
-  buildCount(len: number): void;
-  buildAlloc(): void;
-  buildPlace(len: number): void;
-  appendEdges(len: number): void;
-  compact(): void;
-  queryBegin(): void;
-  querySeed(len: number): void;
-  closure(direction: number, maxDepth: number, useMask: number): number;
-  closureFrom(nRoots: number, direction: number, maxDepth: number, useMask: number): number;
-  scope(): number;
-  scopeFrom(nRoots: number): number;
-  exposure(): number;
-  path(from: number, to: number): number;
-}
+export type { CoreExports } from './exports.generated.js';
 
 let compiled: Promise<WebAssembly.Module> | undefined;
 
