@@ -4,96 +4,96 @@
 /** The raw exports of the genealogy module (see assembly/index.ts for the calling protocol). */
 export interface CoreExports {
   readonly memory: WebAssembly.Memory;
-  /** `assembly/index/alloc` */
+  /** `assembly/accessors/alloc` */
   alloc(size: number): number;
-  /** `assembly/index/free` */
+  /** `assembly/accessors/free` */
   free(ptr: number): void;
-  /** `assembly/index/stageCapacity` */
+  /** `assembly/accessors/stageCapacity` */
   stageCapacity(): number;
-  /** `assembly/index/stagePtr` */
+  /** `assembly/accessors/stagePtr` */
   stagePtr(): number;
-  /** `assembly/index/maskPtr` */
+  /** `assembly/accessors/maskPtr` */
   maskPtr(): number;
-  /** `assembly/index/countsPtr` */
+  /** `assembly/accessors/countsPtr` */
   countsPtr(): number;
-  /** `assembly/index/nodeCount` */
+  /** `assembly/accessors/nodeCount` */
   nodeCount(): number;
-  /** `assembly/index/baseEdgeCount` */
+  /** `assembly/accessors/baseEdgeCount` */
   baseEdgeCount(): number;
-  /** `assembly/index/appendedEdgeCount` */
+  /** `assembly/accessors/appendedEdgeCount` */
   appendedEdgeCount(): number;
-  /** `assembly/index/kindsPtr` */
+  /** `assembly/accessors/kindsPtr` */
   kindsPtr(): number;
-  /** `assembly/index/fOffPtr` */
+  /** `assembly/accessors/fOffPtr` */
   fOffPtr(): number;
-  /** `assembly/index/fAdjPtr` */
+  /** `assembly/accessors/fAdjPtr` */
   fAdjPtr(): number;
-  /** `assembly/index/rOffPtr` */
+  /** `assembly/accessors/rOffPtr` */
   rOffPtr(): number;
-  /** `assembly/index/rAdjPtr` */
+  /** `assembly/accessors/rAdjPtr` */
   rAdjPtr(): number;
-  /** `assembly/index/qtyMode` */
+  /** `assembly/accessors/qtyMode` */
   qtyMode(): number;
-  /** `assembly/index/qtyAt` */
+  /** `assembly/accessors/qtyAt` */
   qtyAt(p: number, i: number): number;
-  /** `assembly/index/qtyDecode` */
+  /** `assembly/accessors/qtyDecode` */
   qtyDecode(p: number, start: number, len: number): void;
-  /** `assembly/index/rQtyPtr` */
+  /** `assembly/accessors/rQtyPtr` */
   rQtyPtr(): number;
-  /** `assembly/index/appSrcPtr` */
+  /** `assembly/accessors/appSrcPtr` */
   appSrcPtr(): number;
-  /** `assembly/index/appDstPtr` */
+  /** `assembly/accessors/appDstPtr` */
   appDstPtr(): number;
-  /** `assembly/index/appQtyPtr` */
+  /** `assembly/accessors/appQtyPtr` */
   appQtyPtr(): number;
-  /** `assembly/index/appNextOutPtr` */
+  /** `assembly/accessors/appNextOutPtr` */
   appNextOutPtr(): number;
-  /** `assembly/index/appNextInPtr` */
+  /** `assembly/accessors/appNextInPtr` */
   appNextInPtr(): number;
-  /** `assembly/index/appendedHead` */
+  /** `assembly/accessors/appendedHead` */
   appendedHead(direction: number, node: number): number;
-  /** `assembly/index/queuePtr` */
+  /** `assembly/accessors/queuePtr` */
   queuePtr(): number;
-  /** `assembly/index/levelsPtr` */
+  /** `assembly/accessors/levelsPtr` */
   levelsPtr(): number;
-  /** `assembly/index/levelCount` */
+  /** `assembly/accessors/levelCount` */
   levelCount(): number;
-  /** `assembly/index/resultKindsPtr` */
+  /** `assembly/accessors/resultKindsPtr` */
   resultKindsPtr(): number;
-  /** `assembly/index/sharePtr` */
+  /** `assembly/accessors/sharePtr` */
   sharePtr(): number;
-  /** `assembly/index/addNodes` */
+  /** `assembly/nodes/addNodes` */
   addNodes(count: number): number;
-  /** `assembly/index/buildBegin` */
+  /** `assembly/build/buildBegin` */
   buildBegin(m: number, hasQty: number): void;
-  /** `assembly/index/buildCount` */
+  /** `assembly/build/buildCount` */
   buildCount(len: number): void;
-  /** `assembly/index/buildAlloc` */
+  /** `assembly/build/buildAlloc` */
   buildAlloc(): void;
-  /** `assembly/index/buildPlace` */
+  /** `assembly/build/buildPlace` */
   buildPlace(len: number): void;
-  /** `assembly/index/buildFinish` */
+  /** `assembly/build/buildFinish` */
   buildFinish(): number;
-  /** `assembly/index/buildRequantify` */
+  /** `assembly/build/buildRequantify` */
   buildRequantify(len: number): void;
-  /** `assembly/index/appendEdges` */
+  /** `assembly/append/appendEdges` */
   appendEdges(len: number): void;
-  /** `assembly/index/compact` */
+  /** `assembly/append/compact` */
   compact(): void;
-  /** `assembly/index/queryBegin` */
+  /** `assembly/queries/queryBegin` */
   queryBegin(): void;
-  /** `assembly/index/querySeed` */
+  /** `assembly/queries/querySeed` */
   querySeed(len: number): void;
-  /** `assembly/index/closure` */
+  /** `assembly/queries/closure` */
   closure(direction: number, maxDepth: number, useMask: number): number;
-  /** `assembly/index/closureFrom` */
+  /** `assembly/queries/closureFrom` */
   closureFrom(nRoots: number, direction: number, maxDepth: number, useMask: number): number;
-  /** `assembly/index/scope` */
+  /** `assembly/queries/scope` */
   scope(): number;
-  /** `assembly/index/scopeFrom` */
+  /** `assembly/queries/scopeFrom` */
   scopeFrom(nRoots: number): number;
-  /** `assembly/index/path` */
+  /** `assembly/queries/path` */
   path(from: number, to: number): number;
-  /** `assembly/index/exposure` */
+  /** `assembly/exposure/exposure` */
   exposure(): number;
 }
