@@ -118,7 +118,7 @@ export type { Fsma204Filter } from './exports/regulatory.js';
 export { FSMA204_COLUMNS, fsma204Csv, fsma204Rows, oneStepCsv } from './exports/regulatory.js';
 // ── genealogy and trace ──────────────────────────────────────────────────
 /** Trace result shapes and the index load progress. */
-export type { LoadProgress } from './genealogy/genealogy-index.js';
+export type { GenealogySnapshot, LoadProgress } from './genealogy/genealogy-index.js';
 export type {
   BackwardTrace,
   ForwardTrace,

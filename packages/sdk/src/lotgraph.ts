@@ -35,7 +35,7 @@ import { parseInput } from './domain/validate.js';
 import { ErrorCodes, LotgraphError, withBatchIndex } from './errors.js';
 import { exportsFacade, importsFacade } from './exports/facade.js';
 import { traceFacade } from './genealogy/facade.js';
-import { GenealogyIndex } from './genealogy/genealogy-index.js';
+import { GenealogyIndex, type GenealogySnapshot } from './genealogy/genealogy-index.js';
 import type { CommandSpec } from './ledger/command.js';
 import { EventEmitter } from './ledger/emitter.js';
 import type { BatchCommand, LotgraphHost } from './ledger/host.js';
@@ -54,7 +54,12 @@ import {
   runBatch,
   runCommand,
 } from './ledger/runner.js';
-import { type LedgerCheckpoint, type LedgerVerification, verifyLedger } from './ledger/verify.js';
+import {
+  assertVerified,
+  type LedgerCheckpoint,
+  type LedgerVerification,
+  verifyLedger,
+} from './ledger/verify.js';
 import { type LotgraphErrorContext, type LotgraphOptions, OpenOptions } from './lotgraph-options.js';
 import type { Store } from './store/port.js';
 
@@ -410,17 +415,10 @@ export class Lotgraph {
    * `GenealogyGraph.fromBytes` from `@lotgraph/core-wasm`): the graph's `toBytes()` plus each node's kind
    * and ref (node id = array index), as of the ledger head.
    */
-
-  async exportGenealogy(): Promise<{ seq: number; snapshot: Uint8Array; kinds: number[]; refs: string[] }> {
+  async exportGenealogy(): Promise<GenealogySnapshot> {
     return this.serial(async () => {
       await this.syncUnlocked();
-      this.index.graph.compact();
-      return {
-        seq: this.index.seq,
-        snapshot: this.index.graph.toBytes(),
-        kinds: [...this.index.registry.kinds],
-        refs: [...this.index.registry.refs],
-      };
+      return this.index.snapshot();
     });
   }
 
@@ -453,13 +451,7 @@ export class Lotgraph {
 
   /** Like {@link Lotgraph.verifyLedger}, but throws `LEDGER_TAMPERED` (with `seq` and `reason`) on a broken link. */
   async assertLedgerIntact(options: { checkpoints?: readonly LedgerCheckpoint[] } = {}): Promise<void> {
-    const v = await this.verifyLedger(options);
-    if (!v.ok) {
-      throw new LotgraphError(ErrorCodes.LEDGER_TAMPERED, `ledger broken at seq ${v.seq}: ${v.reason}`, {
-        seq: v.seq,
-        reason: v.reason,
-      });
-    }
+    assertVerified(await this.verifyLedger(options));
   }
 
   /** Replay this ledger into an empty store, recomputing all projections there. */

@@ -134,4 +134,23 @@ export class GenealogyIndex {
   dispose(): void {
     this.graph.dispose();
   }
+
+  /** The index as a portable snapshot (graph bytes, each node's kind and ref), compacted first. */
+  snapshot(): GenealogySnapshot {
+    this.graph.compact();
+    return {
+      seq: this.seq,
+      snapshot: this.graph.toBytes(),
+      kinds: [...this.registry.kinds],
+      refs: [...this.registry.refs],
+    };
+  }
+}
+
+/** What `lg.exportGenealogy()` returns: node id = array index into `kinds` and `refs`. */
+export interface GenealogySnapshot {
+  seq: number;
+  snapshot: Uint8Array;
+  kinds: number[];
+  refs: string[];
 }

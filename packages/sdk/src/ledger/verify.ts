@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checkArgs, StoreArg } from '../domain/args.js';
+import { ErrorCodes, LotgraphError } from '../errors.js';
 import type { Store } from '../store/port.js';
 import { GENESIS_HASH, type StoredEvent } from './events.js';
 import { hashEvent } from './hashing.js';
@@ -148,4 +149,13 @@ export async function verifyLedger(
       };
   }
   return { ok: true, events: last };
+}
+
+/** Throw `LEDGER_TAMPERED` (with `seq` and `reason`) for a failed verification. */
+export function assertVerified(v: LedgerVerification): void {
+  if (v.ok) return;
+  throw new LotgraphError(ErrorCodes.LEDGER_TAMPERED, `ledger broken at seq ${v.seq}: ${v.reason}`, {
+    seq: v.seq,
+    reason: v.reason,
+  });
 }
