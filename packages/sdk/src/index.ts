@@ -134,7 +134,7 @@ export type {
   TraceNodeKind,
   TraceRefs,
   TraceTree,
-} from './genealogy/trace.js';
+} from './genealogy/trace-types.js';
 export type { CommandSpec, DecideContext, FollowUp } from './ledger/command.js';
 export type {
   EventOf,

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { checkArgs, StoreArg } from '../domain/args.js';
 import { IsoDate } from '../domain/dates.js';
 import { Id, type Product } from '../domain/schemas.js';
-import type { OneStepTrace } from '../genealogy/trace.js';
+import type { OneStepTrace } from '../genealogy/trace-types.js';
 import type { EventPayloads } from '../ledger/events.js';
 import { iterateEvents } from '../ledger/iterate.js';
 import { toCsv } from '../recall/queries.js';

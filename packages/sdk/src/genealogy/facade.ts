@@ -1,16 +1,8 @@
 import { checkArgs, IdList } from '../domain/args.js';
 import { Id } from '../domain/schemas.js';
-import {
-  type BackwardTrace,
-  type ForwardTrace,
-  type OneStepTrace,
-  type TraceRefs,
-  traceBackward,
-  traceForward,
-  traceOneStep,
-  traceRefs,
-} from '../genealogy/trace.js';
 import type { LotgraphHost } from '../ledger/host.js';
+import { traceBackward, traceForward, traceOneStep, traceRefs } from './trace.js';
+import type { BackwardTrace, ForwardTrace, OneStepTrace, TraceRefs } from './trace-types.js';
 
 /** `lg.trace`: see {@link Lotgraph}. */
 export function traceFacade(h: LotgraphHost) {

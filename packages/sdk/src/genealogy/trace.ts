@@ -171,19 +171,3 @@ export async function traceBackward(
 }
 
 export { traceOneStep, traceRefs } from './trace-one-step.js';
-export type {
-  BackwardTrace,
-  ForwardTrace,
-  OneStepTrace,
-  TracedConsumption,
-  TracedCustomer,
-  TracedDelivery,
-  TracedLot,
-  TracedOrder,
-  TraceEdge,
-  TraceGraph,
-  TraceNode,
-  TraceNodeKind,
-  TraceRefs,
-  TraceTree,
-} from './trace-types.js';
