@@ -16,33 +16,33 @@ export const counts: usize = blockAlloc(1024);
 export const counts4: usize = blockAlloc(3 * 1024);
 
 // Nodes.
-export const n: i32 = 0;
-export const ncap: i32 = 0;
-export const kinds: usize = 0; // u8[ncap]
-export const fOff: usize = 0; // i32[ncap+1]
-export const rOff: usize = 0; // i32[ncap+1]
-export const seen: usize = 0; // u32[ceil(ncap/32)] visited bits, all zero between queries
-export const lvlBits: usize = 0; // u32[ceil(ncap/32)] level-sorting bits, all zero between uses (on first use)
-export const queue: usize = 0; // i32[ncap] BFS queue = query result; path output
-export const okind: usize = 0; // u8[okcap] kind per result slot (scope), grown on demand
-export const okcap: i32 = 0;
-export const levels: usize = 0; // i32[lvcap] end of each BFS level in the queue
-export const lvcap: i32 = 0;
-export const nlevels: i32 = 0;
-export const aux: usize = 0; // i32[ncap] per node: BFS parent (path), queue position (exposure), cursor (compact);
+export let n: i32 = 0;
+export let ncap: i32 = 0;
+export let kinds: usize = 0; // u8[ncap]
+export let fOff: usize = 0; // i32[ncap+1]
+export let rOff: usize = 0; // i32[ncap+1]
+export let seen: usize = 0; // u32[ceil(ncap/32)] visited bits, all zero between queries
+export let lvlBits: usize = 0; // u32[ceil(ncap/32)] level-sorting bits, all zero between uses (on first use)
+export let queue: usize = 0; // i32[ncap] BFS queue = query result; path output
+export let okind: usize = 0; // u8[okcap] kind per result slot (scope), grown on demand
+export let okcap: i32 = 0;
+export let levels: usize = 0; // i32[lvcap] end of each BFS level in the queue
+export let lvcap: i32 = 0;
+export let nlevels: i32 = 0;
+export let aux: usize = 0; // i32[ncap] per node: BFS parent (path), queue position (exposure), cursor (compact);
 // allocated on first use, so a graph that is only traced does not pay for it
-export const hasOut: usize = 0; // u32 bitset: node has appended out-edges (allocated on first append)
-export const hasIn: usize = 0;
+export let hasOut: usize = 0; // u32 bitset: node has appended out-edges (allocated on first append)
+export let hasIn: usize = 0;
 // Head tables, one per direction (0 out, 1 in): open addressing, node → newest appended edge.
 // Fields at heads + 20·d: keys ptr, values ptr, capacity (power of 2), count, hash shift.
 export const heads: usize = blockAlloc(40);
 memory.fill(heads, 0, 40);
 
 // Compacted edges.
-export const mBase: i32 = 0;
-export const fAdj: usize = 0; // i32[mBase]
-export const rAdj: usize = 0; // i32[mBase]
-export const rQty: usize = 0; // [mBase] in the encoding `qmode`; 0 (nothing) while no quantity is known
+export let mBase: i32 = 0;
+export let fAdj: usize = 0; // i32[mBase]
+export let rAdj: usize = 0; // i32[mBase]
+export let rQty: usize = 0; // [mBase] in the encoding `qmode`; 0 (nothing) while no quantity is known
 
 // Quantity encodings, always lossless (a value that an encoding cannot give back bit for bit moves every
 // stored quantity to a wider one, so the choice depends only on the values, never on their order):
@@ -62,33 +62,33 @@ export const QF64: i32 = 3;
 export const QNAN: u32 = 0xffffffff;
 export const MANT: u32 = 0x1fffffff;
 export const POW10: usize = memory.data<f64>([1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7]);
-export const qmode: i32 = QNONE;
+export let qmode: i32 = QNONE;
 // What the stored quantities (plus those being classified) allow: any known, all float32, all decimal.
-export const qKnown = false;
-export const qAllF32 = true;
-export const qAllDec = true;
-export const qLastK: i32 = 3;
+export let qKnown = false;
+export let qAllF32 = true;
+export let qAllDec = true;
+export let qLastK: i32 = 3;
 
 // Append buffer.
-export const na: i32 = 0;
-export const acap: i32 = 0;
-export const appSrc: usize = 0;
-export const appDst: usize = 0;
-export const appQty: usize = 0;
-export const appNextOut: usize = 0;
-export const appNextIn: usize = 0;
+export let na: i32 = 0;
+export let acap: i32 = 0;
+export let appSrc: usize = 0;
+export let appDst: usize = 0;
+export let appQty: usize = 0;
+export let appNextOut: usize = 0;
+export let appNextIn: usize = 0;
 
 // Queries.
-export const qlen: i32 = 0;
-export const nroots: i32 = 0;
+export let qlen: i32 = 0;
+export let nroots: i32 = 0;
 
 // Exposure scratch (allocated on first use).
-export const xcap: i32 = 0;
-export const xIdx: usize = 0;
-export const xLow: usize = 0;
-export const xStack: usize = 0;
-export const xIt: usize = 0;
-export const xOrder: usize = 0;
-export const xShare: usize = 0;
-export const xTmp: usize = 0;
-export const xFrame: usize = 0;
+export let xcap: i32 = 0;
+export let xIdx: usize = 0;
+export let xLow: usize = 0;
+export let xStack: usize = 0;
+export let xIt: usize = 0;
+export let xOrder: usize = 0;
+export let xShare: usize = 0;
+export let xTmp: usize = 0;
+export let xFrame: usize = 0;

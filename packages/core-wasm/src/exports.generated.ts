@@ -6,94 +6,94 @@ export interface CoreExports {
   readonly memory: WebAssembly.Memory;
   /** `assembly/accessors/alloc` */
   alloc(size: number): number;
-  /** `assembly/accessors/free` */
-  free(ptr: number): void;
-  /** `assembly/accessors/stageCapacity` */
-  stageCapacity(): number;
-  /** `assembly/accessors/stagePtr` */
-  stagePtr(): number;
-  /** `assembly/accessors/maskPtr` */
-  maskPtr(): number;
-  /** `assembly/accessors/countsPtr` */
-  countsPtr(): number;
-  /** `assembly/accessors/nodeCount` */
-  nodeCount(): number;
-  /** `assembly/accessors/baseEdgeCount` */
-  baseEdgeCount(): number;
+  /** `assembly/accessors/appDstPtr` */
+  appDstPtr(): number;
   /** `assembly/accessors/appendedEdgeCount` */
   appendedEdgeCount(): number;
-  /** `assembly/accessors/kindsPtr` */
-  kindsPtr(): number;
-  /** `assembly/accessors/fOffPtr` */
-  fOffPtr(): number;
+  /** `assembly/accessors/appendedHead` */
+  appendedHead(direction: number, node: number): number;
+  /** `assembly/accessors/appNextInPtr` */
+  appNextInPtr(): number;
+  /** `assembly/accessors/appNextOutPtr` */
+  appNextOutPtr(): number;
+  /** `assembly/accessors/appQtyPtr` */
+  appQtyPtr(): number;
+  /** `assembly/accessors/appSrcPtr` */
+  appSrcPtr(): number;
+  /** `assembly/accessors/baseEdgeCount` */
+  baseEdgeCount(): number;
+  /** `assembly/accessors/countsPtr` */
+  countsPtr(): number;
   /** `assembly/accessors/fAdjPtr` */
   fAdjPtr(): number;
-  /** `assembly/accessors/rOffPtr` */
-  rOffPtr(): number;
-  /** `assembly/accessors/rAdjPtr` */
-  rAdjPtr(): number;
-  /** `assembly/accessors/qtyMode` */
-  qtyMode(): number;
+  /** `assembly/accessors/fOffPtr` */
+  fOffPtr(): number;
+  /** `assembly/accessors/free` */
+  free(ptr: number): void;
+  /** `assembly/accessors/kindsPtr` */
+  kindsPtr(): number;
+  /** `assembly/accessors/levelCount` */
+  levelCount(): number;
+  /** `assembly/accessors/levelsPtr` */
+  levelsPtr(): number;
+  /** `assembly/accessors/maskPtr` */
+  maskPtr(): number;
+  /** `assembly/accessors/nodeCount` */
+  nodeCount(): number;
   /** `assembly/accessors/qtyAt` */
   qtyAt(p: number, i: number): number;
   /** `assembly/accessors/qtyDecode` */
   qtyDecode(p: number, start: number, len: number): void;
-  /** `assembly/accessors/rQtyPtr` */
-  rQtyPtr(): number;
-  /** `assembly/accessors/appSrcPtr` */
-  appSrcPtr(): number;
-  /** `assembly/accessors/appDstPtr` */
-  appDstPtr(): number;
-  /** `assembly/accessors/appQtyPtr` */
-  appQtyPtr(): number;
-  /** `assembly/accessors/appNextOutPtr` */
-  appNextOutPtr(): number;
-  /** `assembly/accessors/appNextInPtr` */
-  appNextInPtr(): number;
-  /** `assembly/accessors/appendedHead` */
-  appendedHead(direction: number, node: number): number;
+  /** `assembly/accessors/qtyMode` */
+  qtyMode(): number;
   /** `assembly/accessors/queuePtr` */
   queuePtr(): number;
-  /** `assembly/accessors/levelsPtr` */
-  levelsPtr(): number;
-  /** `assembly/accessors/levelCount` */
-  levelCount(): number;
+  /** `assembly/accessors/rAdjPtr` */
+  rAdjPtr(): number;
   /** `assembly/accessors/resultKindsPtr` */
   resultKindsPtr(): number;
+  /** `assembly/accessors/rOffPtr` */
+  rOffPtr(): number;
+  /** `assembly/accessors/rQtyPtr` */
+  rQtyPtr(): number;
   /** `assembly/accessors/sharePtr` */
   sharePtr(): number;
-  /** `assembly/nodes/addNodes` */
-  addNodes(count: number): number;
-  /** `assembly/build/buildBegin` */
-  buildBegin(m: number, hasQty: number): void;
-  /** `assembly/build/buildCount` */
-  buildCount(len: number): void;
-  /** `assembly/build/buildAlloc` */
-  buildAlloc(): void;
-  /** `assembly/build/buildPlace` */
-  buildPlace(len: number): void;
-  /** `assembly/build/buildFinish` */
-  buildFinish(): number;
-  /** `assembly/build/buildRequantify` */
-  buildRequantify(len: number): void;
+  /** `assembly/accessors/stageCapacity` */
+  stageCapacity(): number;
+  /** `assembly/accessors/stagePtr` */
+  stagePtr(): number;
   /** `assembly/append/appendEdges` */
   appendEdges(len: number): void;
   /** `assembly/append/compact` */
   compact(): void;
-  /** `assembly/queries/queryBegin` */
-  queryBegin(): void;
-  /** `assembly/queries/querySeed` */
-  querySeed(len: number): void;
+  /** `assembly/build/buildAlloc` */
+  buildAlloc(): void;
+  /** `assembly/build/buildBegin` */
+  buildBegin(m: number, hasQty: number): void;
+  /** `assembly/build/buildCount` */
+  buildCount(len: number): void;
+  /** `assembly/build/buildFinish` */
+  buildFinish(): number;
+  /** `assembly/build/buildPlace` */
+  buildPlace(len: number): void;
+  /** `assembly/build/buildRequantify` */
+  buildRequantify(len: number): void;
+  /** `assembly/exposure/exposure` */
+  exposure(): number;
+  /** `assembly/nodes/addNodes` */
+  addNodes(count: number): number;
   /** `assembly/queries/closure` */
   closure(direction: number, maxDepth: number, useMask: number): number;
   /** `assembly/queries/closureFrom` */
   closureFrom(nRoots: number, direction: number, maxDepth: number, useMask: number): number;
+  /** `assembly/queries/path` */
+  path(from: number, to: number): number;
+  /** `assembly/queries/queryBegin` */
+  queryBegin(): void;
+  /** `assembly/queries/querySeed` */
+  querySeed(len: number): void;
   /** `assembly/queries/scope` */
   scope(): number;
   /** `assembly/queries/scopeFrom` */
   scopeFrom(nRoots: number): number;
-  /** `assembly/queries/path` */
-  path(from: number, to: number): number;
-  /** `assembly/exposure/exposure` */
-  exposure(): number;
 }

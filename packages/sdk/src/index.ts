@@ -151,6 +151,7 @@ export type {
 export { EVENT_TYPES, GENESIS_HASH } from './ledger/events.js';
 export { canonicalJson, hashEvent, hashEventSync, sha256Hex } from './ledger/hashing.js';
 export type { BatchCommand } from './ledger/host.js';
+export type { ImportOptions, ImportProgress } from './ledger/import.js';
 export { iterateEvents } from './ledger/iterate.js';
 export type { RebuildProgress } from './ledger/rebuild.js';
 export { rebuildProjections } from './ledger/rebuild.js';

@@ -32,13 +32,14 @@ import { BatchShape, VerifyOptionsInput } from './domain/query-schemas.js';
 import type { Lot, Shipment } from './domain/schemas.js';
 import { Id } from './domain/schemas.js';
 import { parseInput } from './domain/validate.js';
-import { ErrorCodes, LotgraphError, withBatchIndex } from './errors.js';
+import { ErrorCodes, LotgraphError } from './errors.js';
 import { exportsFacade, importsFacade } from './exports/facade.js';
 import { traceFacade } from './genealogy/facade.js';
 import { GenealogyIndex, type GenealogySnapshot } from './genealogy/genealogy-index.js';
 import type { CommandSpec } from './ledger/command.js';
 import { EventEmitter } from './ledger/emitter.js';
 import type { BatchCommand, LotgraphHost } from './ledger/host.js';
+import { type ImportOptions, type ImportProgress, importCommands } from './ledger/import.js';
 import { documentsFacade, qualityFacade } from './quality/facade.js';
 import { recallFacade } from './recall/facade.js';
 import { stockFacade } from './stock/facade.js';
@@ -47,13 +48,7 @@ export type { BatchCommand } from './ledger/host.js';
 
 import { EVENT_TYPES, type EventOf, type EventType, type StoredEvent } from './ledger/events.js';
 import { type RebuildProgress, rebuildProjections } from './ledger/rebuild.js';
-import {
-  type PreparedCommand,
-  prepareCommand,
-  type RunnerDeps,
-  runBatch,
-  runCommand,
-} from './ledger/runner.js';
+import { prepareBatch, type RunnerDeps, runBatch, runCommand } from './ledger/runner.js';
 import {
   assertVerified,
   type LedgerCheckpoint,
@@ -282,35 +277,18 @@ export class Lotgraph {
    */
   async batch(commands: readonly BatchCommand[]): Promise<StoredEvent[]> {
     checkArgs('batch', { commands: BatchShape }, { commands });
-    const specs = commands.map((c, i) => {
-      const spec = commandSpec(c.command);
-      if (!spec) {
-        throw new LotgraphError(
-          ErrorCodes.VALIDATION_FAILED,
-          `${i}.command: unknown command "${String(c.command)}"`,
-          {
-            field: `${i}.command`,
-            value: c.command,
-            batchIndex: i,
-          },
-        );
-      }
-      return spec;
-    });
-    // Validation and request hashing are independent per command: run them concurrently.
-    const settled = await Promise.allSettled(
-      specs.map((spec, i) => prepareCommand(spec, commands[i]!.input)),
-    );
-    const prepared: PreparedCommand[] = [];
-    for (const [i, r] of settled.entries()) {
-      if (r.status === 'rejected') {
-        throw r.reason instanceof LotgraphError ? withBatchIndex(r.reason, i) : r.reason;
-      }
-      prepared.push(r.value);
-    }
+    const prepared = await prepareBatch(commands, commandSpec);
     const out = await runBatch(this.deps, prepared);
     await this.emit();
     return out;
+  }
+
+  /** Bulk history import in chunked transactions, resumable by idempotency key (see {@link importCommands}). */
+  async import(
+    source: Iterable<BatchCommand> | AsyncIterable<BatchCommand>,
+    options: ImportOptions = {},
+  ): Promise<ImportProgress> {
+    return importCommands(this.store, (c) => this.batch(c), source, options);
   }
 
   /** A lot by id (with supplier lot number, dates, origin), or undefined. */

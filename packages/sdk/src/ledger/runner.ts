@@ -231,3 +231,32 @@ function replayed(
   }
   return existing;
 }
+
+/**
+ * Validate and hash every command of a batch (concurrently: they are independent): an unknown command
+ * name or a bad input fails the batch with `details.batchIndex` naming it.
+ */
+export async function prepareBatch(
+  commands: readonly { command: unknown; input: unknown }[],
+  specOf: (name: unknown) => CommandSpec<z.ZodType, EventType> | undefined,
+): Promise<PreparedCommand[]> {
+  const specs = commands.map((c, i) => {
+    const spec = specOf(c.command);
+    if (!spec)
+      throw new LotgraphError(
+        ErrorCodes.VALIDATION_FAILED,
+        `${i}.command: unknown command "${String(c.command)}"`,
+        {
+          field: `${i}.command`,
+          value: c.command,
+          batchIndex: i,
+        },
+      );
+    return spec;
+  });
+  const settled = await Promise.allSettled(specs.map((spec, i) => prepareCommand(spec, commands[i]?.input)));
+  return settled.map((r, i) => {
+    if (r.status === 'fulfilled') return r.value;
+    throw r.reason instanceof LotgraphError ? withBatchIndex(r.reason, i) : r.reason;
+  });
+}
