@@ -157,6 +157,8 @@ export class PostgresStore implements Store {
   private readonly packEnabled: boolean;
   private readonly packThreshold: number;
   private closed = false;
+  /** Reads cross the network: the sdk memoises point reads within one command attempt. */
+  readonly memoiseReads = true;
   private listener: pg.PoolClient | undefined;
   private readonly subscribers = new Set<(seq: number) => void>();
   private readonly onError: PostgresStoreOptions['onError'];

@@ -7,6 +7,7 @@ import { projectEvent } from '../projection/projectors.js';
 import type { ProjectionContext } from '../projection/types.js';
 import { OverlayStore } from '../store/overlay-store.js';
 import type { ProjectionChange, Store, StoreHead } from '../store/port.js';
+import { memoiseReads } from '../store/read-memo.js';
 import type { CommandSpec } from './command.js';
 import type { EventOf, EventType, StoredEvent } from './events.js';
 import { canonicalJson, hashEvent, sha256Hex } from './hashing.js';
@@ -167,7 +168,8 @@ async function decideAndAppend(deps: RunnerDeps, prepared: PreparedCommand[]): P
   await deps.index.syncTo(deps.store, head.seq);
   // A command with follow-ups appends several events: they need the overlay like a batch does.
   const single = prepared.length === 1 && !prepared[0]?.spec.followUps;
-  const view = single ? deps.store : new OverlayStore(deps.store, head);
+  const base = deps.store.memoiseReads ? memoiseReads(deps.store) : deps.store;
+  const view = single ? base : new OverlayStore(base, head);
   const queue = [...prepared];
   // Follow-ups are appended with their command but are not results of their own (one result per command).
   const followUps = new Set<PreparedCommand>();

@@ -331,6 +331,12 @@ export interface Store {
    * process only (MemoryStore) need not implement it.
    */
   withWriteLock?<R>(fn: () => Promise<R>): Promise<R>;
+  /**
+   * Optional: true when reads cross a network (PostgreSQL): the sdk then fetches each point read
+   * (`getProduct`, `getLot`, `getStock` …) once per decide-and-append attempt instead of every time a
+   * command or its projection asks. Local stores leave it unset.
+   */
+  readonly memoiseReads?: boolean;
   /** Events with `seq ≥ fromSeq` in ascending seq order, at most `limit` (default: all). */
   readEvents(fromSeq: number, limit?: number): Promise<StoredEvent[]>;
   /** The event with this seq, if any. */
