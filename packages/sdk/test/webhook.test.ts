@@ -159,6 +159,79 @@ describe('webhookSender', () => {
     expect(failures[0]!.details).toMatchObject({ seq: held!.seq, attempts: 1, status: 400 });
   });
 
+  it('retries a 500 until the attempts run out, then reports WEBHOOK_FAILED with status and attempts', async () => {
+    const { url, hits } = await serve(() => 500);
+    const failures: [StoredEvent, LotgraphError][] = [];
+    const hook = webhookSender({
+      url,
+      secret: SECRET,
+      attempts: 3,
+      backoffMs: 1,
+      onFailure: (e, err) => failures.push([e, err]),
+    });
+    const [held] = await events();
+    hook(held!);
+    await hook.flush();
+    expect(hits.map((h) => h.headers[WEBHOOK_HEADERS.attempt])).toEqual(['1', '2', '3']);
+    expect(new Set(hits.map((h) => h.headers[WEBHOOK_HEADERS.eventId]))).toEqual(
+      new Set([webhookEventId(held!)]),
+    );
+    // Every attempt is signed afresh and verifies.
+    for (const h of hits) expect(verifyWebhook(SECRET, h.headers, h.body).seq).toBe(held!.seq);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]![0]).toEqual(held);
+    expect(failures[0]![1]).toBeInstanceOf(LotgraphError);
+    expect(failures[0]![1].details).toMatchObject({ seq: held!.seq, attempts: 3, status: 500 });
+  });
+
+  it('honours Retry-After over its own backoff, capped by maxBackoffMs', async () => {
+    // With an hour of backoff, only Retry-After: 0 lets the second attempt come at once…
+    const first = await serve((i, res) => {
+      if (i > 0) return 204;
+      res.setHeader('retry-after', '0');
+      return 429;
+    });
+    const hook = webhookSender({
+      url: first.url,
+      secret: SECRET,
+      backoffMs: 3_600_000,
+      maxBackoffMs: 3_600_000,
+    });
+    const [held, released] = await events();
+    hook(held!);
+    await hook.flush();
+    expect(first.hits.map((h) => h.headers[WEBHOOK_HEADERS.attempt])).toEqual(['1', '2']);
+    // …and an hour of Retry-After is cut to maxBackoffMs.
+    const second = await serve((i, res) => {
+      if (i > 0) return 204;
+      res.setHeader('retry-after', '3600');
+      return 503;
+    });
+    const capped = webhookSender({ url: second.url, secret: SECRET, backoffMs: 1, maxBackoffMs: 1 });
+    capped(released!);
+    await capped.flush();
+    expect(second.hits.map((h) => h.headers[WEBHOOK_HEADERS.attempt])).toEqual(['1', '2']);
+  });
+
+  it('an onFailure that throws or rejects does not stop the queue', async () => {
+    const { url, hits } = await serve(() => 400);
+    let calls = 0;
+    const hook = webhookSender({
+      url,
+      secret: SECRET,
+      onFailure: async () => {
+        calls++;
+        throw new Error('receiver-side bug');
+      },
+    });
+    const [held, released] = await events();
+    hook(held!);
+    hook(released!);
+    await hook.flush();
+    expect(hits).toHaveLength(2);
+    expect(calls).toBe(2);
+  });
+
   it('a hanging receiver times out each attempt and the next event still goes out', async () => {
     const { url, hits } = await serve((i) => (i < 2 ? 'hang' : 204));
     const failures: LotgraphError[] = [];
@@ -221,8 +294,34 @@ describe('webhookSender', () => {
     expect(field(() => webhookSender({ url: 'http://127.0.0.1/h', secret: SECRET, timeoutMs: 1.5 }))).toBe(
       'timeoutMs',
     );
+    expect(field(() => webhookSender({ url: 'http://', secret: SECRET }))).toBe('url');
+    expect(field(() => webhookSender({ url: 'http://user:pw@127.0.0.1/h', secret: SECRET }))).toBe('url');
+    expect(field(() => webhookSender({ url: 'http://127.0.0.1/h', secret: SECRET, attempts: 101 }))).toBe(
+      'attempts',
+    );
+    expect(
+      field(() =>
+        webhookSender({ url: 'http://127.0.0.1/h', secret: SECRET, types: ['held', 'nope' as never] }),
+      ),
+    ).toBe('types.1');
+    expect(
+      field(() => webhookSender({ url: 'http://127.0.0.1/h', secret: SECRET, fetch: 'no' as never })),
+    ).toBe('fetch');
+    let hinted: unknown;
+    try {
+      webhookSender({ url: 'http://127.0.0.1/h', secret: SECRET, timeout: 5 } as never);
+    } catch (err) {
+      hinted = err;
+    }
+    expect(isLotgraphError(hinted, 'VALIDATION_FAILED')).toBe(true);
+    expect((hinted as LotgraphError).details.field).toBe('timeout');
+    expect((hinted as LotgraphError).message).toMatch(/did you mean "timeoutMs"/);
     expect(field(() => webhookSender(null as never))).toBe('options');
     expect(field(() => verifyWebhook('', {}, ''))).toBe('secret');
+    expect(field(() => verifyWebhook(SECRET, {}, '', null as never))).toBe('options');
+    expect(field(() => verifyWebhook(SECRET, {}, '', { tolerance: 5 } as never))).toBe('tolerance');
+    expect(field(() => verifyWebhook(SECRET, {}, '', { toleranceS: 0 }))).toBe('toleranceS');
+    expect(field(() => verifyWebhook(SECRET, {}, ''))).toBe(WEBHOOK_HEADERS.timestamp);
   });
 
   it('works as an lg.on subscriber', async () => {

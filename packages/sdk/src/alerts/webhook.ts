@@ -13,8 +13,9 @@
  *
  * @module
  */
+import { closestKey } from '../domain/validate.js';
 import { ErrorCodes, fieldError, LotgraphError } from '../errors.js';
-import type { EventType, StoredEvent } from '../ledger/events.js';
+import { EVENT_TYPES, type EventType, type StoredEvent } from '../ledger/events.js';
 import { hmacSha256Hex } from './alerts.js';
 
 /** A subscriber to committed events. */
@@ -35,7 +36,10 @@ export interface WebhookOptions {
   timeoutMs?: number;
   /** Event types to send (default: all). */
   types?: readonly EventType[];
-  /** Called when an event could not be delivered: after the last attempt, or at once for a final 4xx. */
+  /**
+   * Called when an event could not be delivered: after the last attempt, or at once for a final 4xx or a
+   * redirect. It may be async; a throw or a rejection is ignored (it never stops the queue).
+   */
   onFailure?: (event: StoredEvent, error: LotgraphError) => void;
   /** The fetch to use (default: the global one). */
   fetch?: typeof fetch;
@@ -53,6 +57,44 @@ export const WEBHOOK_HEADERS = {
 } as const;
 
 const MIN_SECRET = 16;
+
+const OPTION_KEYS: readonly (keyof WebhookOptions)[] = [
+  'url',
+  'secret',
+  'attempts',
+  'backoffMs',
+  'maxBackoffMs',
+  'timeoutMs',
+  'types',
+  'onFailure',
+  'fetch',
+  'now',
+];
+const VERIFY_KEYS = ['toleranceS', 'now'] as const;
+
+/** Refuse keys an options object does not know (a typo such as `timeout` would otherwise be ignored). */
+function checkKeys(opts: object, known: readonly string[]): void {
+  for (const key of Object.keys(opts))
+    if (!known.includes(key)) {
+      const hint = closestKey(key, known);
+      throw fieldError([key], `unknown option${hint ? ` (did you mean "${hint}"?)` : ''}`);
+    }
+}
+
+/** An absolute http(s) URL with a host and no credentials (fetch refuses `user:pass@` URLs). */
+function checkUrl(url: unknown): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = typeof url === 'string' && /^https?:\/\//i.test(url) ? new URL(url) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || !parsed.hostname)
+    throw fieldError(['url'], 'expected an absolute http(s) URL', url);
+  if (parsed.username || parsed.password)
+    throw fieldError(['url'], 'must not carry credentials (authenticate with the signature)');
+  return url as string;
+}
 
 /** The stable id of an event in webhook headers. */
 export const webhookEventId = (e: Pick<StoredEvent, 'seq' | 'hash'>) => `${e.seq}-${e.hash.slice(0, 16)}`;
@@ -106,9 +148,10 @@ function retryAfterMs(value: string | null, now: number): number | undefined {
  * ```
  */
 export function webhookSender(opts: WebhookOptions): EventHandler & { flush(): Promise<void> } {
-  if (opts === null || typeof opts !== 'object') throw fieldError(['options'], 'must be an object');
-  if (typeof opts.url !== 'string' || !/^https?:\/\/[^\s]+$/i.test(opts.url))
-    throw fieldError(['url'], 'expected an http(s) URL', opts.url);
+  if (opts === null || typeof opts !== 'object' || Array.isArray(opts))
+    throw fieldError(['options'], 'must be an object');
+  checkKeys(opts, OPTION_KEYS);
+  const url = checkUrl(opts.url);
   const secret = checkSecret(opts.secret);
   const attempts = intOption('attempts', opts.attempts, 1, 100, 5);
   const backoff = intOption('backoffMs', opts.backoffMs, 0, 3_600_000, 200);
@@ -116,6 +159,10 @@ export function webhookSender(opts: WebhookOptions): EventHandler & { flush(): P
   const timeout = intOption('timeoutMs', opts.timeoutMs, 1, 600_000, 10_000);
   if (opts.types !== undefined && !Array.isArray(opts.types))
     throw fieldError(['types'], 'must be a list of event types', opts.types);
+  for (const [i, t] of (opts.types ?? []).entries())
+    if (!(EVENT_TYPES as readonly unknown[]).includes(t))
+      throw fieldError(['types', i], 'is not an event type', t);
+  const types = opts.types ? [...opts.types] : undefined;
   for (const name of ['onFailure', 'fetch', 'now'] as const)
     if (opts[name] !== undefined && typeof opts[name] !== 'function')
       throw fieldError([name], 'must be a function');
@@ -133,7 +180,7 @@ export function webhookSender(opts: WebhookOptions): EventHandler & { flush(): P
       const timer = setTimeout(() => controller.abort(), timeout);
       let wait = backoff * 2 ** (i - 1);
       try {
-        const res = await doFetch(opts.url, {
+        const res = await doFetch(url, {
           method: 'POST',
           redirect: 'manual',
           signal: controller.signal,
@@ -174,17 +221,26 @@ export function webhookSender(opts: WebhookOptions): EventHandler & { flush(): P
       }
       if (i < attempts) await new Promise((r) => setTimeout(r, Math.min(maxBackoff, wait)));
     }
-    if (failure) {
-      try {
-        opts.onFailure?.(event, failure);
-      } catch {
-        // A failing failure callback must not stop the queue.
-      }
+    if (failure) fail(event, failure);
+  };
+  /** Hand a failure to `onFailure`; neither a throw nor a rejection of it may stop the queue. */
+  const fail = (event: StoredEvent, error: LotgraphError) => {
+    try {
+      const r: unknown = opts.onFailure?.(event, error);
+      if (typeof (r as PromiseLike<void> | undefined)?.then === 'function')
+        (r as PromiseLike<void>).then(undefined, () => {}); // any thenable, other realms included
+    } catch {
+      // ignored, see above
     }
   };
   const handler = ((event: StoredEvent) => {
-    if (opts.types && !opts.types.includes(event.type)) return;
-    queue = queue.then(() => send(event));
+    if (types && !types.includes(event.type)) return;
+    queue = queue.then(() =>
+      send(event).catch((e: unknown) =>
+        // Anything unexpected (a throwing clock, an unserialisable event) fails this event, not the queue.
+        fail(event, deliveryError(event, 0, `not sent: ${String((e as Error)?.message ?? e)}`)),
+      ),
+    );
   }) as EventHandler & { flush(): Promise<void> };
   handler.flush = () => queue;
   return handler;
@@ -225,6 +281,11 @@ export function verifyWebhook(
   options: { toleranceS?: number; now?: () => number } = {},
 ): StoredEvent {
   checkSecret(secret);
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
+    throw fieldError(['options'], 'must be an object');
+  checkKeys(options, VERIFY_KEYS);
+  if (options.now !== undefined && typeof options.now !== 'function')
+    throw fieldError(['now'], 'must be a function');
   if (headers === null || typeof headers !== 'object') throw fieldError(['headers'], 'must be an object');
   if (typeof body !== 'string') throw fieldError(['body'], 'must be the raw request body as a string');
   const tolerance = intOption('toleranceS', options.toleranceS, 1, 86_400, 300);
