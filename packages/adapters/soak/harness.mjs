@@ -234,7 +234,8 @@ export async function terminateBackends(
         continue;
       }
       const r = await admin.query(
-        'SELECT pg_terminate_backend(pid) AS t FROM pg_stat_activity WHERE application_name = $1',
+        `SELECT pg_terminate_backend(pid) AS t FROM pg_stat_activity
+         WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name = $1`,
         [target.app],
       );
       killed.push(r.rows.length);
@@ -265,7 +266,10 @@ export async function terminateBackends(
   };
 }
 
-/** Restart the local PostgreSQL cluster (full soak only: it would disturb anything else using it). */
+/**
+ * Restart the local PostgreSQL cluster. Only from soak/pg-restart.mjs or `npm run soak -- --restart`: it
+ * cuts every session of the server, not only ours — never on a server that others use.
+ */
 export function restartPostgres() {
   const version = readdirSync('/etc/postgresql')[0];
   execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart'], {

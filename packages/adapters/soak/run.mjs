@@ -2,7 +2,9 @@
 // `npm run soak`: the soak and fault suite at full size (not part of `npm test`; its CI-sized variant is
 // packages/adapters/test/soak.test.ts). Loopback only; bounded in count and time. Prints every figure as
 // JSON lines and a summary table; exits non-zero when an invariant broke.
-//   node packages/adapters/soak/run.mjs [--seconds 20] [--rounds 10] [--fuzz 100000] [--no-restart] [--only 'part of a name;…']
+//   node packages/adapters/soak/run.mjs [--seconds 20] [--rounds 10] [--fuzz 100000] [--restart] [--only 'part of a name;…']
+// --restart adds the server restart of soak/pg-restart.mjs: it cuts every session of the server, so only
+// on a PostgreSQL nobody else uses.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
@@ -21,7 +23,7 @@ const opt = (name, def) => {
 const seconds = Number(opt('seconds', '20'));
 const rounds = Number(opt('rounds', '10'));
 const fuzz = Number(opt('fuzz', '100000'));
-const restart = !args.includes('--no-restart');
+const restart = args.includes('--restart'); // (--no-restart: the default now, still accepted)
 const only = opt('only', '')?.split(';').filter(Boolean);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 

@@ -92,21 +92,31 @@ export interface PostgresStoreOptions {
   /** Rewrite the pack when a full stream finds at least this many rows outside it (default 50 000). */
   packThreshold?: number;
   /**
-   * Told about connection failures that no caller is waiting for: an idle pooled connection or the LISTEN
-   * connection dropped (server restart, `pg_terminate_backend`, network), and each reconnect attempt of
-   * the LISTEN connection. Without it they are ignored — never an unhandled `error` event. Commands that
-   * hit a dropped connection fail with `STORE_UNAVAILABLE` (and the sdk retries them by idempotency key).
+   * Told about failures that no caller is waiting for: an idle pooled connection or the LISTEN connection
+   * dropped (server restart, `pg_terminate_backend`, network), each failed reconnect attempt of the LISTEN
+   * connection, a `subscribe` callback that threw, a genealogy pack that could not be written (the pack is
+   * a cache). Without it they are ignored — never an unhandled `error` event. It must not throw (a throw is
+   * swallowed). Commands that hit a dropped connection fail with `STORE_UNAVAILABLE` instead (and the sdk
+   * retries them by idempotency key).
    */
   onError?: (error: unknown, context: PostgresErrorContext) => void;
 }
 
 /** Where a failure reported to {@link PostgresStoreOptions.onError} happened. */
 export interface PostgresErrorContext {
-  /** `pool`: an idle pooled connection; `connection`: a checked-out one; `listen`: the LISTEN connection. */
-  source: 'pool' | 'connection' | 'listen';
+  /**
+   * `pool`: an idle pooled connection dropped; `connection`: a checked-out one dropped (the query on it
+   * fails with `STORE_UNAVAILABLE` as well); `listen`: the LISTEN connection dropped or a reconnect attempt
+   * failed; `subscriber`: a `subscribe` callback threw; `pack`: writing the genealogy pack failed.
+   */
+  source: 'pool' | 'connection' | 'listen' | 'subscriber' | 'pack';
   /** For `listen`: the reconnect attempt that failed (1, 2, …), or 0 when the connection dropped. */
   attempt?: number;
 }
+
+/** LISTEN reconnect backoff: 100 ms doubling per attempt, capped at 5 s, with ±25 % jitter. */
+const RECONNECT_BASE_MS = 100;
+const RECONNECT_MAX_MS = 5000;
 
 const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -160,11 +170,19 @@ export class PostgresStore implements Store {
   /** Reads cross the network: the sdk memoises point reads within one command attempt. */
   readonly memoiseReads = true;
   private listener: pg.PoolClient | undefined;
+  /** The first LISTEN connection being opened (concurrent `subscribe` calls share it). */
+  private listenStarting: Promise<void> | undefined;
   private readonly subscribers = new Set<(seq: number) => void>();
   private readonly onError: PostgresStoreOptions['onError'];
-  /** Checked-out clients that already carry our `error` listener. */
+  /** Clients that already carry our `error` listener. */
   private readonly guarded = new WeakSet<pg.PoolClient>();
+  /** Clients checked out of the pool right now (an idle one's drop is the pool's `error`, reported once). */
+  private readonly checkedOut = new WeakSet<pg.PoolClient>();
+  /** Takes our listeners off the pool (a pool passed in outlives the store). */
+  private readonly detachPool: () => void;
   private reconnecting: Promise<void> | undefined;
+  /** Wakes the reconnect loop's pause early (on close). */
+  private readonly wakeups = new Set<() => void>();
 
   private constructor(
     pool: pg.Pool,
@@ -176,7 +194,17 @@ export class PostgresStore implements Store {
     this.onError = opts.onError;
     // An idle pooled connection that drops emits `error` on the pool: without a listener, Node kills the
     // process. The pool discards that connection by itself; we only report.
-    pool.on('error', (e) => this.report(e, { source: 'pool' }));
+    const onError = (e: Error) => this.report(e, { source: 'pool' });
+    const onAcquire = (c: pg.PoolClient) => this.checkedOut.add(c);
+    const onRelease = (_e: Error, c: pg.PoolClient) => this.checkedOut.delete(c);
+    pool.on('error', onError);
+    pool.on('acquire', onAcquire);
+    pool.on('release', onRelease);
+    this.detachPool = () => {
+      pool.off('error', onError);
+      pool.off('acquire', onAcquire);
+      pool.off('release', onRelease);
+    };
     this.schema = schema;
     this.s = `"${schema}"`;
     this.ownsPool = owns;
@@ -254,20 +282,20 @@ export class PostgresStore implements Store {
       }
       await c.query('COMMIT');
     } catch (e) {
+      const mapped = mapPgError(e);
       await c.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      c.release();
+      c.release(isLotgraphError(mapped, ErrorCodes.STORE_UNAVAILABLE));
+      throw mapped;
     }
+    c.release();
   }
 
   /** Schema version (the last applied migration). */
   async schemaVersion(): Promise<number> {
-    this.check();
-    const r = await this.pool.query(
+    const [r] = await this.q<{ v: string }>(
       `SELECT coalesce(max(version), 0) AS v FROM ${this.s}.lotgraph_migrations`,
     );
-    return Number(r.rows[0].v);
+    return Number(r!.v);
   }
 
   private check(): void {
@@ -292,7 +320,10 @@ export class PostgresStore implements Store {
     }
     if (!this.guarded.has(c)) {
       this.guarded.add(c);
-      c.on('error', (e) => this.report(e, { source: 'connection' }));
+      // While checked out (the pool reports idle ones; the LISTEN connection reports its own drop).
+      c.on('error', (e) => {
+        if (this.checkedOut.has(c) && c !== this.listener) this.report(e, { source: 'connection' });
+      });
     }
     return c;
   }
@@ -365,6 +396,8 @@ export class PostgresStore implements Store {
     this.check();
     const c = await this.connect();
     let broken = false;
+    /** Set once COMMIT is sent: a connection lost after that leaves the outcome to find out. */
+    let committing: StoreHead | undefined;
     try {
       await c.query('BEGIN');
       const head = await this.lockedHead(c);
@@ -418,16 +451,46 @@ export class PostgresStore implements Store {
       );
       // Delivered to listeners at commit, never for a rolled-back append.
       await c.query('SELECT pg_notify($1, $2)', [this.channel(), String(last.seq)]);
+      const after = { seq: last.seq, hash: last.hash, nodeCount, edgeCount };
+      committing = after;
       await c.query('COMMIT');
-      return { seq: last.seq, hash: last.hash, nodeCount, edgeCount };
+      return after;
     } catch (e) {
       const mapped = mapPgError(e);
-      await c.query('ROLLBACK').catch(() => undefined);
       broken = isLotgraphError(mapped, ErrorCodes.STORE_UNAVAILABLE);
+      if (broken && committing) {
+        // The connection died while COMMIT was on its way: the server may well have committed. Never
+        // report a committed append as failed — look for it on a fresh connection.
+        c.release(true);
+        return this.resolveCommit(committing, mapped as LotgraphError);
+      }
+      await c.query('ROLLBACK').catch(() => undefined);
       throw mapped;
     } finally {
-      c.release(broken);
+      if (!(broken && committing)) c.release(broken);
     }
+  }
+
+  /**
+   * After a connection lost during COMMIT: `after` if the append committed (its last event is stored with
+   * its hash), else `STORE_UNAVAILABLE` — with `details.inDoubt` when even that could not be found out (the
+   * sdk's retry by idempotency key then settles it: a committed command is returned, not run twice).
+   */
+  private async resolveCommit(after: StoreHead, cause: LotgraphError): Promise<StoreHead> {
+    let stored: { hash: string } | undefined;
+    try {
+      [stored] = await this.q<{ hash: string }>(`SELECT hash FROM ${this.s}.events WHERE seq = $1`, [
+        after.seq,
+      ]);
+    } catch (e) {
+      throw new LotgraphError(
+        ErrorCodes.STORE_UNAVAILABLE,
+        `PostgreSQL became unavailable during the COMMIT of seq ${after.seq}; whether it committed is unknown (a retry with the same idempotency key settles it): ${(e as Error)?.message ?? String(e)}`,
+        { ...cause.details, inDoubt: true, seq: after.seq },
+      );
+    }
+    if (stored?.hash === after.hash) return after;
+    throw cause;
   }
 
   /** One multi-row upsert for a run of putLot / putParty / putShipment changes (the last write of an id wins). */
@@ -914,7 +977,7 @@ export class PostgresStore implements Store {
         collect?.add(c);
         yield c;
       }
-      if (collect && collect.rows() >= this.packThreshold) await this.tryWritePack(collect, until);
+      if (collect && collect.rows() >= this.packThreshold) await this.tryWritePack(collect, until, true);
       return;
     }
     for (let i = 0; i < pack.nodeCount; i += size) {
@@ -950,7 +1013,7 @@ export class PostgresStore implements Store {
       all.add({ type: 'nodes', firstId: 0, kinds: pack.kinds, refs: pack.refs });
       all.add({ type: 'edges', src: pack.src, dst: pack.dst, qty: pack.qty });
       for (const c of tail.chunks) all.add(c);
-      await this.tryWritePack(all, until);
+      await this.tryWritePack(all, until, true);
     }
   }
 
@@ -1055,8 +1118,22 @@ export class PostgresStore implements Store {
     };
   }
 
-  private async tryWritePack(c: Collector, upto: number): Promise<void> {
+  /**
+   * Write the pack from a complete stream of (0, upto] — `upto` never past the head the stream read, so the
+   * pack claims no row it does not hold. From a stream (`bestEffort`) a failure is only reported: the
+   * consumer already has every row, and the pack is a cache.
+   */
+  private async tryWritePack(c: Collector, upto: number, bestEffort = false): Promise<void> {
     if (!LITTLE_ENDIAN || this.closed) return;
+    try {
+      await this.writePack(c, upto);
+    } catch (e) {
+      if (!bestEffort) throw mapPgError(e);
+      this.report(mapPgError(e), { source: 'pack' });
+    }
+  }
+
+  private async writePack(c: Collector, upto: number): Promise<void> {
     const { kinds, refs, src, dst, qty } = c.concat();
     const blob = (a: Uint8Array | Int32Array | Float64Array) =>
       Buffer.from(a.buffer, a.byteOffset, a.byteLength);
@@ -1211,19 +1288,45 @@ export class PostgresStore implements Store {
   /**
    * Call `onAppend(seq)` whenever any process commits an append to this schema (LISTEN/NOTIFY on a
    * dedicated connection). Notifications can be lost (a dropped connection): treat them as a hint and catch
-   * up by seq (`lg.sync()` does). Returns an unsubscribe function.
+   * up by seq (`lg.sync()` does). When the LISTEN connection drops it is reopened with backoff (0.1 s
+   * doubling to 5 s apart, until it works or the store closes), and then every subscriber is called with
+   * the current head seq, so whatever was committed meanwhile is caught up. Returns an unsubscribe function.
+   *
+   * @throws LotgraphError `STORE_UNAVAILABLE` when the first LISTEN connection cannot be opened.
    */
   async subscribe(onAppend: (seq: number) => void): Promise<() => Promise<void>> {
     this.check();
     this.subscribers.add(onAppend);
-    if (!this.listener) await this.listen();
+    // A reconnect under way will hand the new subscriber the head as well.
+    if (!this.listener && !this.reconnecting) {
+      try {
+        this.listenStarting ??= this.listen().finally(() => {
+          this.listenStarting = undefined;
+        });
+        await this.listenStarting;
+      } catch (e) {
+        this.subscribers.delete(onAppend);
+        throw e;
+      }
+    }
     return async () => {
       this.subscribers.delete(onAppend);
       if (this.subscribers.size === 0) await this.stopListening();
     };
   }
 
-  /** Open the LISTEN connection; when it drops, reconnect with backoff and tell subscribers the head. */
+  /** Call every subscriber; one that throws is reported and does not stop the others. */
+  private notify(seq: number): void {
+    for (const f of [...this.subscribers]) {
+      try {
+        f(seq);
+      } catch (e) {
+        this.report(e, { source: 'subscriber' });
+      }
+    }
+  }
+
+  /** Open the LISTEN connection; when it drops, {@link reconnect}. */
   private async listen(): Promise<void> {
     const client = await this.connect();
     const lost = (e?: unknown) => {
@@ -1235,40 +1338,63 @@ export class PostgresStore implements Store {
     };
     client.on('notification', (msg) => {
       const seq = Number(msg.payload);
-      if (Number.isFinite(seq)) for (const f of this.subscribers) f(seq);
+      if (Number.isFinite(seq)) this.notify(seq);
     });
     client.on('error', lost);
     client.on('end', () => lost());
-    this.listener = client;
     try {
       await client.query(`LISTEN "${this.channel()}"`);
     } catch (e) {
-      lost(e);
+      client.release(true);
       throw mapPgError(e);
     }
+    if (this.closed || this.subscribers.size === 0) {
+      client.release(true); // everyone unsubscribed meanwhile
+      return;
+    }
+    this.listener = client;
   }
 
   /**
-   * Re-LISTEN after a drop: attempts 0.1 s, 0.2 s … capped at 5 s apart until it works or the store
-   * closes. Notifications sent while no connection listened are lost, so subscribers then get the current
-   * head seq and catch up by seq (nothing committed is missed).
+   * Re-LISTEN after a drop, with backoff (see {@link RECONNECT_MAX_MS}), until it works or the store closes
+   * or nobody subscribes any more. Notifications sent while no connection listened are lost, so subscribers
+   * then get the current head seq and catch up by seq (nothing committed is missed).
    */
   private reconnect(): void {
     if (this.reconnecting || this.closed || this.subscribers.size === 0) return;
+    const active = () => !this.closed && this.subscribers.size > 0;
     this.reconnecting = (async () => {
-      for (let attempt = 1; !this.closed && this.subscribers.size > 0 && !this.listener; attempt++) {
-        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** (attempt - 1))));
-        if (this.closed || this.subscribers.size === 0) break;
+      for (let attempt = 1; active(); attempt++) {
+        const backoff = Math.min(RECONNECT_MAX_MS, RECONNECT_BASE_MS * 2 ** Math.min(attempt - 1, 16));
+        await this.pause(backoff * (0.75 + Math.random() * 0.5));
+        if (!active()) return;
         try {
-          await this.listen();
+          if (!this.listener) await this.listen();
+          if (!active()) return;
           const { seq } = await this.head();
-          for (const f of this.subscribers) f(seq);
+          this.notify(seq);
+          return;
         } catch (e) {
-          this.report(e, { source: 'listen', attempt });
+          if (active()) this.report(e, { source: 'listen', attempt });
         }
       }
     })().finally(() => {
       this.reconnecting = undefined;
+      // Dropped again while the head was fetched (lost() saw a reconnect under way): go round again.
+      if (!this.listener && !this.listenStarting) this.reconnect();
+    });
+  }
+
+  /** A pause that {@link close} cuts short. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeups.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeups.add(done);
     });
   }
 
@@ -1276,8 +1402,8 @@ export class PostgresStore implements Store {
     const l = this.listener;
     if (!l) return;
     this.listener = undefined;
-    await l.query(`UNLISTEN "${this.channel()}"`).catch(() => undefined);
-    l.release();
+    // Not back into the pool: the session still LISTENs and carries our handlers.
+    l.release(true);
   }
 
   /**
@@ -1328,9 +1454,13 @@ export class PostgresStore implements Store {
   /** Release the listener and (when the store created it) the pool. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.stopListening();
     this.closed = true;
+    for (const wake of [...this.wakeups]) wake();
+    await this.reconnecting;
+    await this.listenStarting?.catch(() => undefined);
+    await this.stopListening();
     if (this.ownsPool) await this.pool.end();
+    else this.detachPool();
   }
 }
 
