@@ -235,7 +235,9 @@ function commitDropPool(app: string) {
     const query = c.query.bind(c) as (...args: unknown[]) => Promise<unknown>;
     const dropped = () => new Error('Connection terminated unexpectedly');
     (c as { query: unknown }).query = async (...args: unknown[]) => {
-      if (args[0] !== 'COMMIT' || !state.mode) return query(...args);
+      // The COMMIT travels alone or at the end of the append's write script (one round trip).
+      const text = typeof args[0] === 'string' ? args[0] : '';
+      if (!/(^|;\s*)COMMIT$/.test(text) || !state.mode) return query(...args);
       const mode = state.mode;
       state.mode = undefined;
       if (mode === 'before') {

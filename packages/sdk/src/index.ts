@@ -190,6 +190,24 @@ export type { ProductStock, StockLine } from './stock/stock.js';
 // ── stock ────────────────────────────────────────────────────────────────
 /** Stock queries (also reachable as `lg.stock`). */
 export { OnHandQuery, replayStock } from './stock/stock.js';
+/** For store authors: the contract's checks of an append and its errors, written once (MemoryStore uses them). */
+export type { AppendKeys, AppendPlan, AppendState, PlannedNode } from './store/append-check.js';
+export { appendKeys, checkBatchHead, planAppend } from './store/append-check.js';
+export {
+  badSeqError,
+  checkI64,
+  closedError,
+  danglingEdgeError,
+  duplicateKeyError,
+  duplicateNodeError,
+  emptyBatchError,
+  firstIdError,
+  I64_MAX,
+  negativeStockError,
+  overReservedError,
+  quantityRangeError,
+  staleSeqError,
+} from './store/contract-errors.js';
 // ── store port ───────────────────────────────────────────────────────────
 /** The Store port, its record types, and the in-memory reference store. */
 export { MemoryStore } from './store/memory-store.js';

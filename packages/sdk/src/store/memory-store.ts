@@ -1,6 +1,8 @@
 import type { Lot } from '../domain/schemas.js';
 import { ErrorCodes, LotgraphError } from '../errors.js';
 import { GENESIS_HASH, type StoredEvent } from '../ledger/events.js';
+import { checkBatchHead } from './append-check.js';
+import { closedError } from './contract-errors.js';
 import {
   applyChange,
   byId,
@@ -55,7 +57,7 @@ export class MemoryStore implements Store {
   }
 
   private check(): void {
-    if (this.closed) throw new LotgraphError(ErrorCodes.STORE_CLOSED, 'the memory store is closed');
+    if (this.closed) throw closedError(this.name);
   }
 
   private headNow(): StoreHead {
@@ -82,41 +84,7 @@ export class MemoryStore implements Store {
     this.check();
     const batch = clone(input);
     const head = this.headNow();
-    if (batch.expectedSeq !== head.seq) {
-      throw new LotgraphError(
-        ErrorCodes.CONFLICT,
-        `expectedSeq ${batch.expectedSeq} does not match the store head ${head.seq}`,
-        { expectedSeq: batch.expectedSeq, headSeq: head.seq },
-      );
-    }
-    if (batch.events.length === 0) {
-      throw new LotgraphError(ErrorCodes.VALIDATION_FAILED, 'events: a batch must carry at least one event', {
-        field: 'events',
-      });
-    }
-    const newKeys = new Set<string>();
-    batch.events.forEach((e, i) => {
-      if (e.seq !== head.seq + 1 + i) {
-        throw new LotgraphError(
-          ErrorCodes.CONFLICT,
-          `events[${i}].seq is ${e.seq}, expected ${head.seq + 1 + i}`,
-          {
-            field: `events[${i}].seq`,
-            value: e.seq,
-          },
-        );
-      }
-      if (this.keys.has(e.idempotencyKey) || newKeys.has(e.idempotencyKey)) {
-        throw new LotgraphError(
-          ErrorCodes.CONFLICT,
-          `idempotency key "${e.idempotencyKey}" is already used`,
-          {
-            idempotencyKey: e.idempotencyKey,
-          },
-        );
-      }
-      newKeys.add(e.idempotencyKey);
-    });
+    checkBatchHead(batch, head, (k) => this.keys.has(k));
 
     // Apply in place with an undo log; on any failure the log restores every touched row (the
     // transaction), so the cost is O(changes), not O(table).
@@ -155,7 +123,7 @@ export class MemoryStore implements Store {
           i,
           table,
           { newKinds, newRefs, newSeqs, newNodeKeys, newEdges },
-          { index: this.nodeIndex, kinds: this.nodeKinds },
+          { has: (k) => this.nodeIndex.has(k), count: this.nodeKinds.length },
         );
       }
     } catch (e) {

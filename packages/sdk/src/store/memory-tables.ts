@@ -1,6 +1,14 @@
 /** The in-memory tables of `MemoryStore` and how one projection change applies to them. */
 import type { Location, Lot, Party, Product } from '../domain/schemas.js';
 import { ErrorCodes, LotgraphError } from '../errors.js';
+import {
+  checkI64,
+  danglingEdgeError,
+  duplicateNodeError,
+  firstIdError,
+  negativeStockError,
+  overReservedError,
+} from './contract-errors.js';
 import type {
   AuxRecord,
   DocumentRecord,
@@ -16,7 +24,6 @@ import type {
 } from './port.js';
 
 export const clone = <T>(v: T): T => structuredClone(v);
-export const I64_MAX = 2n ** 63n - 1n;
 export const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 export const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
 export const stockKey = (lotId: string, locationId: string) => `${lotId}\u0000${locationId}`;
@@ -76,7 +83,7 @@ export function applyChange(
     newNodeKeys: Map<string, number>;
     newEdges: GenealogyEdge[];
   },
-  nodes: { index: Map<string, number>; kinds: number[] },
+  nodes: { has(key: string): boolean; count: number },
 ): void {
   switch (c.type) {
     case 'putProduct':
@@ -95,59 +102,21 @@ export function applyChange(
       const stock = table('stock');
       const k = stockKey(c.lotId, c.locationId);
       const cur = stock.get(k)?.quantity ?? 0n;
-      const next = cur + c.delta;
-      // The SQL stores keep balances in signed 64-bit columns: refuse the same balances here.
-      if (c.delta > I64_MAX || c.delta < -I64_MAX - 1n || next > I64_MAX) {
-        throw new LotgraphError(
-          ErrorCodes.VALIDATION_FAILED,
-          `changes[${i}].delta: the balance ${next} does not fit a signed 64-bit integer`,
-          { field: `changes[${i}].delta`, value: String(c.delta) },
-        );
-      }
-      if (next < 0n) {
-        throw new LotgraphError(
-          ErrorCodes.INSUFFICIENT_STOCK,
-          `lot "${c.lotId}" at location "${c.locationId}": on hand ${cur} steps, change ${c.delta} would go negative`,
-          {
-            lotId: c.lotId,
-            locationId: c.locationId,
-            onHand: String(cur),
-            delta: String(c.delta),
-            change: i,
-          },
-        );
-      }
+      const field = `changes[${i}].delta`;
+      checkI64(field, c.delta);
+      const next = checkI64(field, cur + c.delta);
+      if (next < 0n) throw negativeStockError(c.lotId, c.locationId, cur, c.delta, i);
       if (next === 0n) stock.delete(k);
       else stock.set(k, { lotId: c.lotId, locationId: c.locationId, productId: c.productId, quantity: next });
       return;
     }
     case 'addNodes': {
-      const expected = nodes.kinds.length + g.newKinds.length;
-      if (c.firstId !== expected) {
-        throw new LotgraphError(
-          ErrorCodes.CONFLICT,
-          `addNodes.firstId is ${c.firstId}, expected ${expected}`,
-          {
-            change: i,
-            firstId: c.firstId,
-            expected,
-          },
-        );
-      }
+      const expected = nodes.count + g.newKinds.length;
+      if (c.firstId !== expected) throw firstIdError(i, c.firstId, expected);
       for (const n of c.nodes) {
         const k = nodeKey(n.kind, n.ref);
-        if (nodes.index.has(k) || g.newNodeKeys.has(k)) {
-          throw new LotgraphError(
-            ErrorCodes.CONFLICT,
-            `genealogy node (${n.kind}, "${n.ref}") already exists`,
-            {
-              change: i,
-              kind: n.kind,
-              ref: n.ref,
-            },
-          );
-        }
-        g.newNodeKeys.set(k, nodes.kinds.length + g.newKinds.length);
+        if (nodes.has(k) || g.newNodeKeys.has(k)) throw duplicateNodeError(i, n.kind, n.ref);
+        g.newNodeKeys.set(k, nodes.count + g.newKinds.length);
         g.newKinds.push(n.kind);
         g.newRefs.push(n.ref);
         g.newSeqs.push(c.seq);
@@ -155,15 +124,11 @@ export function applyChange(
       return;
     }
     case 'addEdges': {
-      const count = nodes.kinds.length + g.newKinds.length;
-      for (const e of c.edges) {
-        if (!(e.src >= 0 && e.src < count && e.dst >= 0 && e.dst < count)) {
-          throw new LotgraphError(
-            ErrorCodes.VALIDATION_FAILED,
-            `edge ${e.src} → ${e.dst} references a node that does not exist (node count ${count})`,
-            { change: i, src: e.src, dst: e.dst },
-          );
-        }
+      const count = nodes.count + g.newKinds.length;
+      for (const [j, e] of c.edges.entries()) {
+        if (!(e.src >= 0 && e.src < count && e.dst >= 0 && e.dst < count))
+          throw danglingEdgeError(i, e.src, e.dst, count);
+        checkI64(`changes[${i}].edges[${j}].quantity`, e.quantity);
         g.newEdges.push(e);
       }
       return;
@@ -173,16 +138,20 @@ export function applyChange(
       return;
     case 'addShipmentLines': {
       const lines = table('shipmentLines');
-      for (const l of c.lines) lines.set(`${l.shipmentId}\u0000${l.lineNo}`, l);
+      for (const [j, l] of c.lines.entries()) {
+        checkI64(`changes[${i}].lines[${j}].quantity`, l.quantity);
+        lines.set(`${l.shipmentId}\u0000${l.lineNo}`, l);
+      }
       return;
     }
     case 'putHold':
       table('holds').set(c.hold.id, c.hold);
       return;
     case 'putReservation': {
-      const res = table('reservations');
-      res.set(c.reservation.id, c.reservation);
       const r = c.reservation;
+      checkI64(`changes[${i}].reservation.quantity`, r.quantity);
+      const res = table('reservations');
+      res.set(r.id, r);
       if (r.status === 'active') {
         let reserved = 0n;
         for (const x of res.values()) {
@@ -190,19 +159,7 @@ export function applyChange(
             reserved += x.quantity;
         }
         const onHand = table('stock').get(stockKey(r.lotId, r.locationId))?.quantity ?? 0n;
-        if (reserved > onHand) {
-          throw new LotgraphError(
-            ErrorCodes.INSUFFICIENT_STOCK,
-            `reservation "${r.id}": lot "${r.lotId}" at "${r.locationId}" has ${onHand} steps on hand, ${reserved} would be reserved`,
-            {
-              lotId: r.lotId,
-              locationId: r.locationId,
-              onHand: String(onHand),
-              reserved: String(reserved),
-              change: i,
-            },
-          );
-        }
+        if (reserved > onHand) throw overReservedError(r.id, r.lotId, r.locationId, onHand, reserved, i);
       }
       return;
     }
@@ -219,7 +176,8 @@ export function applyChange(
       const never: never = c;
       throw new LotgraphError(
         ErrorCodes.VALIDATION_FAILED,
-        `unknown change type ${(never as { type: string }).type}`,
+        `changes[${i}].type: unknown change type ${(never as { type: string }).type}`,
+        { field: `changes[${i}].type` },
       );
     }
   }

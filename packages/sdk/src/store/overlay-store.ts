@@ -1,6 +1,7 @@
 import type { Location, Lot, Party, Product } from '../domain/schemas.js';
 import { ErrorCodes, LotgraphError } from '../errors.js';
 import type { StoredEvent } from '../ledger/events.js';
+import { negativeStockError } from './contract-errors.js';
 import type {
   AppendBatch,
   AuxRecord,
@@ -63,17 +64,11 @@ export class OverlayStore implements Store {
 
   /** Add one decided event and its changes to the view (stock guard included, like the store's). */
   async stage(event: StoredEvent, changes: ProjectionChange[]): Promise<void> {
-    for (const c of changes) {
+    for (const [i, c] of changes.entries()) {
       if (c.type !== 'stockDelta') continue;
       const cur = await this.getStock(c.lotId, c.locationId);
       const staged = this.deltas.get(stockKey(c.lotId, c.locationId))?.quantity ?? 0n;
-      if (cur + c.delta < 0n) {
-        throw new LotgraphError(
-          ErrorCodes.INSUFFICIENT_STOCK,
-          `lot "${c.lotId}" at location "${c.locationId}": on hand ${cur} steps, change ${c.delta} would go negative`,
-          { lotId: c.lotId, locationId: c.locationId, onHand: String(cur), delta: String(c.delta) },
-        );
-      }
+      if (cur + c.delta < 0n) throw negativeStockError(c.lotId, c.locationId, cur, c.delta, i);
       this.deltas.set(stockKey(c.lotId, c.locationId), {
         lotId: c.lotId,
         locationId: c.locationId,

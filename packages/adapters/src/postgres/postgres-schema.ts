@@ -144,4 +144,12 @@ CREATE TABLE {{s}}.genealogy_pack (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'shared SQL core: records.key renamed record_key; byte order of the genealogy pack',
+    sql: `
+ALTER TABLE {{s}}.records RENAME COLUMN key TO record_key;
+ALTER TABLE {{s}}.genealogy_pack ADD COLUMN little_endian SMALLINT NOT NULL DEFAULT 1;
+`,
+  },
 ];

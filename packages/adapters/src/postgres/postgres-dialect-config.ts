@@ -1,0 +1,63 @@
+/**
+ * Options of the PostgreSQL store, checked once.
+ *
+ * @module
+ */
+import { ErrorCodes, LotgraphError } from '@lotgraph/sdk';
+import type pg from 'pg';
+import type { SqlErrorContext } from '../sql/sql-store.js';
+
+/** Where a failure reported to {@link PostgresStoreOptions.onError} happened (see {@link SqlErrorContext}). */
+export type PostgresErrorContext = SqlErrorContext;
+
+/** Options of `PostgresStore.open`. */
+export interface PostgresStoreOptions {
+  /** A `pg` Pool to use (not ended by `close()` unless `ownPool`). */
+  pool?: pg.Pool;
+  /** Or a connection string (`postgres://user@host:port/db`); the store then owns its pool. */
+  connectionString?: string;
+  /** When passing `pool`: end it in `close()` (default false). */
+  ownPool?: boolean;
+  /** Schema holding lotgraph's tables (default `lotgraph`); created if missing. `[a-z_][a-z0-9_]*`, ≤ 63. */
+  schema?: string;
+  /** Pool size when the store creates the pool (default 10). */
+  max?: number;
+  /** Keyset page size when the sdk does not give one (default 65 536). */
+  defaultBatchSize?: number;
+  /** Keep a packed copy of the genealogy for fast index loads (default true; see the SQLite adapter). */
+  genealogyPack?: boolean;
+  /** Rewrite the pack when a full stream finds at least this many rows outside it (default 50 000). */
+  packThreshold?: number;
+  /**
+   * Told about failures that no caller is waiting for: an idle pooled connection or the LISTEN connection
+   * dropped (server restart, `pg_terminate_backend`, network), each failed reconnect attempt of the LISTEN
+   * connection, a `subscribe` callback that threw, a genealogy pack that could not be written (the pack is
+   * a cache). Without it they are ignored — never an unhandled `error` event. It must not throw (a throw is
+   * swallowed). Commands that hit a dropped connection fail with `STORE_UNAVAILABLE` instead (and the sdk
+   * retries them by idempotency key).
+   */
+  onError?: (error: unknown, context: PostgresErrorContext) => void;
+}
+
+const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** `VALIDATION_FAILED` naming an option. */
+export function invalidOption(field: string, message: string, value?: unknown): LotgraphError {
+  return new LotgraphError(ErrorCodes.VALIDATION_FAILED, `${field}: ${message}`, { field, value });
+}
+
+/** Check the options; returns the schema and pool size. */
+export function postgresConfig(options: PostgresStoreOptions): { schema: string; max: number } {
+  if (options === null || typeof options !== 'object')
+    throw invalidOption('options', 'expected an object of PostgresStore options');
+  const schema = options.schema ?? 'lotgraph';
+  if (typeof schema !== 'string' || !SCHEMA_RE.test(schema))
+    throw invalidOption('schema', 'expected [a-z_][a-z0-9_]* of at most 63 characters', schema);
+  if (!options.pool && !options.connectionString)
+    throw invalidOption('connectionString', 'give a connectionString or a pool');
+  const max = options.max ?? 10;
+  if (!Number.isInteger(max) || max < 1) throw invalidOption('max', 'expected a positive integer', max);
+  if (options.onError !== undefined && typeof options.onError !== 'function')
+    throw invalidOption('onError', 'expected a function');
+  return { schema, max };
+}

@@ -1,0 +1,31 @@
+/**
+ * PostgreSQL's SQL text: schema-qualified tables, lists bound as one array parameter (`= ANY(?)`),
+ * `ON CONFLICT … DO UPDATE` upserts, the head row locked `FOR UPDATE`, and a `NOTIFY` with the new head
+ * seq in the append's transaction (delivered at commit, never for a rollback).
+ *
+ * @module
+ */
+import type { SqlDialect, TableName } from '../sql/dialect.js';
+import { POSTGRES_MIGRATIONS } from './postgres-schema.js';
+
+/** The LISTEN/NOTIFY channel of a schema. */
+export const channelOf = (schema: string) => `lotgraph_${schema}`;
+
+/** The PostgreSQL dialect for one schema (validated by the caller: `[a-z_][a-z0-9_]*`). */
+export function postgresDialect(schema: string): SqlDialect {
+  const s = `"${schema}"`;
+  return {
+    kind: 'postgres',
+    table: (name: TableName) => `${s}.${name}`,
+    inList: (column) => `${column} = ANY(?)`,
+    listParam: (values) => [...values],
+    upsert: (key, columns) =>
+      `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+    insertIgnore: { head: 'INSERT INTO', tail: ' ON CONFLICT DO NOTHING' },
+    forUpdate: ' FOR UPDATE',
+    notify: (seq) => ({ sql: 'SELECT pg_notify(?, ?)', params: [channelOf(schema), String(seq)] }),
+    maxParams: 60_000,
+    schemaPrefix: s,
+    migrations: POSTGRES_MIGRATIONS,
+  };
+}

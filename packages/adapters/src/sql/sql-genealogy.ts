@@ -1,0 +1,218 @@
+/**
+ * Genealogy streaming and the pack, for every SQL dialect: keyset pages of nodes (by id) and edges (by
+ * id) bounded by seq, stable under concurrent appends without a long-lived snapshot; the pack (every node
+ * and edge up to a seq as typed arrays in one row) makes opening a large store read a few blobs.
+ *
+ * @module
+ */
+import type { GenealogyChunk } from '@lotgraph/sdk';
+import type { SqlDialect } from './dialect.js';
+import type { Row } from './driver.js';
+import { type Collector, type GenealogyPack, LITTLE_ENDIAN, newCollector } from './pack.js';
+import { insertRows } from './sql-writes.js';
+
+/** What streaming needs from the store. */
+export interface GenealogySource {
+  d: SqlDialect;
+  q(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** Write on the pool (outside any transaction). */
+  write(statements: { sql: string; params?: readonly unknown[] }[]): Promise<void>;
+}
+
+/** Pages of nodes with id ≥ fromNode, then edges with id > fromEdge, created in (since, until]. */
+export async function* streamRows(
+  g: GenealogySource,
+  since: number,
+  until: number,
+  size: number,
+  fromNode: number,
+  fromEdge: number,
+): AsyncGenerator<GenealogyChunk> {
+  const nodes = g.d.table('nodes');
+  let last = fromNode - 1;
+  for (;;) {
+    const rows = await g.q(
+      `SELECT id, kind, ref FROM ${nodes} WHERE id > ? AND seq > ? AND seq <= ? ORDER BY id LIMIT ?`,
+      [last, since, until, size],
+    );
+    if (rows.length === 0) break;
+    const kinds = new Uint8Array(rows.length);
+    const refs = new Array<string>(rows.length);
+    let start = 0;
+    let prev = Number(rows[0]!.id) - 1;
+    for (let k = 0; k < rows.length; k++) {
+      const r = rows[k]!;
+      const id = Number(r.id);
+      if (k > start && id !== prev + 1) {
+        yield {
+          type: 'nodes',
+          firstId: Number(rows[start]!.id),
+          kinds: kinds.slice(start, k),
+          refs: refs.slice(start, k),
+        };
+        start = k;
+      }
+      kinds[k] = Number(r.kind);
+      refs[k] = r.ref as string;
+      prev = id;
+    }
+    yield {
+      type: 'nodes',
+      firstId: Number(rows[start]!.id),
+      kinds: start === 0 ? kinds : kinds.slice(start),
+      refs: start === 0 ? refs : refs.slice(start),
+    };
+    last = prev;
+    if (rows.length < size) break;
+  }
+  const edges = g.d.table('edges');
+  let lastEdge = fromEdge;
+  for (;;) {
+    const rows = await g.q(
+      `SELECT id, src, dst, quantity, scale FROM ${edges} WHERE id > ? AND seq > ? AND seq <= ? ORDER BY id LIMIT ?`,
+      [lastEdge, since, until, size],
+    );
+    if (rows.length === 0) break;
+    const n = rows.length;
+    const src = new Int32Array(n);
+    const dst = new Int32Array(n);
+    const qty = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      const r = rows[k]!;
+      src[k] = Number(r.src);
+      dst[k] = Number(r.dst);
+      const scale = Number(r.scale);
+      qty[k] = scale === 0 ? Number(r.quantity) : Number(r.quantity) / 10 ** scale;
+    }
+    yield { type: 'edges', src, dst, qty };
+    lastEdge = Number(rows[n - 1]!.id);
+    if (n < size) break;
+  }
+}
+
+/** The stored pack, if one covers at most `until` and this host reads it (little-endian). */
+export async function readPack(g: GenealogySource, until: number): Promise<GenealogyPack | undefined> {
+  if (!LITTLE_ENDIAN) return undefined;
+  const [row] = await g.q(
+    `SELECT upto_seq, node_count, edge_count, kinds, refs, src, dst, qty FROM ${g.d.table('genealogy_pack')}
+     WHERE id = 1 AND upto_seq <= ? AND little_endian = 1`,
+    [until],
+  );
+  if (!row) return undefined;
+  const n = Number(row.node_count);
+  const m = Number(row.edge_count);
+  const copy = <T extends Int32Array | Float64Array | Uint8Array>(buf: unknown, out: T): T => {
+    new Uint8Array(out.buffer, out.byteOffset, out.byteLength).set(buf as Uint8Array);
+    return out;
+  };
+  return {
+    uptoSeq: Number(row.upto_seq),
+    nodeCount: n,
+    edgeCount: m,
+    kinds: copy(row.kinds, new Uint8Array(n)),
+    refs: JSON.parse(row.refs as string) as string[],
+    src: copy(row.src, new Int32Array(m)),
+    dst: copy(row.dst, new Int32Array(m)),
+    qty: copy(row.qty, new Float64Array(m)),
+  };
+}
+
+/** Write the pack of a complete stream of (0, upto]; only ever moves the pack forward. */
+export async function writePack(g: GenealogySource, c: Collector, upto: number): Promise<void> {
+  if (!LITTLE_ENDIAN) return;
+  const { kinds, refs, src, dst, qty } = c.concat();
+  const blob = (a: Uint8Array | Int32Array | Float64Array) =>
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  const table = g.d.table('genealogy_pack');
+  // A slower process must not replace a newer pack with an older one: delete the row only when older.
+  await g.write([
+    { sql: `DELETE FROM ${table} WHERE id = 1 AND upto_seq < ?`, params: [upto] },
+    ...insertRows(
+      g.d,
+      'genealogy_pack',
+      [
+        'id',
+        'upto_seq',
+        'node_count',
+        'edge_count',
+        'little_endian',
+        'kinds',
+        'refs',
+        'src',
+        'dst',
+        'qty',
+        'written_at',
+      ],
+      [
+        [
+          1,
+          upto,
+          kinds.length,
+          src.length,
+          1,
+          blob(kinds),
+          JSON.stringify(refs),
+          blob(src),
+          blob(dst),
+          blob(qty),
+          new Date().toISOString(),
+        ],
+      ],
+      'ignore',
+    ),
+  ]);
+}
+
+/** Stream (since, until]: from the pack when one covers a prefix, then the rows after it. */
+export async function* streamGenealogy(
+  g: GenealogySource,
+  o: { since: number; until: number; size: number; pack: boolean; threshold: number },
+  savePack: (c: Collector, upto: number) => Promise<void>,
+): AsyncGenerator<GenealogyChunk> {
+  const { since, until, size } = o;
+  const pack = since === 0 && o.pack ? await readPack(g, until) : undefined;
+  if (!pack) {
+    const collect = since === 0 && o.pack ? newCollector() : undefined;
+    for await (const c of streamRows(g, since, until, size, 0, 0)) {
+      collect?.add(c);
+      yield c;
+    }
+    if (collect && collect.rows() >= o.threshold) await savePack(collect, until);
+    return;
+  }
+  for (let i = 0; i < pack.nodeCount; i += size) {
+    const j = Math.min(pack.nodeCount, i + size);
+    yield { type: 'nodes', firstId: i, kinds: pack.kinds.subarray(i, j), refs: pack.refs.slice(i, j) };
+  }
+  const tail = newCollector();
+  const rows = streamRows(g, pack.uptoSeq, until, size, pack.nodeCount, pack.edgeCount)[
+    Symbol.asyncIterator
+  ]();
+  let next = await rows.next();
+  while (!next.done && next.value.type === 'nodes') {
+    tail.add(next.value);
+    yield next.value;
+    next = await rows.next();
+  }
+  for (let i = 0; i < pack.edgeCount; i += size) {
+    const j = Math.min(pack.edgeCount, i + size);
+    yield {
+      type: 'edges',
+      src: pack.src.subarray(i, j),
+      dst: pack.dst.subarray(i, j),
+      qty: pack.qty.subarray(i, j),
+    };
+  }
+  while (!next.done) {
+    tail.add(next.value);
+    yield next.value;
+    next = await rows.next();
+  }
+  if (tail.rows() >= o.threshold) {
+    const all = newCollector();
+    all.add({ type: 'nodes', firstId: 0, kinds: pack.kinds, refs: pack.refs });
+    all.add({ type: 'edges', src: pack.src, dst: pack.dst, qty: pack.qty });
+    for (const c of tail.chunks) all.add(c);
+    await savePack(all, until);
+  }
+}

@@ -1,0 +1,352 @@
+/**
+ * The reads of the Store port, written once for every SQL dialect. Filters become `WHERE` clauses only
+ * for the fields given (so each read uses its index); lists are bound as one parameter; ordering by id
+ * is done here by UTF-16 code units, like JavaScript's `<`, so every database agrees with MemoryStore
+ * whatever its collation.
+ *
+ * @module
+ */
+import type {
+  AuxRecord,
+  AvailableStockRow,
+  DocumentRecord,
+  GenealogyEdge,
+  HoldRecord,
+  Location,
+  Lot,
+  LotFilter,
+  Party,
+  Product,
+  ReservationRecord,
+  ShipmentLineFilter,
+  ShipmentLineRecord,
+  ShipmentRecord,
+  StockBalance,
+  StockFilter,
+  StoredEvent,
+  TestResultRecord,
+} from '@lotgraph/sdk';
+import { compareAvailableStock } from '@lotgraph/sdk';
+import { cmpStr, decodeRecord, sortById } from './codec.js';
+import type { SqlDialect, TableName } from './dialect.js';
+import type { Row } from './driver.js';
+
+/** Columns of the events table, in insert order. */
+export const EVENT_COLS =
+  'seq, type, event_time, record_time, actor, idempotency_key, request_hash, payload, prev_hash, hash';
+
+/** A stored event from its row. */
+export const rowToEvent = (r: Row): StoredEvent => ({
+  seq: Number(r.seq),
+  type: r.type as StoredEvent['type'],
+  eventTime: r.event_time as string,
+  recordTime: r.record_time as string,
+  actor: r.actor as string,
+  idempotencyKey: r.idempotency_key as string,
+  requestHash: r.request_hash as string,
+  payload: JSON.parse(r.payload as string) as StoredEvent['payload'],
+  prevHash: r.prev_hash as string,
+  hash: r.hash as string,
+});
+
+/** A `WHERE` clause from the given `[sql, value]` conditions (undefined values are left out). */
+export function where(conds: [string, unknown][]): { sql: string; params: unknown[] } {
+  const used = conds.filter(([, v]) => v !== undefined);
+  return {
+    sql: used.length ? ` WHERE ${used.map(([c]) => c).join(' AND ')}` : '',
+    params: used.map(([, v]) => v),
+  };
+}
+
+const bytes = (v: unknown): Uint8Array => {
+  const b = v as Uint8Array;
+  return new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+};
+
+/** The reads of a SQL store; {@link SqlStore} adds the lifecycle and the writes. */
+export abstract class SqlReads {
+  protected abstract readonly d: SqlDialect;
+  /** Run one read (inside the open write transaction of this async context, if any). */
+  protected abstract q(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+
+  protected t(name: TableName): string {
+    return this.d.table(name);
+  }
+  private async one<T>(table: TableName, id: string): Promise<T | undefined> {
+    const [r] = await this.q(`SELECT data FROM ${this.t(table)} WHERE id = ?`, [id]);
+    return r ? decodeRecord<T>(r.data as string) : undefined;
+  }
+  private async many<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    return (await this.q(sql, params)).map((r) => decodeRecord<T>(r.data as string));
+  }
+
+  // ── ledger ─────────────────────────────────────────────────────────────
+  async readEvents(fromSeq: number, limit?: number): Promise<StoredEvent[]> {
+    const sql = `SELECT ${EVENT_COLS} FROM ${this.t('events')} WHERE seq >= ? ORDER BY seq`;
+    const rows =
+      limit === undefined
+        ? await this.q(sql, [fromSeq])
+        : await this.q(`${sql} LIMIT ?`, [fromSeq, Math.max(0, Math.floor(limit))]);
+    return rows.map(rowToEvent);
+  }
+  async getEvent(seq: number): Promise<StoredEvent | undefined> {
+    const [r] = await this.q(`SELECT ${EVENT_COLS} FROM ${this.t('events')} WHERE seq = ?`, [seq]);
+    return r ? rowToEvent(r) : undefined;
+  }
+  async findEventByIdempotencyKey(key: string): Promise<StoredEvent | undefined> {
+    const [r] = await this.q(`SELECT ${EVENT_COLS} FROM ${this.t('events')} WHERE idempotency_key = ?`, [
+      key,
+    ]);
+    return r ? rowToEvent(r) : undefined;
+  }
+
+  // ── master data ────────────────────────────────────────────────────────
+  getProduct(id: string) {
+    return this.one<Product>('products', id);
+  }
+  async findProductByGtin(gtin: string) {
+    const rows = await this.many<Product>(`SELECT data FROM ${this.t('products')} WHERE gtin14 = ?`, [gtin]);
+    return sortById(rows)[0];
+  }
+  async listProducts() {
+    return sortById(await this.many<Product>(`SELECT data FROM ${this.t('products')}`));
+  }
+  getParty(id: string) {
+    return this.one<Party>('parties', id);
+  }
+  async listParties() {
+    return sortById(await this.many<Party>(`SELECT data FROM ${this.t('parties')}`));
+  }
+  getLocation(id: string) {
+    return this.one<Location>('locations', id);
+  }
+  async listLocations() {
+    return sortById(await this.many<Location>(`SELECT data FROM ${this.t('locations')}`));
+  }
+
+  // ── lots and stock ─────────────────────────────────────────────────────
+  getLot(id: string) {
+    return this.one<Lot>('lots', id);
+  }
+  async getLots(ids: readonly string[]) {
+    if (ids.length === 0) return [];
+    return sortById(
+      await this.many<Lot>(`SELECT data FROM ${this.t('lots')} WHERE ${this.d.inList('id')}`, [
+        this.d.listParam([...new Set(ids)]),
+      ]),
+    );
+  }
+  async listLots(filter: LotFilter = {}) {
+    const w = where([
+      ['product_id = ?', filter.productId],
+      ['supplier_id = ?', filter.supplierId],
+      ['supplier_lot_number = ?', filter.supplierLotNumber],
+    ]);
+    return sortById(await this.many<Lot>(`SELECT data FROM ${this.t('lots')}${w.sql}`, w.params));
+  }
+  async getStock(lotId: string, locationId: string) {
+    const [r] = await this.q(`SELECT quantity FROM ${this.t('stock')} WHERE lot_id = ? AND location_id = ?`, [
+      lotId,
+      locationId,
+    ]);
+    return r ? BigInt(r.quantity as string) : 0n;
+  }
+  async listStock(filter: StockFilter = {}) {
+    const w = where([
+      ['lot_id = ?', filter.lotId],
+      ['location_id = ?', filter.locationId],
+      ['product_id = ?', filter.productId],
+    ]);
+    const rows = await this.q(
+      `SELECT lot_id, location_id, product_id, quantity FROM ${this.t('stock')}${w.sql}`,
+      w.params,
+    );
+    return rows
+      .map(
+        (r): StockBalance => ({
+          lotId: r.lot_id as string,
+          locationId: r.location_id as string,
+          productId: r.product_id as string,
+          quantity: BigInt(r.quantity as string),
+        }),
+      )
+      .filter((b) => b.quantity !== 0n)
+      .sort((a, b) => cmpStr(a.lotId, b.lotId) || cmpStr(a.locationId, b.locationId));
+  }
+  async listAvailableStock(productId: string, options: { locationId?: string } = {}) {
+    const w = where([
+      ['s.product_id = ?', productId],
+      ['s.location_id = ?', options.locationId],
+    ]);
+    const rows = await this.q(
+      `SELECT l.data AS lot, s.location_id, s.quantity AS on_hand,
+         (SELECT coalesce(sum(r.quantity), 0) FROM ${this.t('reservations')} r
+            WHERE r.lot_id = s.lot_id AND r.location_id = s.location_id AND r.status = 'active') AS reserved,
+         (SELECT count(*) FROM ${this.t('holds')} h WHERE h.lot_id = s.lot_id AND h.status = 'active'
+            AND (h.location_id IS NULL OR h.location_id = s.location_id)) AS holds
+       FROM ${this.t('stock')} s JOIN ${this.t('lots')} l ON l.id = s.lot_id${w.sql}`,
+      w.params,
+    );
+    const out: AvailableStockRow[] = [];
+    for (const r of rows) {
+      const onHand = BigInt(r.on_hand as string);
+      if (onHand === 0n) continue;
+      out.push({
+        lot: decodeRecord<Lot>(r.lot as string),
+        locationId: r.location_id as string,
+        onHand,
+        reserved: BigInt(String(r.reserved).split('.')[0] as string),
+        onHold: Number(r.holds) > 0,
+      });
+    }
+    return out.sort(compareAvailableStock);
+  }
+
+  // ── genealogy ──────────────────────────────────────────────────────────
+  async findNodeIds(kind: number, refs: readonly string[]) {
+    const out = new Map<string, number>();
+    if (refs.length === 0) return out;
+    const rows = await this.q(
+      `SELECT ref, id FROM ${this.t('nodes')} WHERE kind = ? AND ${this.d.inList('ref')}`,
+      [kind, this.d.listParam([...new Set(refs)])],
+    );
+    for (const r of rows) out.set(r.ref as string, Number(r.id));
+    return out;
+  }
+  async listEdges(filter: { src?: readonly number[]; dst?: readonly number[] }) {
+    if (filter.src?.length === 0 || filter.dst?.length === 0) return [];
+    const w = where([
+      [this.d.inList('src'), filter.src && this.d.listParam([...new Set(filter.src)])],
+      [this.d.inList('dst'), filter.dst && this.d.listParam([...new Set(filter.dst)])],
+    ]);
+    const rows = await this.q(
+      `SELECT src, dst, quantity, scale, seq FROM ${this.t('edges')}${w.sql} ORDER BY id`,
+      w.params,
+    );
+    return rows.map(
+      (r): GenealogyEdge => ({
+        src: Number(r.src),
+        dst: Number(r.dst),
+        quantity: BigInt(r.quantity as string),
+        scale: Number(r.scale),
+        seq: Number(r.seq),
+      }),
+    );
+  }
+
+  // ── shipments ──────────────────────────────────────────────────────────
+  getShipment(id: string) {
+    return this.one<ShipmentRecord>('shipments', id);
+  }
+  async listShipments(filter: { customerId?: string } = {}) {
+    const w = where([['customer_id = ?', filter.customerId]]);
+    const rows = await this.many<ShipmentRecord>(`SELECT data FROM ${this.t('shipments')}${w.sql}`, w.params);
+    return rows.sort((a, b) => a.seq - b.seq || cmpStr(a.id, b.id));
+  }
+  async listShipmentLines(filter: ShipmentLineFilter = {}) {
+    if (filter.lotIds?.length === 0) return [];
+    const w = where([
+      ['lot_id = ?', filter.lotId],
+      [this.d.inList('lot_id'), filter.lotIds && this.d.listParam([...new Set(filter.lotIds)])],
+      ['shipment_id = ?', filter.shipmentId],
+      ['customer_id = ?', filter.customerId],
+    ]);
+    const rows = await this.q(`SELECT quantity, data FROM ${this.t('shipment_lines')}${w.sql}`, w.params);
+    return rows
+      .map((r) => {
+        const l = decodeRecord<ShipmentLineRecord>(r.data as string);
+        l.quantity = BigInt(r.quantity as string);
+        return l;
+      })
+      .sort((a, b) => a.seq - b.seq || cmpStr(a.shipmentId, b.shipmentId) || a.lineNo - b.lineNo);
+  }
+
+  // ── quality and allocation ─────────────────────────────────────────────
+  getHold(id: string) {
+    return this.one<HoldRecord>('holds', id);
+  }
+  async listHolds(filter: { lotId?: string; status?: HoldRecord['status'] } = {}) {
+    const w = where([
+      ['lot_id = ?', filter.lotId],
+      ['status = ?', filter.status],
+    ]);
+    const rows = await this.many<HoldRecord>(`SELECT data FROM ${this.t('holds')}${w.sql}`, w.params);
+    return rows.sort((a, b) => a.placedSeq - b.placedSeq || cmpStr(a.id, b.id));
+  }
+  getReservation(id: string) {
+    return this.one<ReservationRecord>('reservations', id);
+  }
+  async listReservations(
+    filter: {
+      lotId?: string;
+      productId?: string;
+      orderId?: string;
+      status?: ReservationRecord['status'];
+    } = {},
+  ) {
+    const w = where([
+      ['lot_id = ?', filter.lotId],
+      ['product_id = ?', filter.productId],
+      ['order_id = ?', filter.orderId],
+      ['status = ?', filter.status],
+    ]);
+    const rows = await this.many<ReservationRecord>(
+      `SELECT data FROM ${this.t('reservations')}${w.sql}`,
+      w.params,
+    );
+    return rows.sort((a, b) => a.createdSeq - b.createdSeq || cmpStr(a.id, b.id));
+  }
+  getTestResult(id: string) {
+    return this.one<TestResultRecord>('test_results', id);
+  }
+  async listTestResults(filter: { lotId?: string } = {}) {
+    const w = where([['lot_id = ?', filter.lotId]]);
+    const rows = await this.many<TestResultRecord>(
+      `SELECT data FROM ${this.t('test_results')}${w.sql}`,
+      w.params,
+    );
+    return rows.sort((a, b) => a.seq - b.seq || cmpStr(a.id, b.id));
+  }
+  private docs(rows: Row[]): DocumentRecord[] {
+    return rows.map((r) => {
+      const d = decodeRecord<DocumentRecord>(r.data as string);
+      if (r.content !== null && r.content !== undefined) d.content = bytes(r.content);
+      return d;
+    });
+  }
+  async getDocument(id: string) {
+    return this.docs(await this.q(`SELECT data, content FROM ${this.t('documents')} WHERE id = ?`, [id]))[0];
+  }
+  async listDocuments(filter: { lotId?: string; shipmentId?: string; kind?: string } = {}) {
+    const w = where([
+      ['d.kind = ?', filter.kind],
+      [
+        `EXISTS (SELECT 1 FROM ${this.t('document_lots')} x WHERE x.lot_id = ? AND x.document_id = d.id)`,
+        filter.lotId,
+      ],
+      [
+        `EXISTS (SELECT 1 FROM ${this.t('document_shipments')} y WHERE y.shipment_id = ? AND y.document_id = d.id)`,
+        filter.shipmentId,
+      ],
+    ]);
+    const rows = await this.q(`SELECT d.data, d.content FROM ${this.t('documents')} d${w.sql}`, w.params);
+    return this.docs(rows).sort((a, b) => a.seq - b.seq || cmpStr(a.id, b.id));
+  }
+
+  // ── free-form projections ──────────────────────────────────────────────
+  async getRecord(collection: string, id: string) {
+    const [r] = await this.q(`SELECT value FROM ${this.t('records')} WHERE collection = ? AND id = ?`, [
+      collection,
+      id,
+    ]);
+    return r ? decodeRecord<AuxRecord>(r.value as string) : undefined;
+  }
+  async listRecords(collection: string, filter: { key?: string } = {}) {
+    const w = where([
+      ['collection = ?', collection],
+      ['record_key = ?', filter.key],
+    ]);
+    const rows = await this.q(`SELECT value FROM ${this.t('records')}${w.sql}`, w.params);
+    return sortById(rows.map((r) => decodeRecord<AuxRecord>(r.value as string)));
+  }
+}

@@ -1,0 +1,530 @@
+/**
+ * The SQL store core: one implementation of the Store port for every SQL database. Reads live in
+ * {@link SqlReads}; this class adds the lifecycle written once — migrations, the writer lock, the append
+ * transaction (lock the head, read the few rows the checks need in one round trip, check with the sdk's own
+ * {@link planAppend}, write every table with multi-row statements and commit in one more), a commit lost in
+ * flight, change notification or polling, genealogy streaming and the pack.
+ *
+ * A database plugs in a {@link SqlDialect} and a {@link SqlDriver}; see `src/sqlite/` for the built-in
+ * example.
+ *
+ * @module
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type {
+  AppendBatch,
+  AppendKeys,
+  GenealogyChunk,
+  ReservationRecord,
+  Store,
+  StoredEvent,
+  StoreHead,
+  StreamGenealogyOptions,
+} from '@lotgraph/sdk';
+import {
+  appendKeys,
+  closedError,
+  ErrorCodes,
+  isLotgraphError,
+  LotgraphError,
+  planAppend,
+} from '@lotgraph/sdk';
+import { decodeRecord } from './codec.js';
+import type { SqlDialect } from './dialect.js';
+import type { Row, SqlConnection, SqlDriver, SqlSession, Statement } from './driver.js';
+import type { Collector } from './pack.js';
+import { newCollector } from './pack.js';
+import { type GenealogySource, streamGenealogy, streamRows, writePack } from './sql-genealogy.js';
+import { SqlReads } from './sql-reads.js';
+import { planStatements } from './sql-writes.js';
+
+/** Where an error reported to `onError` came from. */
+export interface SqlErrorContext {
+  /** `pool`/`connection`: a connection dropped; `listen`: change notification; `pack`: the pack cache; `subscriber`: a subscriber threw; `poll`: head polling. */
+  source: 'pool' | 'connection' | 'listen' | 'pack' | 'subscriber' | 'poll';
+  /** Reconnect attempt (listen). */
+  attempt?: number;
+}
+
+/** Options every SQL store shares. */
+export interface SqlStoreOptions {
+  /** Name for messages, e.g. `postgres:plant1`. */
+  name: string;
+  /** Rows per genealogy chunk (default 65 536). */
+  defaultBatchSize?: number;
+  /** Keep a packed copy of the genealogy for fast index loads (default true). */
+  genealogyPack?: boolean;
+  /** Rows outside the pack that make a stream rewrite it (default 50 000). */
+  packThreshold?: number;
+  /** Head polling interval of `subscribe` when the database has no change notification (default 200 ms). */
+  pollIntervalMs?: number;
+  /** Told about errors that have no caller to reject (a dropped idle connection, a failed pack write). */
+  onError?: (error: unknown, context: SqlErrorContext) => void;
+}
+
+interface Scope {
+  session: SqlSession;
+  /** The head as of the open transaction (locked), or after this scope's last commit. */
+  head: StoreHead;
+  /** A transaction is open on the session. */
+  open: boolean;
+}
+
+const HEAD_COLS = 'seq, hash, node_count, edge_count';
+const toHead = (r: Row | undefined): StoreHead => ({
+  seq: Number(r?.seq ?? 0),
+  hash: String(r?.hash),
+  nodeCount: Number(r?.node_count ?? 0),
+  edgeCount: Number(r?.edge_count ?? 0),
+});
+
+/** Test hook: counts of what the last append did (round trips are counted by the drivers' wrappers). */
+export interface SqlStoreStats {
+  appends: number;
+}
+
+/** The Store port on a SQL database (see the module docs). Entry points construct it. */
+export class SqlStore extends SqlReads implements Store {
+  readonly name: string;
+  /** Reads cross a connection: the sdk fetches each point read once per attempt. */
+  readonly memoiseReads: boolean;
+  protected readonly d: SqlDialect;
+  protected readonly driver: SqlDriver;
+  protected closed = false;
+  private readonly scope = new AsyncLocalStorage<Scope>();
+  private readonly batchSize: number;
+  private readonly pack: boolean;
+  private readonly threshold: number;
+  private readonly pollMs: number;
+  private readonly onError: SqlStoreOptions['onError'];
+  private readonly subscribers = new Set<(seq: number) => void>();
+  private stopSync: (() => Promise<void>) | undefined;
+  private syncStarting: Promise<void> | undefined;
+
+  constructor(dialect: SqlDialect, driver: SqlDriver, options: SqlStoreOptions) {
+    super();
+    this.d = dialect;
+    this.driver = driver;
+    this.name = options.name;
+    this.memoiseReads = dialect.kind !== 'sqlite';
+    this.batchSize = positive('defaultBatchSize', options.defaultBatchSize ?? 65_536);
+    this.threshold = positive('packThreshold', options.packThreshold ?? 50_000);
+    this.pollMs = positive('pollIntervalMs', options.pollIntervalMs ?? 200);
+    this.pack = options.genealogyPack ?? true;
+    this.onError = options.onError;
+  }
+
+  /** Report an error nobody awaits (never throws). */
+  protected report(error: unknown, context: SqlErrorContext): void {
+    try {
+      this.onError?.(error, context);
+    } catch {
+      // An error hook that throws has nowhere left to report to.
+    }
+  }
+
+  protected check(): void {
+    if (this.closed) throw closedError(this.name);
+  }
+
+  /** The connection of this async context: the open write transaction's session, else the pool. */
+  private conn(): SqlConnection {
+    const s = this.scope.getStore();
+    return s?.open ? s.session : this.driver.pool;
+  }
+
+  protected async q(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    this.check();
+    const c = this.conn();
+    // A pooled read may pick a connection the server has just dropped: reads are idempotent, so try again
+    // on a fresh connection a couple of times before reporting STORE_UNAVAILABLE.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await c.query(sql, params);
+      } catch (e) {
+        const mapped = this.driver.mapError(e);
+        if (c !== this.driver.pool || attempt >= 2 || !isLotgraphError(mapped, ErrorCodes.STORE_UNAVAILABLE))
+          throw mapped;
+        await new Promise((r) => setTimeout(r, 50 * 4 ** attempt));
+      }
+    }
+  }
+
+  // ── migrations ─────────────────────────────────────────────────────────
+  /** Apply pending migrations in one transaction (one migrator at a time: the dialect's lock). */
+  async migrate(lock: Statement, prepare: readonly string[] = []): Promise<void> {
+    const session = await this.session();
+    const mig = this.t('lotgraph_migrations');
+    try {
+      await this.driver.begin(session, lock);
+      for (const sql of prepare) await session.query(sql);
+      await session.query(
+        `CREATE TABLE IF NOT EXISTS ${mig} (version INT PRIMARY KEY, name VARCHAR(500) NOT NULL, applied_at VARCHAR(40) NOT NULL)`,
+      );
+      const [r] = await session.query(`SELECT coalesce(max(version), 0) AS v FROM ${mig}`);
+      const have = Number(r?.v ?? 0);
+      const list = this.d.migrations;
+      const known = list[list.length - 1]?.version ?? 0;
+      if (have > known) {
+        throw new LotgraphError(
+          ErrorCodes.VALIDATION_FAILED,
+          `${this.name} has schema version ${have}, newer than this lotgraph knows (${known}); upgrade @lotgraph/adapters`,
+          { field: 'schema', schemaVersion: have, supported: known },
+        );
+      }
+      for (const m of list) {
+        if (m.version <= have) continue;
+        await session.query(m.sql.replaceAll('{{s}}', this.d.schemaPrefix ?? ''));
+        await session.query(`INSERT INTO ${mig} (version, name, applied_at) VALUES (?, ?, ?)`, [
+          m.version,
+          m.name,
+          new Date().toISOString(),
+        ]);
+      }
+      await session.query('COMMIT');
+      session.release();
+    } catch (e) {
+      const mapped = this.driver.mapError(e);
+      await session.query('ROLLBACK').catch(() => undefined);
+      session.release(isLotgraphError(mapped, ErrorCodes.STORE_UNAVAILABLE));
+      throw mapped;
+    }
+  }
+
+  /** Schema version (the last applied migration). */
+  protected async readSchemaVersion(): Promise<number> {
+    const [r] = await this.q(`SELECT coalesce(max(version), 0) AS v FROM ${this.t('lotgraph_migrations')}`);
+    return Number(r?.v ?? 0);
+  }
+
+  private async session(): Promise<SqlSession> {
+    try {
+      return await this.driver.acquire();
+    } catch (e) {
+      throw this.driver.mapError(e);
+    }
+  }
+
+  // ── ledger ─────────────────────────────────────────────────────────────
+  async head(): Promise<StoreHead> {
+    const s = this.scope.getStore();
+    if (s) {
+      this.check();
+      return { ...s.head };
+    }
+    return toHead((await this.q(`SELECT ${HEAD_COLS} FROM ${this.t('head')} WHERE id = 1`))[0]);
+  }
+
+  /** `BEGIN` + the head read under the writer lock, in one round trip where the database allows. */
+  private async begin(session: SqlSession): Promise<StoreHead> {
+    const rows = await this.driver.begin(session, {
+      sql: `SELECT ${HEAD_COLS} FROM ${this.t('head')} WHERE id = 1${this.d.forUpdate}`,
+    });
+    return toHead(rows[0]);
+  }
+
+  /**
+   * Decide-and-append in turns: a write transaction that holds the head row (`FOR UPDATE`; SQLite:
+   * `BEGIN IMMEDIATE`) from before the sdk reads until the append commits, so writers of every process
+   * queue instead of losing races. Reads inside `fn` run in that transaction.
+   */
+  async withWriteLock<R>(fn: () => Promise<R>): Promise<R> {
+    this.check();
+    if (this.scope.getStore()) return fn(); // already inside: the append re-opens the transaction
+    const session = await this.session();
+    let scope: Scope | undefined;
+    try {
+      scope = { session, head: await this.begin(session), open: true };
+      const result = await this.scope.run(scope, fn);
+      if (scope.open) {
+        scope.open = false;
+        await session.query('COMMIT');
+      }
+      session.release();
+      return result;
+    } catch (e) {
+      const mapped = this.driver.mapError(e);
+      const broken = isLotgraphError(mapped, ErrorCodes.STORE_UNAVAILABLE);
+      if (!broken && (scope === undefined || scope.open))
+        await session.query('ROLLBACK').catch(() => undefined);
+      session.release(broken);
+      throw mapped;
+    }
+  }
+
+  async append(batch: AppendBatch): Promise<StoreHead> {
+    this.check();
+    const scope = this.scope.getStore();
+    if (scope) {
+      if (!scope.open) {
+        scope.head = await this.begin(scope.session);
+        scope.open = true;
+      }
+      return this.appendIn(scope, batch);
+    }
+    return this.withWriteLock(() => this.append(batch));
+  }
+
+  /** Check and write `batch` in the open transaction of `scope`, and commit. */
+  private async appendIn(scope: Scope, batch: AppendBatch): Promise<StoreHead> {
+    const { session } = scope;
+    const keys = appendKeys(batch);
+    const found = batch.events.length > 0 ? await session.script(this.checkStatements(keys)) : [];
+    const plan = planAppend(batch, this.appendState(scope.head, keys, found));
+    const writes = planStatements(this.d, plan, scope.head.edgeCount);
+    writes.push({ sql: 'COMMIT' });
+    try {
+      await session.script(writes);
+    } catch (e) {
+      const mapped = this.driver.mapError(e);
+      if (isLotgraphError(mapped, ErrorCodes.STORE_UNAVAILABLE)) {
+        // The connection died while COMMIT may have been on its way: never report a committed append as
+        // failed — look for it on a fresh connection.
+        scope.open = false;
+        const after = await this.resolveCommit(plan.head, mapped);
+        scope.head = after;
+        return after;
+      }
+      throw mapped;
+    }
+    scope.open = false;
+    scope.head = plan.head;
+    return { ...plan.head };
+  }
+
+  /** The reads of {@link planAppend}'s checks, sent as one script. */
+  private checkStatements(k: AppendKeys): Statement[] {
+    const d = this.d;
+    const list = (v: string[]) => d.listParam(v);
+    const out: Statement[] = [
+      {
+        sql: `SELECT idempotency_key FROM ${this.t('events')} WHERE ${d.inList('idempotency_key')}`,
+        params: [list(k.idempotencyKeys)],
+      },
+    ];
+    if (k.stockLots.length > 0)
+      out.push({
+        sql: `SELECT lot_id, location_id, product_id, quantity FROM ${this.t('stock')} WHERE ${d.inList('lot_id')}`,
+        params: [list(k.stockLots)],
+      });
+    if (k.reservationIds.length > 0)
+      out.push({
+        sql: `SELECT data FROM ${this.t('reservations')} WHERE ${d.inList('id')} OR (${d.inList('lot_id')} AND status = 'active')`,
+        params: [list(k.reservationIds), list(k.reservationLots.length ? k.reservationLots : [''])],
+      });
+    if (k.nodeRefs.length > 0)
+      out.push({
+        sql: `SELECT kind, ref FROM ${this.t('nodes')} WHERE ${d.inList('ref')}`,
+        params: [list(k.nodeRefs)],
+      });
+    return out;
+  }
+
+  private appendState(head: StoreHead, k: AppendKeys, found: Row[][]) {
+    let i = 1;
+    const stock = k.stockLots.length > 0 ? (found[i++] ?? []) : [];
+    const res = k.reservationIds.length > 0 ? (found[i++] ?? []) : [];
+    const nodes = k.nodeRefs.length > 0 ? (found[i++] ?? []) : [];
+    return {
+      head,
+      takenKeys: (found[0] ?? []).map((r) => r.idempotency_key as string),
+      stock: stock.map((r) => ({
+        lotId: r.lot_id as string,
+        locationId: r.location_id as string,
+        productId: r.product_id as string,
+        quantity: BigInt(r.quantity as string),
+      })),
+      reservations: res.map((r) => decodeRecord<ReservationRecord>(r.data as string)),
+      nodes: nodes.map((r) => ({ kind: Number(r.kind), ref: r.ref as string })),
+    };
+  }
+
+  /**
+   * After a connection lost during COMMIT: `after` if the append committed (its last event is stored with
+   * its hash), else `STORE_UNAVAILABLE` — with `details.inDoubt` when even that cannot be found out (the
+   * sdk's retry by idempotency key then settles it: a committed command is returned, not run twice).
+   */
+  private async resolveCommit(after: StoreHead, cause: LotgraphError): Promise<StoreHead> {
+    let stored: Row | undefined;
+    try {
+      [stored] = await this.scope.exit(() =>
+        this.q(`SELECT hash FROM ${this.t('events')} WHERE seq = ?`, [after.seq]),
+      );
+    } catch (e) {
+      throw new LotgraphError(
+        ErrorCodes.STORE_UNAVAILABLE,
+        `${this.name} became unavailable during the COMMIT of seq ${after.seq}; whether it committed is unknown (a retry with the same idempotency key settles it): ${(e as Error)?.message ?? String(e)}`,
+        { ...cause.details, inDoubt: true, seq: after.seq },
+      );
+    }
+    if (stored?.hash === after.hash) return after;
+    throw cause;
+  }
+
+  // ── genealogy ──────────────────────────────────────────────────────────
+  private source(): GenealogySource {
+    return {
+      d: this.d,
+      q: (sql, params) => this.q(sql, params),
+      write: async (statements) => {
+        for (const s of statements) await this.driver.pool.query(s.sql, s.params);
+      },
+    };
+  }
+
+  private async savePack(c: Collector, upto: number, bestEffort: boolean): Promise<void> {
+    if (this.closed) return;
+    try {
+      await writePack(this.source(), c, upto);
+    } catch (e) {
+      if (!bestEffort) throw this.driver.mapError(e);
+      this.report(this.driver.mapError(e), { source: 'pack' });
+    }
+  }
+
+  async *streamGenealogy(options: StreamGenealogyOptions = {}): AsyncIterable<GenealogyChunk> {
+    this.check();
+    // Never past the committed head: a pack written from this stream claims every row up to `until`.
+    const head = (await this.head()).seq;
+    yield* streamGenealogy(
+      this.source(),
+      {
+        since: options.sinceSeq ?? 0,
+        until: Math.min(options.untilSeq ?? head, head),
+        size: Math.max(1, Math.floor(options.batchSize ?? this.batchSize)),
+        pack: this.pack,
+        threshold: this.threshold,
+      },
+      (c, upto) => this.savePack(c, upto, true),
+    );
+  }
+
+  /** Rebuild the genealogy pack now (e.g. right after a bulk import, so the next open is fast). */
+  async packGenealogy(): Promise<void> {
+    const until = (await this.head()).seq;
+    const c = newCollector();
+    for await (const chunk of streamRows(this.source(), 0, until, this.batchSize, 0, 0)) c.add(chunk);
+    await this.savePack(c, until, false);
+  }
+
+  // ── multi-process sync ─────────────────────────────────────────────────
+  /**
+   * Call `onAppend(seq)` whenever any process commits an append: the database's change notification
+   * (PostgreSQL LISTEN/NOTIFY) or, without one, polling the head every `pollIntervalMs`. A hint only:
+   * catch up by seq (`lg.sync()` does). Returns an unsubscribe function.
+   */
+  async subscribe(onAppend: (seq: number) => void): Promise<() => Promise<void>> {
+    this.check();
+    this.subscribers.add(onAppend);
+    if (!this.stopSync) {
+      try {
+        this.syncStarting ??= this.startSync().finally(() => {
+          this.syncStarting = undefined;
+        });
+        await this.syncStarting;
+      } catch (e) {
+        this.subscribers.delete(onAppend);
+        throw e;
+      }
+    }
+    return async () => {
+      this.subscribers.delete(onAppend);
+      if (this.subscribers.size === 0) await this.stopSyncNow();
+    };
+  }
+
+  private notify(seq: number): void {
+    for (const f of [...this.subscribers]) {
+      try {
+        f(seq);
+      } catch (e) {
+        this.report(e, { source: 'subscriber' });
+      }
+    }
+  }
+
+  private async startSync(): Promise<void> {
+    if (this.driver.listen) {
+      this.stopSync = await this.driver.listen(
+        (seq) => this.notify(seq),
+        async () => (await this.scope.exit(() => this.head())).seq,
+      );
+      return;
+    }
+    let last = (await this.head()).seq;
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy || this.closed) return;
+      busy = true;
+      this.head()
+        .then((h) => {
+          if (h.seq !== last) {
+            last = h.seq;
+            this.notify(h.seq);
+          }
+        })
+        .catch((e) => this.report(e, { source: 'poll' }))
+        .finally(() => {
+          busy = false;
+        });
+    }, this.pollMs);
+    timer.unref?.();
+    this.stopSync = async () => clearInterval(timer);
+  }
+
+  private async stopSyncNow(): Promise<void> {
+    const stop = this.stopSync;
+    this.stopSync = undefined;
+    await stop?.();
+  }
+
+  // ── test hooks ─────────────────────────────────────────────────────────
+  /** Test hook: damage the stored ledger behind the store's back (to prove `verifyLedger()` reports it). */
+  async corruptForTesting(kind: 'payload-not-json' | 'delete-newest-event', seq?: number): Promise<void> {
+    const target = seq ?? (await this.head()).seq;
+    if (kind === 'payload-not-json')
+      await this.q(`UPDATE ${this.t('events')} SET payload = '{"quantity": ' WHERE seq = ?`, [target]);
+    else await this.q(`DELETE FROM ${this.t('events')} WHERE seq = ?`, [target]);
+  }
+
+  /** Test hook: rewrite a stored event row behind the ledger's back (to prove `verifyLedger()` detects it). */
+  async tamperForTesting(seq: number, mutate: (event: StoredEvent) => void): Promise<void> {
+    const e = await this.getEvent(seq);
+    if (!e) throw new LotgraphError(ErrorCodes.EVENT_NOT_FOUND, `no event with seq ${seq}`, { seq });
+    mutate(e);
+    await this.q(
+      `UPDATE ${this.t('events')} SET type = ?, event_time = ?, record_time = ?, actor = ?, idempotency_key = ?,
+         request_hash = ?, payload = ?, prev_hash = ?, hash = ? WHERE seq = ?`,
+      [
+        e.type,
+        e.eventTime,
+        e.recordTime,
+        e.actor,
+        e.idempotencyKey,
+        e.requestHash,
+        JSON.stringify(e.payload),
+        e.prevHash,
+        e.hash,
+        seq,
+      ],
+    );
+  }
+
+  /** Stop syncing and close the driver's connections. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.syncStarting?.catch(() => undefined);
+    await this.stopSyncNow();
+    await this.driver.close();
+  }
+}
+
+function positive(field: string, v: number): number {
+  if (!Number.isInteger(v) || v < 1)
+    throw new LotgraphError(ErrorCodes.VALIDATION_FAILED, `${field}: expected a positive integer`, {
+      field,
+      value: v,
+    });
+  return v;
+}

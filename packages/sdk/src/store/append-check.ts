@@ -1,0 +1,200 @@
+/**
+ * The Store contract's checks of one append, written once: MemoryStore applies a batch through them, and
+ * every SQL store (`@lotgraph/adapters`) plans its set-based writes with {@link planAppend} — it reads the
+ * few stored rows a batch touches ({@link appendKeys}), and gets back either the contract error MemoryStore
+ * would throw or the final rows to write, one multi-row statement per table.
+ *
+ * @module
+ */
+import type { Location, Lot, Party, Product } from '../domain/schemas.js';
+import type { StoredEvent } from '../ledger/events.js';
+import { badSeqError, duplicateKeyError, emptyBatchError, staleSeqError } from './contract-errors.js';
+import { applyChange, emptyTables, nodeKey, stockKey, type Tables } from './memory-tables.js';
+import type {
+  AppendBatch,
+  AuxRecord,
+  DocumentRecord,
+  GenealogyEdge,
+  HoldRecord,
+  ReservationRecord,
+  ShipmentLineRecord,
+  ShipmentRecord,
+  StockBalance,
+  StoreHead,
+  TestResultRecord,
+} from './port.js';
+
+/**
+ * Check the batch against the head: `expectedSeq`, at least one event, consecutive seqs, idempotency keys
+ * unique in the batch and not `taken` (already stored). Throws the contract's `CONFLICT` /
+ * `VALIDATION_FAILED`.
+ */
+export function checkBatchHead(batch: AppendBatch, head: StoreHead, taken: (key: string) => boolean): void {
+  if (batch.expectedSeq !== head.seq) throw staleSeqError(batch.expectedSeq, head.seq);
+  if (batch.events.length === 0) throw emptyBatchError();
+  const seen = new Set<string>();
+  batch.events.forEach((e, i) => {
+    if (e.seq !== head.seq + 1 + i) throw badSeqError(i, e.seq, head.seq + 1 + i);
+    if (seen.has(e.idempotencyKey) || taken(e.idempotencyKey)) throw duplicateKeyError(e.idempotencyKey);
+    seen.add(e.idempotencyKey);
+  });
+}
+
+/** What a store must read (inside its write transaction) before {@link planAppend} can check a batch. */
+export interface AppendKeys {
+  /** The batch's idempotency keys: which are already stored? */
+  idempotencyKeys: string[];
+  /** Lots whose stored stock rows the checks need (stock deltas, active reservations). */
+  stockLots: string[];
+  /** Reservations put by the batch (their stored rows) … */
+  reservationIds: string[];
+  /** … and lots whose stored *active* reservations count against a new active one. */
+  reservationLots: string[];
+  /** Refs of the nodes the batch adds: which `(kind, ref)` exist already? */
+  nodeRefs: string[];
+}
+
+/** The keys of {@link AppendKeys} for a batch (each list without duplicates). */
+export function appendKeys(batch: AppendBatch): AppendKeys {
+  const stockLots = new Set<string>();
+  const reservationIds = new Set<string>();
+  const reservationLots = new Set<string>();
+  const nodeRefs = new Set<string>();
+  for (const c of batch.changes) {
+    if (c.type === 'stockDelta') stockLots.add(c.lotId);
+    else if (c.type === 'putReservation') {
+      reservationIds.add(c.reservation.id);
+      if (c.reservation.status === 'active') {
+        stockLots.add(c.reservation.lotId);
+        reservationLots.add(c.reservation.lotId);
+      }
+    } else if (c.type === 'addNodes') for (const n of c.nodes) nodeRefs.add(n.ref);
+  }
+  return {
+    idempotencyKeys: [...new Set(batch.events.map((e) => e.idempotencyKey))],
+    stockLots: [...stockLots],
+    reservationIds: [...reservationIds],
+    reservationLots: [...reservationLots],
+    nodeRefs: [...nodeRefs],
+  };
+}
+
+/** The stored rows {@link planAppend} checks a batch against (read for the {@link AppendKeys}). */
+export interface AppendState {
+  /** The head, read under the store's write lock. */
+  head: StoreHead;
+  /** Which of the batch's idempotency keys are stored. */
+  takenKeys: Iterable<string>;
+  /** Stored stock rows of `stockLots` (extra rows are harmless). */
+  stock: Iterable<StockBalance>;
+  /** Stored reservations with `reservationIds`, and the active ones of `reservationLots`. */
+  reservations: Iterable<ReservationRecord>;
+  /** Stored nodes among `(kind, nodeRefs)` (extra ones are harmless). */
+  nodes: Iterable<{ kind: number; ref: string }>;
+}
+
+/** A genealogy node to insert, with its dense id. */
+export interface PlannedNode {
+  id: number;
+  kind: number;
+  ref: string;
+  seq: number;
+}
+
+/**
+ * The net effect of a checked batch: the final row of every key it writes (the last write of a key wins,
+ * as applying the changes one by one would leave it), in first-write order per table.
+ */
+export interface AppendPlan {
+  events: StoredEvent[];
+  /** The head after the batch. */
+  head: StoreHead;
+  products: Product[];
+  parties: Party[];
+  locations: Location[];
+  lots: Lot[];
+  /** Final non-zero balances of the touched lot × location pairs. */
+  stock: StockBalance[];
+  /** Touched pairs whose balance ends at zero (their rows are deleted). */
+  stockDeleted: { lotId: string; locationId: string }[];
+  nodes: PlannedNode[];
+  /** New edges; edge `i` gets id `head before .edgeCount + 1 + i`. */
+  edges: GenealogyEdge[];
+  shipments: ShipmentRecord[];
+  shipmentLines: ShipmentLineRecord[];
+  holds: HoldRecord[];
+  reservations: ReservationRecord[];
+  testResults: TestResultRecord[];
+  documents: DocumentRecord[];
+  records: AuxRecord[];
+}
+
+/**
+ * Check `batch` exactly as MemoryStore applies it — same order, same errors — against the stored rows in
+ * `state`, and return what to write. Throws the contract error of the first change that fails; nothing
+ * has been written then.
+ */
+export function planAppend(batch: AppendBatch, state: AppendState): AppendPlan {
+  const taken = new Set(state.takenKeys);
+  checkBatchHead(batch, state.head, (k) => taken.has(k));
+  const t: Tables = emptyTables();
+  for (const s of state.stock) t.stock.set(stockKey(s.lotId, s.locationId), s);
+  for (const r of state.reservations) t.reservations.set(r.id, r);
+  const stored = new Set<string>();
+  for (const n of state.nodes) stored.add(nodeKey(n.kind, n.ref));
+  // Only the rows the batch writes are written: note which keys each table's changes touch.
+  const touchedStock = new Map<string, { lotId: string; locationId: string }>();
+  const touchedReservations = new Set<string>();
+  const g = {
+    newKinds: [] as number[],
+    newRefs: [] as string[],
+    newSeqs: [] as number[],
+    newNodeKeys: new Map<string, number>(),
+    newEdges: [] as GenealogyEdge[],
+  };
+  const nodes = { has: (k: string) => stored.has(k), count: state.head.nodeCount };
+  const table = <K extends keyof Tables>(k: K): Tables[K] => t[k];
+  batch.changes.forEach((c, i) => {
+    if (c.type === 'stockDelta')
+      touchedStock.set(stockKey(c.lotId, c.locationId), { lotId: c.lotId, locationId: c.locationId });
+    else if (c.type === 'putReservation') touchedReservations.add(c.reservation.id);
+    applyChange(c, i, table, g, nodes);
+  });
+  const stock: StockBalance[] = [];
+  const stockDeleted: { lotId: string; locationId: string }[] = [];
+  for (const [k, pair] of touchedStock) {
+    const row = t.stock.get(k);
+    if (row) stock.push(row);
+    else stockDeleted.push(pair);
+  }
+  const last = batch.events[batch.events.length - 1] as StoredEvent;
+  return {
+    events: batch.events,
+    head: {
+      seq: last.seq,
+      hash: last.hash,
+      nodeCount: state.head.nodeCount + g.newKinds.length,
+      edgeCount: state.head.edgeCount + g.newEdges.length,
+    },
+    products: [...t.products.values()],
+    parties: [...t.parties.values()],
+    locations: [...t.locations.values()],
+    lots: [...t.lots.values()],
+    stock,
+    stockDeleted,
+    nodes: g.newKinds.map((kind, j) => ({
+      id: state.head.nodeCount + j,
+      kind,
+      ref: g.newRefs[j] as string,
+      seq: g.newSeqs[j] as number,
+    })),
+    edges: g.newEdges,
+    shipments: [...t.shipments.values()],
+    shipmentLines: [...t.shipmentLines.values()],
+    holds: [...t.holds.values()],
+    reservations: [...touchedReservations].map((id) => t.reservations.get(id) as ReservationRecord),
+    testResults: [...t.tests.values()],
+    documents: [...t.documents.values()],
+    records: [...t.records.values()],
+  };
+}
