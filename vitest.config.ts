@@ -27,6 +27,7 @@ export default defineConfig({
       { find: /^@lotgraph\/sdk\/testing$/, replacement: here('./packages/sdk/src/testing.ts') },
       { find: /^@lotgraph\/sdk$/, replacement: here('./packages/sdk/src/index.ts') },
       { find: /^@lotgraph\/adapters\/sqlite$/, replacement: here('./packages/adapters/src/sqlite/index.ts') },
+      { find: /^@lotgraph\/adapters\/mysql$/, replacement: here('./packages/adapters/src/mysql/index.ts') },
       {
         find: /^@lotgraph\/adapters\/postgres$/,
         replacement: here('./packages/adapters/src/postgres/index.ts'),

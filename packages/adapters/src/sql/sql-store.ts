@@ -152,7 +152,11 @@ export class SqlStore extends SqlReads implements Store {
 
   // ── migrations ─────────────────────────────────────────────────────────
   /** Apply pending migrations in one transaction (one migrator at a time: the dialect's lock). */
-  async migrate(lock: Statement, prepare: readonly string[] = []): Promise<void> {
+  async migrate(
+    lock: Statement,
+    prepare: readonly string[] = [],
+    after: readonly Statement[] = [],
+  ): Promise<void> {
     const session = await this.session();
     const mig = this.t('lotgraph_migrations');
     try {
@@ -182,10 +186,12 @@ export class SqlStore extends SqlReads implements Store {
         ]);
       }
       await session.query('COMMIT');
+      for (const s of after) await session.query(s.sql, s.params);
       session.release();
     } catch (e) {
       const mapped = this.driver.mapError(e);
       await session.query('ROLLBACK').catch(() => undefined);
+      for (const s of after) await session.query(s.sql, s.params).catch(() => undefined);
       session.release(isLotgraphError(mapped, ErrorCodes.STORE_UNAVAILABLE));
       throw mapped;
     }
