@@ -6,15 +6,18 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MysqlStore } from '@lotgraph/adapters/mysql';
 import { PostgresStore } from '@lotgraph/adapters/postgres';
 import { SqliteStore } from '@lotgraph/adapters/sqlite';
 import { Lotgraph, MemoryStore, type Store } from '@lotgraph/sdk';
 import { afterAll, describe, expect, it } from 'vitest';
+import { dropDatabase, freshDatabase, mysqlAvailable, urlOf } from './mysql-helpers.js';
 import { freshSchema, PG_URL, postgresAvailable } from './pg-helpers.js';
 
 const worker = fileURLToPath(new URL('./fixtures/worker.mjs', import.meta.url));
 const distReady = existsSync(fileURLToPath(new URL('../dist/sqlite/index.js', import.meta.url)));
 const pgUp = await postgresAvailable();
+const myUp = await mysqlAvailable();
 const dir = mkdtempSync(path.join(tmpdir(), 'lotgraph-mp-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -41,6 +44,17 @@ function postgresTarget(tag: string): Target {
     cfg: { store: 'postgres', url: PG_URL, schema },
     open: () => PostgresStore.open({ connectionString: PG_URL, schema, max: 3 }),
     drop: async () => (await PostgresStore.open({ connectionString: PG_URL, schema, max: 1 })).dropSchema(),
+  };
+}
+
+async function mysqlTarget(tag: string): Promise<Target> {
+  const database = await freshDatabase(tag);
+  const uri = urlOf(database);
+  return {
+    name: 'mysql',
+    cfg: { store: 'mysql', url: uri },
+    open: () => MysqlStore.open({ uri, max: 3 }),
+    drop: () => dropDatabase(database),
   };
 }
 
@@ -97,15 +111,16 @@ async function checkConsistent(store: Store) {
   return events;
 }
 
-const targets: [string, (tag: string) => Target, boolean][] = [
+const targets: [string, (tag: string) => Target | Promise<Target>, boolean][] = [
   ['sqlite', sqliteTarget, distReady],
   ['postgres', postgresTarget, distReady && pgUp],
+  ['mysql', mysqlTarget, distReady && myUp],
 ];
 
 for (const [name, make, enabled] of targets) {
   describe.skipIf(!enabled)(`${name}: several processes`, () => {
     it('SIGKILL in the middle of a burst: every acknowledged command is there, no partial one, ledger intact', async () => {
-      const t = make('crash');
+      const t = await make('crash');
       await setUp(await t.open());
       const acked: string[] = [];
       const w = run({ ...t.cfg, mode: 'burst', worker: 1, count: 100_000 }, (line, child) => {
@@ -126,7 +141,7 @@ for (const [name, make, enabled] of targets) {
     });
 
     it('three processes ship the same lots concurrently: nothing oversold, quantities conserved, no seq gaps', async () => {
-      const t = make('ship');
+      const t = await make('ship');
       const lots = ['A', 'B', 'C'];
       await setUp(await t.open(), lots);
       const workers = [1, 2, 3].map((n) => run({ ...t.cfg, mode: 'ship', worker: n, count: 25, lots }));
@@ -157,6 +172,31 @@ describe.skipIf(!(distReady && pgUp))('postgres: a following process', () => {
     const t = postgresTarget('follow');
     await setUp(await t.open(), ['F0']);
     const store = (await t.open()) as PostgresStore;
+    const lg = await Lotgraph.open({ store, follow: true });
+    const before = lg.indexedSeq;
+    const w = run({ ...t.cfg, mode: 'burst', worker: 7, count: 6 });
+    expect((await w.exit).code, w.stderr()).toBe(0);
+    const target = (await store.head()).seq;
+    expect(target).toBeGreaterThan(before);
+    const deadline = Date.now() + 10_000;
+    while (lg.indexedSeq < target && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(lg.indexedSeq).toBe(target);
+    expect((await lg.trace.forwardRefs('W7-L2')).lots).toContain('W7-B2');
+    await lg.close();
+    await store.close();
+    await t.drop();
+  });
+});
+
+describe.skipIf(!(distReady && myUp))('mysql: a following process', () => {
+  it("sees another process's writes in its index by polling the head, without being asked", async () => {
+    const t = await mysqlTarget('follow');
+    await setUp(await t.open(), ['F0']);
+    const store = (await MysqlStore.open({
+      uri: t.cfg.url as string,
+      max: 3,
+      pollIntervalMs: 50,
+    })) as MysqlStore;
     const lg = await Lotgraph.open({ store, follow: true });
     const before = lg.indexedSeq;
     const w = run({ ...t.cfg, mode: 'burst', worker: 7, count: 6 });

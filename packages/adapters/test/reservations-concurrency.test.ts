@@ -1,15 +1,18 @@
 // Issue: two callers can never reserve the same units. Many concurrent reservations from several lotgraph
-// instances (each its own connection) against one SQLite file and one PostgreSQL schema.
+// instances (each its own connection) against one SQLite file, one PostgreSQL schema and one MariaDB database.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { MysqlStore } from '@lotgraph/adapters/mysql';
 import { PostgresStore } from '@lotgraph/adapters/postgres';
 import { SqliteStore } from '@lotgraph/adapters/sqlite';
 import { Lotgraph, type Store } from '@lotgraph/sdk';
 import { afterAll, describe, expect, it } from 'vitest';
+import { dropDatabase, freshDatabase, mysqlAvailable, urlOf } from './mysql-helpers.js';
 import { freshSchema, PG_URL, postgresAvailable } from './pg-helpers.js';
 
 const pgUp = await postgresAvailable();
+const myUp = await mysqlAvailable();
 const dir = mkdtempSync(path.join(tmpdir(), 'lotgraph-res-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -73,5 +76,11 @@ describe('concurrent reservations never oversell', () => {
     const schema = freshSchema('res');
     await run(() => PostgresStore.open({ connectionString: PG_URL, schema, max: 3 }));
     await (await PostgresStore.open({ connectionString: PG_URL, schema, max: 1 })).dropSchema();
+  });
+
+  it.skipIf(!myUp)('MariaDB/MySQL: three pools on one database', async () => {
+    const database = await freshDatabase('res');
+    await run(() => MysqlStore.open({ uri: urlOf(database), max: 3 }));
+    await dropDatabase(database);
   });
 });
