@@ -192,7 +192,7 @@ export type { ProductStock, StockLine } from './stock/stock.js';
 export { OnHandQuery, replayStock } from './stock/stock.js';
 /** For store authors: the contract's checks of an append and its errors, written once (MemoryStore uses them). */
 export type { AppendKeys, AppendPlan, AppendState, PlannedNode } from './store/append-check.js';
-export { appendKeys, checkBatchHead, planAppend } from './store/append-check.js';
+export { appendKeys, changesMasterData, checkBatchHead, planAppend } from './store/append-check.js';
 export {
   badSeqError,
   checkI64,
@@ -222,6 +222,8 @@ export type {
   HoldRecord,
   LotFilter,
   NodeKindCode,
+  Prefetched,
+  PrefetchKeys,
   ProjectionChange,
   ReservationRecord,
   ShipmentLineFilter,

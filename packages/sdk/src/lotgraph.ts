@@ -57,6 +57,7 @@ import {
 } from './ledger/verify.js';
 import { type LotgraphErrorContext, type LotgraphOptions, OpenOptions } from './lotgraph-options.js';
 import type { Store } from './store/port.js';
+import { MasterDataCache } from './store/prefetch.js';
 
 /**
  * An open lotgraph: commands that append events, stock queries, and trace over the in-process genealogy
@@ -119,6 +120,7 @@ export class Lotgraph {
         return typeof t === 'string' ? t : t.toISOString();
       },
       lock: (fn) => this.serial(fn),
+      master: new MasterDataCache(),
     };
   }
 

@@ -19,9 +19,10 @@ const MIGRATIONS: readonly SqlMigration[] = [
     name: 'initial schema: ledger head, events, master data, lots, stock, genealogy, shipments, quality, records, pack',
     sql: `
 CREATE TABLE IF NOT EXISTS head (
-  id INT PRIMARY KEY, seq BIGINT NOT NULL, hash VARCHAR(64) NOT NULL, node_count BIGINT NOT NULL, edge_count BIGINT NOT NULL
+  id INT PRIMARY KEY, seq BIGINT NOT NULL, hash VARCHAR(64) NOT NULL, node_count BIGINT NOT NULL, edge_count BIGINT NOT NULL,
+  master_seq BIGINT NOT NULL
 ) ${T};
-INSERT IGNORE INTO head VALUES (1, 0, '${'0'.repeat(64)}', 0, 0);
+INSERT IGNORE INTO head VALUES (1, 0, '${'0'.repeat(64)}', 0, 0, 0);
 CREATE TABLE IF NOT EXISTS events (
   seq BIGINT PRIMARY KEY, type VARCHAR(100) NOT NULL, event_time VARCHAR(64) NOT NULL, record_time VARCHAR(64) NOT NULL,
   actor VARCHAR(512) NOT NULL, idempotency_key VARCHAR(512) NOT NULL, request_hash VARCHAR(64) NOT NULL,

@@ -146,10 +146,12 @@ CREATE TABLE {{s}}.genealogy_pack (
   },
   {
     version: 2,
-    name: 'shared SQL core: records.key renamed record_key; byte order of the genealogy pack',
+    name: 'shared SQL core: records.key renamed record_key; byte order of the genealogy pack; master-data seq on the head row',
     sql: `
 ALTER TABLE {{s}}.records RENAME COLUMN key TO record_key;
 ALTER TABLE {{s}}.genealogy_pack ADD COLUMN little_endian SMALLINT NOT NULL DEFAULT 1;
+ALTER TABLE {{s}}.head ADD COLUMN master_seq BIGINT NOT NULL DEFAULT 0;
+UPDATE {{s}}.head SET master_seq = seq;
 `,
   },
 ];

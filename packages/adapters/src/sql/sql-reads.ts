@@ -16,6 +16,8 @@ import type {
   Lot,
   LotFilter,
   Party,
+  Prefetched,
+  PrefetchKeys,
   Product,
   ReservationRecord,
   ShipmentLineFilter,
@@ -29,7 +31,7 @@ import type {
 import { compareAvailableStock } from '@lotgraph/sdk';
 import { cmpStr, decodeRecord, sortById } from './codec.js';
 import type { SqlDialect, TableName } from './dialect.js';
-import type { Row } from './driver.js';
+import type { Row, Statement } from './driver.js';
 
 /** Columns of the events table, in insert order. */
 export const EVENT_COLS =
@@ -68,6 +70,8 @@ export abstract class SqlReads {
   protected abstract readonly d: SqlDialect;
   /** Run one read (inside the open write transaction of this async context, if any). */
   protected abstract q(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** Run several reads in one round trip (same connection rules as {@link SqlReads.q}). */
+  protected abstract script(statements: Statement[]): Promise<Row[][]>;
 
   protected t(name: TableName): string {
     return this.d.table(name);
@@ -98,6 +102,67 @@ export abstract class SqlReads {
       key,
     ]);
     return r ? rowToEvent(r) : undefined;
+  }
+
+  /** Everything a command batch is about to read, in ONE round trip (see the Store port's `prefetch`). */
+  async prefetch(keys: PrefetchKeys): Promise<Prefetched> {
+    const l = (v: readonly string[]) => this.d.listParam([...new Set(v)]);
+    const lots = keys.lotIds.length > 0;
+    const st: Statement[] = [];
+    const at: Record<string, number> = {};
+    const add = (name: string, s: Statement) => {
+      at[name] = st.length;
+      st.push(s);
+    };
+    if (keys.idempotencyKeys.length > 0)
+      add('events', {
+        sql: `SELECT ${EVENT_COLS} FROM ${this.t('events')} WHERE ${this.d.inList('idempotency_key')}`,
+        params: [l(keys.idempotencyKeys)],
+      });
+    if (lots) {
+      const by = (table: TableName, col: string, cols = 'data') => ({
+        sql: `SELECT ${cols} FROM ${this.t(table)} WHERE ${this.d.inList(col)}`,
+        params: [l(keys.lotIds)],
+      });
+      add('lots', by('lots', 'id'));
+      add('stock', by('stock', 'lot_id', 'lot_id, location_id, product_id, quantity'));
+      add('holds', by('holds', 'lot_id'));
+      add('reservations', by('reservations', 'lot_id'));
+    }
+    if (keys.shipmentIds.length > 0)
+      add('shipments', {
+        sql: `SELECT data FROM ${this.t('shipments')} WHERE ${this.d.inList('id')}`,
+        params: [l(keys.shipmentIds)],
+      });
+    if (keys.master) {
+      add('products', { sql: `SELECT data FROM ${this.t('products')}` });
+      add('parties', { sql: `SELECT data FROM ${this.t('parties')}` });
+      add('locations', { sql: `SELECT data FROM ${this.t('locations')}` });
+    }
+    const rows = st.length > 0 ? await this.script(st) : [];
+    const of = (name: string) => (at[name] === undefined ? [] : (rows[at[name]] ?? []));
+    const data = <T>(name: string) => of(name).map((r) => decodeRecord<T>(r.data as string));
+    const out: Prefetched = {
+      events: of('events').map(rowToEvent),
+      lots: data<Lot>('lots'),
+      stock: of('stock')
+        .map((r) => ({
+          lotId: r.lot_id as string,
+          locationId: r.location_id as string,
+          productId: r.product_id as string,
+          quantity: BigInt(r.quantity as string),
+        }))
+        .filter((b) => b.quantity !== 0n),
+      holds: data<HoldRecord>('holds'),
+      reservations: data<ReservationRecord>('reservations'),
+      shipments: data<ShipmentRecord>('shipments'),
+    };
+    if (keys.master) {
+      out.products = data<Product>('products');
+      out.parties = data<Party>('parties');
+      out.locations = data<Location>('locations');
+    }
+    return out;
   }
 
   // ── master data ────────────────────────────────────────────────────────

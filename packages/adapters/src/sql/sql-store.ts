@@ -70,12 +70,13 @@ interface Scope {
   open: boolean;
 }
 
-const HEAD_COLS = 'seq, hash, node_count, edge_count';
+const HEAD_COLS = 'seq, hash, node_count, edge_count, master_seq';
 const toHead = (r: Row | undefined): StoreHead => ({
   seq: Number(r?.seq ?? 0),
   hash: String(r?.hash),
   nodeCount: Number(r?.node_count ?? 0),
   edgeCount: Number(r?.edge_count ?? 0),
+  masterSeq: Number(r?.master_seq ?? 0),
 });
 
 /** Test hook: counts of what the last append did (round trips are counted by the drivers' wrappers). */
@@ -147,6 +148,16 @@ export class SqlStore extends SqlReads implements Store {
           throw mapped;
         await new Promise((r) => setTimeout(r, 50 * 4 ** attempt));
       }
+    }
+  }
+
+  protected async script(statements: Statement[]): Promise<Row[][]> {
+    this.check();
+    const c = this.conn();
+    try {
+      return await c.script(statements);
+    } catch (e) {
+      throw this.driver.mapError(e);
     }
   }
 

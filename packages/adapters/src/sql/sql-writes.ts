@@ -245,8 +245,8 @@ export function planStatements(d: SqlDialect, plan: AppendPlan, edgeBase: number
   );
   const h = plan.head;
   s.push({
-    sql: `UPDATE ${d.table('head')} SET seq = ?, hash = ?, node_count = ?, edge_count = ? WHERE id = 1`,
-    params: [h.seq, h.hash, h.nodeCount, h.edgeCount],
+    sql: `UPDATE ${d.table('head')} SET seq = ?, hash = ?, node_count = ?, edge_count = ?, master_seq = ? WHERE id = 1`,
+    params: [h.seq, h.hash, h.nodeCount, h.edgeCount, h.masterSeq ?? 0],
   });
   const n = d.notify?.(h.seq);
   if (n) s.push(n);

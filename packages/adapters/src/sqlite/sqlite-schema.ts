@@ -182,12 +182,13 @@ INSERT INTO ledger_head (id, seq, hash)
   },
   {
     version: 4,
-    name: 'shared SQL core: node and edge counts on the head row; records.key renamed record_key',
+    name: 'shared SQL core: node and edge counts and the master-data seq on the head row; records.key renamed record_key',
     sql: `
 ALTER TABLE ledger_head ADD COLUMN node_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE ledger_head ADD COLUMN edge_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ledger_head ADD COLUMN master_seq INTEGER NOT NULL DEFAULT 0;
 UPDATE ledger_head SET node_count = coalesce((SELECT max(id) + 1 FROM nodes), 0),
-  edge_count = coalesce((SELECT max(id) FROM edges), 0);
+  edge_count = coalesce((SELECT max(id) FROM edges), 0), master_seq = seq;
 ALTER TABLE records RENAME COLUMN key TO record_key;
 `,
   },

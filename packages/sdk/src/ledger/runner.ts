@@ -7,6 +7,7 @@ import { projectEvent } from '../projection/projectors.js';
 import type { ProjectionContext } from '../projection/types.js';
 import { OverlayStore } from '../store/overlay-store.js';
 import type { ProjectionChange, Store, StoreHead } from '../store/port.js';
+import { type MasterDataCache, prefetchedView, prefetchKeysOf } from '../store/prefetch.js';
 import { memoiseReads } from '../store/read-memo.js';
 import type { CommandSpec } from './command.js';
 import type { EventOf, EventType, StoredEvent } from './events.js';
@@ -21,6 +22,8 @@ export interface RunnerDeps {
   /** Serialises commands of one instance (across processes the store's seq check does). */
   lock: <R>(fn: () => Promise<R>) => Promise<R>;
   maxAttempts?: number;
+  /** Master data kept by this instance between commands (stores that report `masterSeq` and `prefetch`). */
+  master?: MasterDataCache;
 }
 
 /** A read-through context for projection that looks products and lots up in the store. */
@@ -168,7 +171,7 @@ async function decideAndAppend(deps: RunnerDeps, prepared: PreparedCommand[]): P
   await deps.index.syncTo(deps.store, head.seq);
   // A command with follow-ups appends several events: they need the overlay like a batch does.
   const single = prepared.length === 1 && !prepared[0]?.spec.followUps;
-  const base = deps.store.memoiseReads ? memoiseReads(deps.store) : deps.store;
+  const base = await readView(deps, head, prepared);
   const view = single ? base : new OverlayStore(base, head);
   const queue = [...prepared];
   // Follow-ups are appended with their command but are not results of their own (one result per command).
@@ -211,6 +214,26 @@ async function decideAndAppend(deps: RunnerDeps, prepared: PreparedCommand[]): P
   }
   if (events.length > 0) await deps.store.append({ expectedSeq: head.seq, events, changes });
   return { results, appended: events.length > 0, merged: resolver.merged(), tipSeq: tip.seq };
+}
+
+/**
+ * The store as the commands of one attempt read it: point reads memoised (network stores), and — for
+ * stores with `prefetch` — everything the inputs name plus master data (when it changed) fetched in one
+ * round trip up front.
+ */
+async function readView(deps: RunnerDeps, head: StoreHead, prepared: PreparedCommand[]): Promise<Store> {
+  const store = deps.store;
+  const base = store.memoiseReads ? memoiseReads(store) : store;
+  if (!store.prefetch) return base;
+  const keys = prefetchKeysOf(
+    prepared.map((p) => p.input),
+    prepared.map((p) => p.key),
+  );
+  const cache = head.masterSeq === undefined ? undefined : deps.master;
+  const reload = cache !== undefined && !cache.validFor(head);
+  const data = await store.prefetch({ ...keys, master: reload });
+  if (reload) cache.fill(head, data);
+  return prefetchedView(base, keys, data, cache);
 }
 
 /** How long a command keeps retrying while the store is unavailable before it reports STORE_UNAVAILABLE. */

@@ -40,6 +40,13 @@ export function checkBatchHead(batch: AppendBatch, head: StoreHead, taken: (key:
   });
 }
 
+/** True when the batch puts a product, party or location (the head's `masterSeq` then moves). */
+export function changesMasterData(batch: AppendBatch): boolean {
+  return batch.changes.some(
+    (c) => c.type === 'putProduct' || c.type === 'putParty' || c.type === 'putLocation',
+  );
+}
+
 /** What a store must read (inside its write transaction) before {@link planAppend} can check a batch. */
 export interface AppendKeys {
   /** The batch's idempotency keys: which are already stored? */
@@ -175,6 +182,7 @@ export function planAppend(batch: AppendBatch, state: AppendState): AppendPlan {
       hash: last.hash,
       nodeCount: state.head.nodeCount + g.newKinds.length,
       edgeCount: state.head.edgeCount + g.newEdges.length,
+      masterSeq: changesMasterData(batch) ? last.seq : (state.head.masterSeq ?? 0),
     },
     products: [...t.products.values()],
     parties: [...t.parties.values()],

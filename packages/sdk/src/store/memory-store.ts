@@ -1,7 +1,7 @@
 import type { Lot } from '../domain/schemas.js';
 import { ErrorCodes, LotgraphError } from '../errors.js';
 import { GENESIS_HASH, type StoredEvent } from '../ledger/events.js';
-import { checkBatchHead } from './append-check.js';
+import { changesMasterData, checkBatchHead } from './append-check.js';
 import { closedError } from './contract-errors.js';
 import {
   applyChange,
@@ -34,7 +34,7 @@ export class MemoryStore implements Store {
   private events: StoredEvent[] = [];
   /** The ledger head kept apart from the events (as the SQL stores keep a head row), so verification can
    * tell a rewritten or removed newest event from the head that was committed. */
-  private headRow = { seq: 0, hash: GENESIS_HASH };
+  private headRow = { seq: 0, hash: GENESIS_HASH, masterSeq: 0 };
   private keys = new Map<string, number>();
   private t: Tables = emptyTables();
   private nodeKinds: number[] = [];
@@ -64,6 +64,7 @@ export class MemoryStore implements Store {
     return {
       seq: this.headRow.seq,
       hash: this.headRow.hash,
+      masterSeq: this.headRow.masterSeq,
       nodeCount: this.nodeKinds.length,
       edgeCount: this.edges.length,
     };
@@ -144,7 +145,12 @@ export class MemoryStore implements Store {
       this.keys.set(e.idempotencyKey, e.seq);
     }
     const last = batch.events[batch.events.length - 1];
-    if (last) this.headRow = { seq: last.seq, hash: last.hash };
+    if (last)
+      this.headRow = {
+        seq: last.seq,
+        hash: last.hash,
+        masterSeq: changesMasterData(batch) ? last.seq : this.headRow.masterSeq,
+      };
     return this.headNow();
   }
 

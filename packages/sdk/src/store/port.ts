@@ -92,6 +92,39 @@ export interface StoreHead {
   nodeCount: number;
   /** Number of genealogy edges. */
   edgeCount: number;
+  /**
+   * Seq of the last append that changed master data (products, parties, locations); 0 when none. The sdk
+   * keeps master data in memory and reloads it only when this moves — also for other processes' appends.
+   * Optional: a store without it gets no master-data cache.
+   */
+  masterSeq?: number;
+}
+
+/** What a command batch is about to read (see {@link Store.prefetch}). */
+export interface PrefetchKeys {
+  /** Events by idempotency key. */
+  idempotencyKeys: readonly string[];
+  /** Lots, with their stock rows, holds and reservations (all statuses). */
+  lotIds: readonly string[];
+  /** Shipment headers. */
+  shipmentIds: readonly string[];
+  /** Also every product, party and location. */
+  master: boolean;
+}
+
+/** The rows of {@link PrefetchKeys}, read in one round trip. Keys without a row are simply absent. */
+export interface Prefetched {
+  events: StoredEvent[];
+  lots: Lot[];
+  /** Non-zero stock rows of the lots. */
+  stock: StockBalance[];
+  holds: HoldRecord[];
+  reservations: ReservationRecord[];
+  shipments: ShipmentRecord[];
+  /** With `master`: every product, party and location. */
+  products?: Product[];
+  parties?: Party[];
+  locations?: Location[];
 }
 
 /** Stock of one lot at one location, in steps of the product's base unit. */
@@ -337,6 +370,12 @@ export interface Store {
    * command or its projection asks. Local stores leave it unset.
    */
   readonly memoiseReads?: boolean;
+  /**
+   * Optional: read everything in {@link PrefetchKeys} at once (one round trip), for a batch of commands the
+   * sdk is about to decide — inside `withWriteLock`, so the rows cannot change before the append. Stores
+   * whose reads are local need not implement it.
+   */
+  prefetch?(keys: PrefetchKeys): Promise<Prefetched>;
   /** Events with `seq ≥ fromSeq` in ascending seq order, at most `limit` (default: all). */
   readEvents(fromSeq: number, limit?: number): Promise<StoredEvent[]>;
   /** The event with this seq, if any. */

@@ -1,0 +1,126 @@
+// Issue #15's round-trip guard: a counting wrapper around each driver (every statement or script a client
+// sends is one round trip) while commands run through the sdk. Counts, not timings: deterministic.
+//   single receive / produce / ship ≤ 5 round trips; a batch() of 100 mixed commands ≤ 25.
+import { MysqlStore } from '@lotgraph/adapters/mysql';
+import { PostgresStore } from '@lotgraph/adapters/postgres';
+import { Lotgraph, type Store } from '@lotgraph/sdk';
+import mysqlCore from 'mysql2';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { dropDatabase, freshDatabase, mysqlAvailable, urlOf } from './mysql-helpers.js';
+import { freshSchema, PG_URL, postgresAvailable } from './pg-helpers.js';
+
+const pgUp = await postgresAvailable();
+const myUp = await mysqlAvailable();
+
+let trips = 0;
+const pgQuery = pg.Client.prototype.query;
+pg.Client.prototype.query = function counted(this: pg.Client, ...args: unknown[]) {
+  trips++;
+  return (pgQuery as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof pgQuery;
+const Conn = (mysqlCore as unknown as { Connection: { prototype: { query: (...a: unknown[]) => unknown } } })
+  .Connection;
+const myQuery = Conn.prototype.query;
+Conn.prototype.query = function counted(this: unknown, ...args: unknown[]) {
+  trips++;
+  return myQuery.apply(this, args);
+};
+afterAll(() => {
+  pg.Client.prototype.query = pgQuery;
+  Conn.prototype.query = myQuery;
+});
+
+async function count(fn: () => Promise<unknown>): Promise<number> {
+  trips = 0;
+  await fn();
+  return trips;
+}
+
+function mixed(n: number) {
+  const batch: { command: string; input: Record<string, unknown> }[] = [];
+  for (let i = 1; batch.length < n; i++) {
+    batch.push({
+      command: 'receive',
+      input: { lotId: `L${i}`, productId: 'flour', locationId: 'WH', quantity: '100' },
+    });
+    if (batch.length < n)
+      batch.push({
+        command: 'produce',
+        input: {
+          orderId: `P${i}`,
+          inputs: [{ lotId: `L${i}`, locationId: 'WH', quantity: '10' }],
+          outputs: [{ lotId: `B${i}`, productId: 'bread', locationId: 'WH', quantity: '10' }],
+        },
+      });
+    if (batch.length < n)
+      batch.push({
+        command: 'ship',
+        input: {
+          shipmentId: `S${i}`,
+          customerId: 'shop',
+          lines: [{ lotId: `B${i}`, locationId: 'WH', quantity: '5' }],
+        },
+      });
+  }
+  return batch;
+}
+
+async function guard(store: Store) {
+  const lg = await Lotgraph.open({ store });
+  try {
+    await lg.defineProduct({ id: 'flour', name: 'Flour', unit: 'kg', decimals: 3 });
+    await lg.defineProduct({ id: 'bread', name: 'Bread', unit: 'pc', decimals: 0 });
+    await lg.defineParty({ id: 'shop', name: 'Shop', roles: ['customer'] });
+    await lg.defineLocation({ id: 'WH', site: 'plant' });
+    const receive = await count(() =>
+      lg.receive({ lotId: 'L0', productId: 'flour', locationId: 'WH', quantity: '100' }),
+    );
+    const produce = await count(() =>
+      lg.produce({
+        orderId: 'P0',
+        inputs: [{ lotId: 'L0', locationId: 'WH', quantity: '10' }],
+        outputs: [{ lotId: 'B0', productId: 'bread', locationId: 'WH', quantity: '10' }],
+      }),
+    );
+    const ship = await count(() =>
+      lg.ship({
+        shipmentId: 'S0',
+        customerId: 'shop',
+        lines: [{ lotId: 'B0', locationId: 'WH', quantity: '5' }],
+      }),
+    );
+    const batch = await count(() => lg.batch(mixed(100) as never));
+    expect(receive).toBeGreaterThan(0); // the wrapper does count
+    expect(receive).toBeLessThanOrEqual(5);
+    expect(produce).toBeLessThanOrEqual(5);
+    expect(ship).toBeLessThanOrEqual(5);
+    expect(batch).toBeLessThanOrEqual(25);
+    // And the work was done.
+    expect(await store.getStock('B33', 'WH')).toBe(5n);
+    return { receive, produce, ship, batch };
+  } finally {
+    await lg.close();
+  }
+}
+
+describe('round trips per command (counted at the driver)', () => {
+  it.skipIf(!pgUp)('PostgreSQL: ≤ 5 per command, ≤ 25 per batch of 100', async () => {
+    const store = await PostgresStore.open({ connectionString: PG_URL, schema: freshSchema('rt'), max: 4 });
+    try {
+      console.log('postgres round trips', await guard(store));
+    } finally {
+      await store.dropSchema();
+    }
+  });
+  it.skipIf(!myUp)('MariaDB: ≤ 5 per command, ≤ 25 per batch of 100', async () => {
+    const database = await freshDatabase('rt');
+    const store = await MysqlStore.open({ uri: urlOf(database), max: 4 });
+    try {
+      console.log('mariadb round trips', await guard(store));
+    } finally {
+      await store.close();
+      await dropDatabase(database);
+    }
+  });
+});

@@ -1,0 +1,184 @@
+/**
+ * Set-based reads for command batches. Before deciding, the runner collects what the commands will read
+ * — the lots they name (with stock, holds and reservations), shipments, idempotency keys — and asks the
+ * store for all of it in one round trip ({@link Store.prefetch}); master data (products, parties,
+ * locations) is kept per `Lotgraph` instance in a {@link MasterDataCache} and reloaded, in that same round
+ * trip, only when the head's `masterSeq` moved (an append of this or any other process changed it). The
+ * decide and projection code then reads through {@link prefetchedView}, which answers from those rows and
+ * passes anything else to the store.
+ *
+ * @module
+ */
+import type { Location, Lot, Party, Product } from '../domain/schemas.js';
+import type { StoredEvent } from '../ledger/events.js';
+import { byId, cmp, stockKey } from './memory-tables.js';
+import type {
+  HoldRecord,
+  Prefetched,
+  PrefetchKeys,
+  ReservationRecord,
+  ShipmentRecord,
+  StockBalance,
+  Store,
+  StoreHead,
+} from './port.js';
+
+/** The lots, shipments and keys named anywhere in command inputs (`lotId`, `lotIds`, `shipmentId`). */
+export function prefetchKeysOf(
+  inputs: readonly unknown[],
+  idempotencyKeys: readonly string[],
+): Omit<PrefetchKeys, 'master'> {
+  const lots = new Set<string>();
+  const shipments = new Set<string>();
+  const stack: unknown[] = [...inputs];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (Array.isArray(v)) {
+      for (const x of v) if (x !== null && typeof x === 'object') stack.push(x);
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      if (typeof x === 'string') {
+        if (k === 'lotId') lots.add(x);
+        else if (k === 'shipmentId') shipments.add(x);
+      } else if (k === 'lotIds' && Array.isArray(x)) {
+        for (const id of x) if (typeof id === 'string') lots.add(id);
+      } else if (x !== null && typeof x === 'object') stack.push(x);
+    }
+  }
+  return { idempotencyKeys: [...new Set(idempotencyKeys)], lotIds: [...lots], shipmentIds: [...shipments] };
+}
+
+/** Products, parties and locations of one `Lotgraph` instance, valid while the head's `masterSeq` stays. */
+export class MasterDataCache {
+  private masterSeq: number | undefined;
+  products = new Map<string, Product>();
+  parties = new Map<string, Party>();
+  locations = new Map<string, Location>();
+
+  /** True when the cache holds the master data of `head`. */
+  validFor(head: StoreHead): boolean {
+    return head.masterSeq !== undefined && this.masterSeq === head.masterSeq;
+  }
+
+  /** Fill from a prefetch made with `master: true` at `head`. */
+  fill(head: StoreHead, data: Prefetched): void {
+    this.products = new Map((data.products ?? []).map((p) => [p.id, p]));
+    this.parties = new Map((data.parties ?? []).map((p) => [p.id, p]));
+    this.locations = new Map((data.locations ?? []).map((p) => [p.id, p]));
+    this.masterSeq = head.masterSeq;
+  }
+
+  /** Forget everything (the next command reloads). */
+  clear(): void {
+    this.masterSeq = undefined;
+  }
+}
+
+const copy = <T>(v: T): T => structuredClone(v);
+
+/**
+ * A view of `store` that answers the reads covered by `keys` from `data` (and master data from `master`,
+ * when it is valid), and every other read from `store`. Returned values are copies.
+ */
+export function prefetchedView(
+  store: Store,
+  keys: Omit<PrefetchKeys, 'master'>,
+  data: Prefetched,
+  master: MasterDataCache | undefined,
+): Store {
+  const keySet = new Set(keys.idempotencyKeys);
+  const lotSet = new Set(keys.lotIds);
+  const shipSet = new Set(keys.shipmentIds);
+  const events = new Map<string, StoredEvent>(data.events.map((e) => [e.idempotencyKey, e]));
+  const lots = new Map<string, Lot>(data.lots.map((l) => [l.id, l]));
+  const stock = new Map<string, StockBalance>(data.stock.map((s) => [stockKey(s.lotId, s.locationId), s]));
+  const shipments = new Map<string, ShipmentRecord>(data.shipments.map((s) => [s.id, s]));
+  const holds = data.holds;
+  const reservations = data.reservations;
+  const gtin = (p: Product) => (p.gtin ? p.gtin.padStart(14, '0') : undefined);
+  const own: Partial<Store> = {
+    findEventByIdempotencyKey: (k) =>
+      keySet.has(k) ? Promise.resolve(copy(events.get(k))) : store.findEventByIdempotencyKey(k),
+    getLot: (id) => (lotSet.has(id) ? Promise.resolve(copy(lots.get(id))) : store.getLot(id)),
+    getLots: (ids) =>
+      ids.every((id) => lotSet.has(id))
+        ? Promise.resolve(copy([...new Set(ids)].flatMap((id) => lots.get(id) ?? []).sort(byId)))
+        : store.getLots(ids),
+    getStock: (lotId, locationId) =>
+      lotSet.has(lotId)
+        ? Promise.resolve(stock.get(stockKey(lotId, locationId))?.quantity ?? 0n)
+        : store.getStock(lotId, locationId),
+    listStock: (f = {}) =>
+      f.lotId !== undefined && lotSet.has(f.lotId)
+        ? Promise.resolve(
+            copy(
+              data.stock
+                .filter(
+                  (s) =>
+                    s.lotId === f.lotId &&
+                    (f.locationId === undefined || s.locationId === f.locationId) &&
+                    (f.productId === undefined || s.productId === f.productId),
+                )
+                .sort((a, b) => cmp(a.locationId, b.locationId)),
+            ),
+          )
+        : store.listStock(f),
+    listHolds: (f = {}) =>
+      f.lotId !== undefined && lotSet.has(f.lotId)
+        ? Promise.resolve(
+            copy(
+              holds
+                .filter((h) => h.lotId === f.lotId && (f.status === undefined || h.status === f.status))
+                .sort((a, b) => a.placedSeq - b.placedSeq || cmp(a.id, b.id)),
+            ),
+          )
+        : store.listHolds(f),
+    listReservations: (f = {}) =>
+      f.lotId !== undefined && lotSet.has(f.lotId)
+        ? Promise.resolve(
+            copy(
+              reservations
+                .filter(
+                  (r: ReservationRecord) =>
+                    r.lotId === f.lotId &&
+                    (f.productId === undefined || r.productId === f.productId) &&
+                    (f.orderId === undefined || r.orderId === f.orderId) &&
+                    (f.status === undefined || r.status === f.status),
+                )
+                .sort((a, b) => a.createdSeq - b.createdSeq || cmp(a.id, b.id)),
+            ),
+          )
+        : store.listReservations(f),
+    getHold: (id) => {
+      const h: HoldRecord | undefined = holds.find((x) => x.id === id);
+      return h ? Promise.resolve(copy(h)) : store.getHold(id);
+    },
+    getReservation: (id) => {
+      const r = reservations.find((x) => x.id === id);
+      return r ? Promise.resolve(copy(r)) : store.getReservation(id);
+    },
+    getShipment: (id) => (shipSet.has(id) ? Promise.resolve(copy(shipments.get(id))) : store.getShipment(id)),
+  };
+  if (master) {
+    Object.assign(own, {
+      getProduct: (id: string) => Promise.resolve(copy(master.products.get(id))),
+      findProductByGtin: (g: string) =>
+        Promise.resolve(copy([...master.products.values()].filter((p) => gtin(p) === g).sort(byId)[0])),
+      listProducts: () => Promise.resolve(copy([...master.products.values()].sort(byId))),
+      getParty: (id: string) => Promise.resolve(copy(master.parties.get(id))),
+      listParties: () => Promise.resolve(copy([...master.parties.values()].sort(byId))),
+      getLocation: (id: string) => Promise.resolve(copy(master.locations.get(id))),
+      listLocations: () => Promise.resolve(copy([...master.locations.values()].sort(byId))),
+    } satisfies Partial<Store>);
+  }
+  return new Proxy(store, {
+    get(target, prop) {
+      const mine = typeof prop === 'string' ? (own as Record<string, unknown>)[prop] : undefined;
+      if (mine !== undefined) return mine;
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
