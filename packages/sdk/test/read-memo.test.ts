@@ -5,11 +5,13 @@ import { type BatchCommand, Lotgraph, MemoryStore, type Store } from '@lotgraph/
 import { describe, expect, it } from 'vitest';
 import { testClock } from './helpers.js';
 
-function counted(store: MemoryStore, memoise: boolean) {
+function counted(store: MemoryStore, memoise: boolean, prefetch = false) {
   const calls = new Map<string, number>();
   const proxy = new Proxy(store, {
     get(target, prop) {
       if (prop === 'memoiseReads') return memoise;
+      // The memo alone (a store without prefetch), unless the test asks for the prefetch path.
+      if (prop === 'prefetch' && !prefetch) return undefined;
       const v = Reflect.get(target, prop, target) as unknown;
       if (typeof v !== 'function') return v;
       return (...args: unknown[]) => {
@@ -21,8 +23,8 @@ function counted(store: MemoryStore, memoise: boolean) {
   return { store: proxy, calls };
 }
 
-async function run(memoise: boolean) {
-  const { store, calls } = counted(new MemoryStore(), memoise);
+async function run(memoise: boolean, prefetch = false) {
+  const { store, calls } = counted(new MemoryStore(), memoise, prefetch);
   const lg = await Lotgraph.open({ store, clock: testClock() });
   await lg.defineProduct({ id: 'flour', name: 'Flour', unit: 'kg', decimals: 3 });
   await lg.defineLocation({ id: 'WH', site: 'plant' });
@@ -44,6 +46,16 @@ describe('memoised point reads', () => {
     expect(memo.calls.get('getLocation')).toBe(1);
     // Same ledger content either way (keys are random, so compare what was projected).
     expect(await memo.store.listStock()).toEqual(await plain.store.listStock());
+  });
+
+  it('with prefetch: one prefetch per batch, master data from the instance cache (no product reads)', async () => {
+    const pre = await run(false, true);
+    expect(pre.calls.get('prefetch')).toBe(1);
+    expect(pre.calls.get('getProduct') ?? 0).toBe(0);
+    expect(pre.calls.get('getLocation') ?? 0).toBe(0);
+    expect(pre.calls.get('getLot') ?? 0).toBe(0);
+    const plain = await run(false);
+    expect(await pre.store.listStock()).toEqual(await plain.store.listStock());
   });
 
   it('a batch still sees its own earlier commands, and returned copies stay independent', async () => {

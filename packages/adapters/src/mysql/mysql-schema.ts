@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS stock (
 ) ${T};
 CREATE TABLE IF NOT EXISTS nodes (
   id BIGINT PRIMARY KEY, kind SMALLINT NOT NULL, ref VARCHAR(512) NOT NULL, seq BIGINT NOT NULL,
-  UNIQUE KEY nodes_kind_ref (kind, ref), KEY nodes_ref (ref), KEY nodes_seq (seq)
+  UNIQUE KEY nodes_kind_ref (kind, ref), KEY nodes_seq (seq)
 ) ${T};
 CREATE TABLE IF NOT EXISTS edges (
   id BIGINT PRIMARY KEY, src BIGINT NOT NULL, dst BIGINT NOT NULL, quantity BIGINT NOT NULL, scale SMALLINT NOT NULL,

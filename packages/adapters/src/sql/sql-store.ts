@@ -285,9 +285,9 @@ export class SqlStore extends SqlReads implements Store {
   /** Check and write `batch` in the open transaction of `scope`, and commit. */
   private async appendIn(scope: Scope, batch: AppendBatch): Promise<StoreHead> {
     const { session } = scope;
-    const keys = appendKeys(batch);
-    const found = batch.events.length > 0 ? await session.script(this.checkStatements(keys)) : [];
-    const plan = planAppend(batch, this.appendState(scope.head, keys, found));
+    const check = this.checkStatements(appendKeys(batch));
+    const found = batch.events.length > 0 ? await session.script(check.statements) : [];
+    const plan = planAppend(batch, this.appendState(scope.head, check.parts, found));
     const writes = planStatements(this.d, plan, scope.head.edgeCount);
     writes.push({ sql: 'COMMIT' });
     try {
@@ -309,50 +309,56 @@ export class SqlStore extends SqlReads implements Store {
     return { ...plan.head };
   }
 
-  /** The reads of {@link planAppend}'s checks, sent as one script. */
-  private checkStatements(k: AppendKeys): Statement[] {
+  /** The reads of {@link planAppend}'s checks, sent as one script (each served by an index). */
+  private checkStatements(k: AppendKeys): { statements: Statement[]; parts: string[] } {
     const d = this.d;
     const list = (v: string[]) => d.listParam(v);
-    const out: Statement[] = [
-      {
-        sql: `SELECT idempotency_key FROM ${this.t('events')} WHERE ${d.inList('idempotency_key')}`,
-        params: [list(k.idempotencyKeys)],
-      },
-    ];
+    const statements: Statement[] = [];
+    const parts: string[] = [];
+    const add = (part: string, s: Statement) => {
+      parts.push(part);
+      statements.push(s);
+    };
+    add('keys', {
+      sql: `SELECT idempotency_key FROM ${this.t('events')} WHERE ${d.inList('idempotency_key')}`,
+      params: [list(k.idempotencyKeys)],
+    });
     if (k.stockLots.length > 0)
-      out.push({
+      add('stock', {
         sql: `SELECT lot_id, location_id, product_id, quantity FROM ${this.t('stock')} WHERE ${d.inList('lot_id')}`,
         params: [list(k.stockLots)],
       });
     if (k.reservationIds.length > 0)
-      out.push({
-        sql: `SELECT data FROM ${this.t('reservations')} WHERE ${d.inList('id')} OR (${d.inList('lot_id')} AND status = 'active')`,
-        params: [list(k.reservationIds), list(k.reservationLots.length ? k.reservationLots : [''])],
+      add('reservations', {
+        sql: `SELECT data FROM ${this.t('reservations')} WHERE ${d.inList('id')}`,
+        params: [list(k.reservationIds)],
       });
-    if (k.nodeRefs.length > 0)
-      out.push({
-        sql: `SELECT kind, ref FROM ${this.t('nodes')} WHERE ${d.inList('ref')}`,
-        params: [list(k.nodeRefs)],
+    if (k.reservationLots.length > 0)
+      add('reservations', {
+        sql: `SELECT data FROM ${this.t('reservations')} WHERE ${d.inList('lot_id')} AND status = 'active'`,
+        params: [list(k.reservationLots)],
       });
-    return out;
+    for (const { kind, refs } of k.nodeRefs)
+      add('nodes', {
+        sql: `SELECT kind, ref FROM ${this.t('nodes')} WHERE kind = ? AND ${d.inList('ref')}`,
+        params: [kind, list(refs)],
+      });
+    return { statements, parts };
   }
 
-  private appendState(head: StoreHead, k: AppendKeys, found: Row[][]) {
-    let i = 1;
-    const stock = k.stockLots.length > 0 ? (found[i++] ?? []) : [];
-    const res = k.reservationIds.length > 0 ? (found[i++] ?? []) : [];
-    const nodes = k.nodeRefs.length > 0 ? (found[i++] ?? []) : [];
+  private appendState(head: StoreHead, parts: string[], found: Row[][]) {
+    const of = (part: string) => parts.flatMap((p, i) => (p === part ? (found[i] ?? []) : []));
     return {
       head,
-      takenKeys: (found[0] ?? []).map((r) => r.idempotency_key as string),
-      stock: stock.map((r) => ({
+      takenKeys: of('keys').map((r) => r.idempotency_key as string),
+      stock: of('stock').map((r) => ({
         lotId: r.lot_id as string,
         locationId: r.location_id as string,
         productId: r.product_id as string,
         quantity: BigInt(r.quantity as string),
       })),
-      reservations: res.map((r) => decodeRecord<ReservationRecord>(r.data as string)),
-      nodes: nodes.map((r) => ({ kind: Number(r.kind), ref: r.ref as string })),
+      reservations: of('reservations').map((r) => decodeRecord<ReservationRecord>(r.data as string)),
+      nodes: of('nodes').map((r) => ({ kind: Number(r.kind), ref: r.ref as string })),
     };
   }
 

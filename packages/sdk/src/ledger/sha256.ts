@@ -18,6 +18,19 @@ const K = new Uint32Array([
   0xc67178f2,
 ]);
 
+/**
+ * Node's native SHA-256 when the sdk runs in Node (several times faster on ledger-sized inputs), reached
+ * through `process.getBuiltinModule` so that browser bundles never see a `node:` import; elsewhere the
+ * plain TypeScript implementation below. Both give the same digest (tested).
+ */
+const nodeHash: ((text: string) => string) | undefined = (() => {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const crypto = proc?.getBuiltinModule?.('node:crypto') as
+    | { createHash(alg: string): { update(s: string, enc: string): { digest(enc: string): string } } }
+    | undefined;
+  return crypto ? (text) => crypto.createHash('sha256').update(text, 'utf8').digest('hex') : undefined;
+})();
+
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const W = new Uint32Array(64);
 const encoder = new TextEncoder();
@@ -93,6 +106,7 @@ export function sha256(data: Uint8Array): Uint8Array {
 
 /** SHA-256 of the UTF-8 bytes of `text`, as 64 lowercase hex digits. */
 export function sha256HexSync(text: string): string {
+  if (nodeHash) return nodeHash(text);
   const d = sha256(encoder.encode(text));
   let out = '';
   for (const b of d) out += HEX[b];

@@ -57,8 +57,8 @@ export interface AppendKeys {
   reservationIds: string[];
   /** … and lots whose stored *active* reservations count against a new active one. */
   reservationLots: string[];
-  /** Refs of the nodes the batch adds: which `(kind, ref)` exist already? */
-  nodeRefs: string[];
+  /** Refs of the nodes the batch adds, by kind: which `(kind, ref)` exist already? */
+  nodeRefs: { kind: number; refs: string[] }[];
 }
 
 /** The keys of {@link AppendKeys} for a batch (each list without duplicates). */
@@ -66,7 +66,7 @@ export function appendKeys(batch: AppendBatch): AppendKeys {
   const stockLots = new Set<string>();
   const reservationIds = new Set<string>();
   const reservationLots = new Set<string>();
-  const nodeRefs = new Set<string>();
+  const nodeRefs = new Map<number, Set<string>>();
   for (const c of batch.changes) {
     if (c.type === 'stockDelta') stockLots.add(c.lotId);
     else if (c.type === 'putReservation') {
@@ -75,14 +75,19 @@ export function appendKeys(batch: AppendBatch): AppendKeys {
         stockLots.add(c.reservation.lotId);
         reservationLots.add(c.reservation.lotId);
       }
-    } else if (c.type === 'addNodes') for (const n of c.nodes) nodeRefs.add(n.ref);
+    } else if (c.type === 'addNodes')
+      for (const n of c.nodes) {
+        let refs = nodeRefs.get(n.kind);
+        if (!refs) nodeRefs.set(n.kind, (refs = new Set()));
+        refs.add(n.ref);
+      }
   }
   return {
     idempotencyKeys: [...new Set(batch.events.map((e) => e.idempotencyKey))],
     stockLots: [...stockLots],
     reservationIds: [...reservationIds],
     reservationLots: [...reservationLots],
-    nodeRefs: [...nodeRefs],
+    nodeRefs: [...nodeRefs].map(([kind, refs]) => ({ kind, refs: [...refs] })),
   };
 }
 

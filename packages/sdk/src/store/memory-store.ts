@@ -20,6 +20,8 @@ import type {
   GenealogyEdge,
   HoldRecord,
   LotFilter,
+  Prefetched,
+  PrefetchKeys,
   ReservationRecord,
   ShipmentLineFilter,
   StockFilter,
@@ -152,6 +154,29 @@ export class MemoryStore implements Store {
         masterSeq: changesMasterData(batch) ? last.seq : this.headRow.masterSeq,
       };
     return this.headNow();
+  }
+
+  /** Everything a command batch names, copied once (the sdk then reads it without a copy per read). */
+  async prefetch(keys: PrefetchKeys): Promise<Prefetched> {
+    this.check();
+    const lots = new Set(keys.lotIds);
+    const out: Prefetched = {
+      events: keys.idempotencyKeys.flatMap((k) => {
+        const seq = this.keys.get(k);
+        return seq === undefined ? [] : [this.events[seq - 1] as StoredEvent];
+      }),
+      lots: keys.lotIds.flatMap((id) => this.t.lots.get(id) ?? []),
+      stock: [...this.t.stock.values()].filter((s) => lots.has(s.lotId)),
+      holds: [...this.t.holds.values()].filter((h) => lots.has(h.lotId)),
+      reservations: [...this.t.reservations.values()].filter((r) => lots.has(r.lotId)),
+      shipments: keys.shipmentIds.flatMap((id) => this.t.shipments.get(id) ?? []),
+    };
+    if (keys.master) {
+      out.products = [...this.t.products.values()];
+      out.parties = [...this.t.parties.values()];
+      out.locations = [...this.t.locations.values()];
+    }
+    return clone(out);
   }
 
   async readEvents(fromSeq: number, limit?: number): Promise<StoredEvent[]> {

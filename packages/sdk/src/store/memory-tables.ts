@@ -23,7 +23,37 @@ import type {
   TestResultRecord,
 } from './port.js';
 
-export const clone = <T>(v: T): T => structuredClone(v);
+/**
+ * A deep copy of a store row or batch: plain objects, arrays, bigints, strings, numbers, booleans, null and
+ * `Uint8Array`s (everything the port's records hold). Several times faster than `structuredClone` on the
+ * many small objects of a batch; anything else falls back to `structuredClone`.
+ */
+export function clone<T>(v: T): T {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    const out = new Array(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = clone(v[i]);
+    return out as T;
+  }
+  if (v instanceof Uint8Array) return v.slice() as T;
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return structuredClone(v);
+  const out: Record<string, unknown> = {};
+  for (const k in v as Record<string, unknown>) {
+    const x = (v as Record<string, unknown>)[k];
+    if (x === undefined) continue;
+    // A data key named "__proto__" (from JSON) must stay a key, not become the prototype.
+    if (k === '__proto__')
+      Object.defineProperty(out, k, {
+        value: clone(x),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else out[k] = clone(x);
+  }
+  return out as T;
+}
 export const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 export const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
 export const stockKey = (lotId: string, locationId: string) => `${lotId}\u0000${locationId}`;

@@ -64,6 +64,7 @@ export class MasterDataCache {
 
   /** Fill from a prefetch made with `master: true` at `head`. */
   fill(head: StoreHead, data: Prefetched): void {
+    deepFreeze([data.products, data.parties, data.locations]);
     this.products = new Map((data.products ?? []).map((p) => [p.id, p]));
     this.parties = new Map((data.parties ?? []).map((p) => [p.id, p]));
     this.locations = new Map((data.locations ?? []).map((p) => [p.id, p]));
@@ -76,11 +77,29 @@ export class MasterDataCache {
   }
 }
 
-const copy = <T>(v: T): T => structuredClone(v);
+/** Freeze `v` and everything in it; returns `v`. */
+function deepFreeze<T>(v: T): T {
+  const stack: unknown[] = [v];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (x === null || typeof x !== 'object' || Object.isFrozen(x)) continue;
+    Object.freeze(x);
+    for (const y of Object.values(x)) if (y !== null && typeof y === 'object') stack.push(y);
+  }
+  return v;
+}
+
+/**
+ * Rows handed to decide and projection code are frozen and shared, never copied per read: nothing in the
+ * sdk writes to a row it read (a write would throw), and a batch of commands reads the same master data
+ * and lots many times.
+ */
+const copy = <T>(v: T): T => v;
 
 /**
  * A view of `store` that answers the reads covered by `keys` from `data` (and master data from `master`,
- * when it is valid), and every other read from `store`. Returned values are copies.
+ * when it is valid), and every other read from `store`. Rows from `data` and `master` are frozen and
+ * shared (see {@link copy}); lists are new arrays.
  */
 export function prefetchedView(
   store: Store,
@@ -88,6 +107,7 @@ export function prefetchedView(
   data: Prefetched,
   master: MasterDataCache | undefined,
 ): Store {
+  deepFreeze(data);
   const keySet = new Set(keys.idempotencyKeys);
   const lotSet = new Set(keys.lotIds);
   const shipSet = new Set(keys.shipmentIds);
