@@ -7,8 +7,8 @@
  * command or a query of the sdk calls it, and each is small enough to be one or two SQL statements.
  *
  * The built-in example is {@link MemoryStore} (`src/store/memory-store.ts`): read it first — it is the
- * reference semantics. `@lotgraph/adapters/sqlite` and `@lotgraph/adapters/postgres` implement the same
- * interface. An adapter is done when it passes `runStoreConformance` from `@lotgraph/sdk/testing`.
+ * reference semantics. `@lotgraph/adapters/sqlite`, `/postgres` and `/mysql` implement the same interface
+ * on one shared SQL core. An adapter is done when it passes `runStoreConformance` from `@lotgraph/sdk/testing`.
  *
  * ## Contract
  *
@@ -18,8 +18,9 @@
  *   equals `batch.expectedSeq`, and the batch's events carry seqs `expectedSeq + 1, + 2, …`. The sdk then
  *   re-reads and retries. Two writers can therefore never interleave a read-decide-write.
  * - **Fair turns (optional).** A store shared by processes implements {@link Store.withWriteLock}: the sdk
- *   decides and appends inside it, so concurrent writers queue instead of losing races (PostgreSQL: an
- *   advisory lock, granted in request order; SQLite: `BEGIN IMMEDIATE` before deciding).
+ *   decides and appends inside it, so concurrent writers queue instead of losing races (the SQL stores: a
+ *   transaction that locks the ledger's head row before the sdk reads — `SELECT … FOR UPDATE`, SQLite
+ *   `BEGIN IMMEDIATE` — and commits with the append).
  * - **Idempotency keys are unique.** An event whose `idempotencyKey` is already stored → `CONFLICT`
  *   (with `details.idempotencyKey`); nothing is written.
  * - **Stock never goes negative.** `stockDelta` changes apply in batch order; a balance that would drop
