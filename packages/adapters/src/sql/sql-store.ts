@@ -36,6 +36,7 @@ import type { Collector } from './pack.js';
 import { newCollector } from './pack.js';
 import { type GenealogySource, streamGenealogy, streamRows, writePack } from './sql-genealogy.js';
 import { SqlReads } from './sql-reads.js';
+import { HeadFollower } from './sql-sync.js';
 import { planStatements } from './sql-writes.js';
 
 /** Where an error reported to `onError` came from. */
@@ -98,9 +99,7 @@ export class SqlStore extends SqlReads implements Store {
   private readonly threshold: number;
   private readonly pollMs: number;
   private readonly onError: SqlStoreOptions['onError'];
-  private readonly subscribers = new Set<(seq: number) => void>();
-  private stopSync: (() => Promise<void>) | undefined;
-  private syncStarting: Promise<void> | undefined;
+  private readonly follower: HeadFollower;
 
   constructor(dialect: SqlDialect, driver: SqlDriver, options: SqlStoreOptions) {
     super();
@@ -113,6 +112,13 @@ export class SqlStore extends SqlReads implements Store {
     this.pollMs = positive('pollIntervalMs', options.pollIntervalMs ?? 200);
     this.pack = options.genealogyPack ?? true;
     this.onError = options.onError;
+    this.follower = new HeadFollower(
+      driver,
+      async () => (await this.scope.exit(() => this.head())).seq,
+      this.pollMs,
+      () => this.closed,
+      (e, c) => this.report(e, c),
+    );
   }
 
   /** Report an error nobody awaits (never throws). */
@@ -438,67 +444,7 @@ export class SqlStore extends SqlReads implements Store {
    */
   async subscribe(onAppend: (seq: number) => void): Promise<() => Promise<void>> {
     this.check();
-    this.subscribers.add(onAppend);
-    if (!this.stopSync) {
-      try {
-        this.syncStarting ??= this.startSync().finally(() => {
-          this.syncStarting = undefined;
-        });
-        await this.syncStarting;
-      } catch (e) {
-        this.subscribers.delete(onAppend);
-        throw e;
-      }
-    }
-    return async () => {
-      this.subscribers.delete(onAppend);
-      if (this.subscribers.size === 0) await this.stopSyncNow();
-    };
-  }
-
-  private notify(seq: number): void {
-    for (const f of [...this.subscribers]) {
-      try {
-        f(seq);
-      } catch (e) {
-        this.report(e, { source: 'subscriber' });
-      }
-    }
-  }
-
-  private async startSync(): Promise<void> {
-    if (this.driver.listen) {
-      this.stopSync = await this.driver.listen(
-        (seq) => this.notify(seq),
-        async () => (await this.scope.exit(() => this.head())).seq,
-      );
-      return;
-    }
-    let last = (await this.head()).seq;
-    let busy = false;
-    const timer = setInterval(() => {
-      if (busy || this.closed) return;
-      busy = true;
-      this.head()
-        .then((h) => {
-          if (h.seq !== last) {
-            last = h.seq;
-            this.notify(h.seq);
-          }
-        })
-        .catch((e) => this.report(e, { source: 'poll' }))
-        .finally(() => {
-          busy = false;
-        });
-    }, this.pollMs);
-    timer.unref?.();
-    this.stopSync = async () => clearInterval(timer);
-  }
-
-  private async stopSyncNow(): Promise<void> {
-    const stop = this.stopSync;
-    this.stopSync = undefined;
-    await stop?.();
+    return this.follower.subscribe(onAppend);
   }
 
   // ── test hooks ─────────────────────────────────────────────────────────
@@ -537,8 +483,7 @@ export class SqlStore extends SqlReads implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.syncStarting?.catch(() => undefined);
-    await this.stopSyncNow();
+    await this.follower.close();
     await this.driver.close();
   }
 }
