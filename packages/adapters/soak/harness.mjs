@@ -6,13 +6,16 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MysqlStore } from '@lotgraph/adapters/mysql';
 import { PostgresStore } from '@lotgraph/adapters/postgres';
 import { SqliteStore } from '@lotgraph/adapters/sqlite';
 import { Lotgraph } from '@lotgraph/sdk';
+import mysql from 'mysql2/promise';
 import pg from 'pg';
 
 const WRITER = fileURLToPath(new URL('./writer.mjs', import.meta.url));
 export const PG_URL = process.env.LOTGRAPH_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const MYSQL_URL = process.env.LOTGRAPH_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 
 /** A store target: how a writer process opens it, and how the harness opens and drops it. */
 export function sqliteTarget(tag) {
@@ -38,6 +41,33 @@ export function postgresTarget(tag) {
     cfg: { store: 'postgres', url, schema },
     open: () => PostgresStore.open({ connectionString: PG_URL, schema, max: 3 }),
     drop: async () => (await PostgresStore.open({ connectionString: PG_URL, schema, max: 1 })).dropSchema(),
+  };
+}
+
+export function mysqlTarget(tag) {
+  const database = `lgsoak_${tag}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
+  const u = new URL(MYSQL_URL);
+  u.pathname = `/${database}`;
+  const url = u.toString();
+  const admin = () => mysql.createConnection({ uri: MYSQL_URL });
+  let created;
+  return {
+    name: 'mysql',
+    cfg: { store: 'mysql', url },
+    open: async () => {
+      created ??= (async () => {
+        const c = await admin();
+        await c.query(`CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4`);
+        await c.end();
+      })();
+      await created;
+      return MysqlStore.open({ uri: url, max: 3 });
+    },
+    drop: async () => {
+      const c = await admin();
+      await c.query(`DROP DATABASE IF EXISTS \`${database}\``);
+      await c.end();
+    },
   };
 }
 
@@ -259,6 +289,8 @@ export async function terminateBackends(
     acked: writers.reduce((a, w) => a + w.acks.length, 0),
     errors,
     storeErrors: writers.reduce((a, w) => a + w.notes.filter((n) => n.startsWith('store-error')).length, 0),
+    // The first distinct failures the writers saw (so a problem names its cause).
+    errorSamples: [...new Set(writers.flatMap((w) => w.errors))].slice(0, 5),
     crashed: results
       .filter((r) => !r.done)
       .map((r) => ({ code: r.code, signal: r.signal, stderr: r.stderr.slice(-800) })),

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import {
   concurrentWriters,
   killDuringIngest,
+  mysqlTarget,
   postgresTarget,
   sqliteTarget,
   terminateBackends,
@@ -55,6 +56,7 @@ const writerProblems = (r) => [
 for (const [label, target] of [
   ['sqlite', () => sqliteTarget('w8')],
   ['postgres', () => postgresTarget('w8')],
+  ['mariadb', () => mysqlTarget('w8')],
 ]) {
   const t = target();
   await experiment(
@@ -67,6 +69,7 @@ for (const [label, target] of [
 for (const [label, target] of [
   ['sqlite', () => sqliteTarget('kill')],
   ['postgres', () => postgresTarget('kill')],
+  ['mariadb', () => mysqlTarget('kill')],
 ]) {
   const t = target();
   await experiment(

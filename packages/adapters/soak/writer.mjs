@@ -1,5 +1,5 @@
 // One writer process of the soak suite. Imports the built packages. Config: one JSON argument
-//   { store: 'sqlite' | 'postgres', filename?, url?, schema?, worker, count?, untilMs?, mode: 'reserve' | 'ingest' }
+//   { store: 'sqlite' | 'postgres' | 'mysql', filename?, url?, schema?, worker, count?, untilMs?, mode: 'reserve' | 'ingest' }
 // `reserve`: reserve 1 kg FEFO per command (refusals for lack of stock are domain answers, counted).
 // `ingest`: receive a lot and produce from it, as an ERP import would.
 // Prints `ack <key> <ms>` after each committed command, `err <code> <message>` for an unexpected failure,
@@ -15,6 +15,14 @@ async function openStore() {
     return PostgresStore.open({
       connectionString: cfg.url,
       schema: cfg.schema,
+      max: 3,
+      onError: (e) => out(`store-error ${String(e?.code ?? '')} ${String(e?.message ?? e).split('\n')[0]}`),
+    });
+  }
+  if (cfg.store === 'mysql') {
+    const { MysqlStore } = await import('@lotgraph/adapters/mysql');
+    return MysqlStore.open({
+      uri: cfg.url,
       max: 3,
       onError: (e) => out(`store-error ${String(e?.code ?? '')} ${String(e?.message ?? e).split('\n')[0]}`),
     });
