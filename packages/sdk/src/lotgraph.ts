@@ -28,7 +28,7 @@ import type {
   SplitInput,
 } from './commands/schemas.js';
 import { checkArgs, FunctionArg } from './domain/args.js';
-import { BatchShape, VerifyOptionsInput } from './domain/query-schemas.js';
+import { BatchShape } from './domain/query-schemas.js';
 import type { Lot, Shipment } from './domain/schemas.js';
 import { Id } from './domain/schemas.js';
 import { parseInput } from './domain/validate.js';
@@ -53,6 +53,7 @@ import {
   assertVerified,
   type LedgerCheckpoint,
   type LedgerVerification,
+  type VerifyLedgerOptions,
   verifyLedger,
 } from './ledger/verify.js';
 import { type LotgraphErrorContext, type LotgraphOptions, OpenOptions } from './lotgraph-options.js';
@@ -412,11 +413,9 @@ export class Lotgraph {
    * link. Pass `checkpoints` taken earlier with {@link Lotgraph.ledgerCheckpoint} (and kept outside this
    * store) to also detect a rewrite that recomputed every later hash, or a cut-off tail.
    */
-  async verifyLedger(
-    options: { checkpoints?: readonly LedgerCheckpoint[] } = {},
-  ): Promise<LedgerVerification> {
-    const v = parseInput(VerifyOptionsInput, options, 'verifyLedger');
-    return verifyLedger(this.store, v);
+  async verifyLedger(options: VerifyLedgerOptions = {}): Promise<LedgerVerification> {
+    // verifyLedger checks its options itself (one schema, one message naming `verifyLedger`).
+    return verifyLedger(this.store, options);
   }
 
   /**

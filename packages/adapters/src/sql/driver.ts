@@ -5,6 +5,14 @@
  * @module
  */
 
+/** Where an error reported to `onError` came from. */
+export interface SqlErrorContext {
+  /** `pool`/`connection`: a connection dropped; `listen`: change notification; `pack`: the pack cache; `subscriber`: a subscriber threw; `poll`: head polling. */
+  source: 'pool' | 'connection' | 'listen' | 'pack' | 'subscriber' | 'poll';
+  /** Reconnect attempt (listen). */
+  attempt?: number;
+}
+
 /** A statement with `?` placeholders and its parameters. */
 export interface Statement {
   sql: string;

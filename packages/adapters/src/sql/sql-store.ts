@@ -31,21 +31,16 @@ import {
 } from '@lotgraph/sdk';
 import { decodeRecord } from './codec.js';
 import type { SqlDialect } from './dialect.js';
-import type { Row, SqlConnection, SqlDriver, SqlSession, Statement } from './driver.js';
+import type { Row, SqlConnection, SqlDriver, SqlErrorContext, SqlSession, Statement } from './driver.js';
+
+export type { SqlErrorContext } from './driver.js';
+
 import type { Collector } from './pack.js';
 import { newCollector } from './pack.js';
 import { type GenealogySource, streamGenealogy, streamRows, writePack } from './sql-genealogy.js';
 import { SqlReads } from './sql-reads.js';
 import { HeadFollower } from './sql-sync.js';
 import { planStatements } from './sql-writes.js';
-
-/** Where an error reported to `onError` came from. */
-export interface SqlErrorContext {
-  /** `pool`/`connection`: a connection dropped; `listen`: change notification; `pack`: the pack cache; `subscriber`: a subscriber threw; `poll`: head polling. */
-  source: 'pool' | 'connection' | 'listen' | 'pack' | 'subscriber' | 'poll';
-  /** Reconnect attempt (listen). */
-  attempt?: number;
-}
 
 /** Options every SQL store shares. */
 export interface SqlStoreOptions {

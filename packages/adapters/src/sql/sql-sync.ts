@@ -5,8 +5,7 @@
  *
  * @module
  */
-import type { SqlDriver } from './driver.js';
-import type { SqlErrorContext } from './sql-store.js';
+import type { SqlDriver, SqlErrorContext } from './driver.js';
 
 /** The subscribers of one store and the notification or poll that feeds them. */
 export class HeadFollower {

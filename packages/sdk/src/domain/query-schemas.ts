@@ -4,13 +4,6 @@ import { DayArg, FunctionArg } from './args.js';
 import { Instant } from './dates.js';
 import { Code, Id, LIMITS, Name, NonNegativeDecimal } from './schemas.js';
 
-export const VerifyOptionsInput = z.strictObject({
-  checkpoints: z
-    .array(z.strictObject({ seq: z.number().int().min(0), hash: z.string().regex(/^[0-9a-f]{64}$/) }))
-    .max(10_000)
-    .optional(),
-});
-
 export const BatchShape = z
   .array(z.strictObject({ command: z.string().max(100), input: z.unknown() }))
   .max(100_000, { message: 'must have at most 100000 commands (use imports for more)' });
