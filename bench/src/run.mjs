@@ -41,6 +41,7 @@ function parseArgs(argv) {
       if (v === undefined) throw new Error(`${a} needs a value`);
       return v;
     };
+    if (a === '--') continue; // an npm argument separator that reached us
     if (a === '--quick') args.quick = true;
     else if (a.startsWith('--suite')) args.suites = val().split(',').filter(Boolean);
     else if (a.startsWith('--sizes')) args.sizes = val().split(',').filter(Boolean).map(parseSize);
@@ -115,7 +116,8 @@ function machineHeader(argv) {
   ].join('\n');
 }
 
-async function regenerateResults(argv) {
+/** Rebuild bench/RESULTS.md from bench/results/*.md (`argv`: the command line to name in the header). */
+export async function regenerateResults(argv) {
   await mkdir(resultsDir, { recursive: true });
   const files = (await readdir(resultsDir)).filter((f) => f.endsWith('.md'));
   const names = sortSuites(files.map((f) => f.slice(0, -3)));

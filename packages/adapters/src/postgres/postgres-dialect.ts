@@ -24,6 +24,18 @@ export function postgresDialect(schema: string): SqlDialect {
     insertIgnore: { head: 'INSERT INTO', tail: ' ON CONFLICT DO NOTHING' },
     forUpdate: ' FOR UPDATE',
     notify: (seq) => ({ sql: 'SELECT pg_notify(?, ?)', params: [channelOf(schema), String(seq)] }),
+    analyze: () =>
+      [
+        'events',
+        'lots',
+        'stock',
+        'nodes',
+        'edges',
+        'shipments',
+        'shipment_lines',
+        'holds',
+        'reservations',
+      ].map((t) => `ANALYZE ${s}.${t}`),
     maxParams: 60_000,
     schemaPrefix: s,
     migrations: POSTGRES_MIGRATIONS,

@@ -66,6 +66,12 @@ export interface SqlDialect {
   readonly forUpdate: string;
   /** Statements sent after the ledger's head moved (PostgreSQL: `NOTIFY`), in the same transaction. */
   notify?(seq: number): { sql: string; params: unknown[] } | undefined;
+  /**
+   * Statements that refresh the planner's statistics (PostgreSQL `ANALYZE`), run in the background as the
+   * ledger grows (at 1 000 events, then every doubling), so plans for the `IN`-list reads stay index scans
+   * even where autovacuum is off or has not caught up with a bulk import.
+   */
+  analyze?(): string[];
   /** Most `?` parameters in one statement (multi-row inserts are split below it). */
   readonly maxParams: number;
   /** What `{{s}}` in a migration stands for (PostgreSQL: the quoted schema name). */

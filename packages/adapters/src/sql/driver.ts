@@ -7,8 +7,8 @@
 
 /** Where an error reported to `onError` came from. */
 export interface SqlErrorContext {
-  /** `pool`/`connection`: a connection dropped; `listen`: change notification; `pack`: the pack cache; `subscriber`: a subscriber threw; `poll`: head polling. */
-  source: 'pool' | 'connection' | 'listen' | 'pack' | 'subscriber' | 'poll';
+  /** `pool`/`connection`: a connection dropped; `listen`: change notification; `pack`: the pack cache; `subscriber`: a subscriber threw; `poll`: head polling; `analyze`: a background statistics refresh. */
+  source: 'pool' | 'connection' | 'listen' | 'pack' | 'subscriber' | 'poll' | 'analyze';
   /** Reconnect attempt (listen). */
   attempt?: number;
 }

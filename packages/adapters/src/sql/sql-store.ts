@@ -307,7 +307,29 @@ export class SqlStore extends SqlReads implements Store {
     }
     scope.open = false;
     scope.head = plan.head;
+    this.maybeAnalyze(plan.head.seq);
     return { ...plan.head };
+  }
+
+  /** Seq at which the next background statistics refresh runs (see `SqlDialect.analyze`). */
+  private nextAnalyze = 1000;
+  private analyzing = false;
+
+  private maybeAnalyze(seq: number): void {
+    const statements = this.d.analyze?.();
+    if (!statements || seq < this.nextAnalyze || this.analyzing || this.closed) return;
+    this.nextAnalyze = seq * 2;
+    this.analyzing = true;
+    (async () => {
+      for (const sql of statements) {
+        if (this.closed) break;
+        await this.driver.pool.query(sql);
+      }
+    })()
+      .catch((e) => this.report(this.driver.mapError(e), { source: 'analyze' }))
+      .finally(() => {
+        this.analyzing = false;
+      });
   }
 
   /** The reads of {@link planAppend}'s checks, sent as one script (each served by an index). */
