@@ -167,48 +167,46 @@ for (const [name, make, enabled] of targets) {
   });
 }
 
-describe.skipIf(!(distReady && pgUp))('postgres: a following process', () => {
-  it("sees another process's writes in its index through NOTIFY, without being asked", async () => {
-    const t = postgresTarget('follow');
-    await setUp(await t.open(), ['F0']);
-    const store = (await t.open()) as PostgresStore;
-    const lg = await Lotgraph.open({ store, follow: true });
-    const before = lg.indexedSeq;
-    const w = run({ ...t.cfg, mode: 'burst', worker: 7, count: 6 });
-    expect((await w.exit).code, w.stderr()).toBe(0);
-    const target = (await store.head()).seq;
-    expect(target).toBeGreaterThan(before);
-    const deadline = Date.now() + 10_000;
-    while (lg.indexedSeq < target && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(lg.indexedSeq).toBe(target);
-    expect((await lg.trace.forwardRefs('W7-L2')).lots).toContain('W7-B2');
-    await lg.close();
-    await store.close();
-    await t.drop();
-  });
-});
+const followers: [string, string, boolean, () => Promise<{ t: Target; follower: () => Promise<Store> }>][] = [
+  [
+    'postgres',
+    'through NOTIFY',
+    distReady && pgUp,
+    async () => {
+      const t = postgresTarget('follow');
+      return { t, follower: t.open };
+    },
+  ],
+  [
+    'mysql',
+    'by polling the head',
+    distReady && myUp,
+    async () => {
+      const t = await mysqlTarget('follow');
+      return { t, follower: () => MysqlStore.open({ uri: t.cfg.url as string, max: 3, pollIntervalMs: 50 }) };
+    },
+  ],
+];
 
-describe.skipIf(!(distReady && myUp))('mysql: a following process', () => {
-  it("sees another process's writes in its index by polling the head, without being asked", async () => {
-    const t = await mysqlTarget('follow');
-    await setUp(await t.open(), ['F0']);
-    const store = (await MysqlStore.open({
-      uri: t.cfg.url as string,
-      max: 3,
-      pollIntervalMs: 50,
-    })) as MysqlStore;
-    const lg = await Lotgraph.open({ store, follow: true });
-    const before = lg.indexedSeq;
-    const w = run({ ...t.cfg, mode: 'burst', worker: 7, count: 6 });
-    expect((await w.exit).code, w.stderr()).toBe(0);
-    const target = (await store.head()).seq;
-    expect(target).toBeGreaterThan(before);
-    const deadline = Date.now() + 10_000;
-    while (lg.indexedSeq < target && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(lg.indexedSeq).toBe(target);
-    expect((await lg.trace.forwardRefs('W7-L2')).lots).toContain('W7-B2');
-    await lg.close();
-    await store.close();
-    await t.drop();
+for (const [name, how, enabled, make] of followers) {
+  describe.skipIf(!enabled)(`${name}: a following process`, () => {
+    it(`sees another process's writes in its index ${how}, without being asked`, async () => {
+      const { t, follower } = await make();
+      await setUp(await t.open(), ['F0']);
+      const store = await follower();
+      const lg = await Lotgraph.open({ store, follow: true });
+      const before = lg.indexedSeq;
+      const w = run({ ...t.cfg, mode: 'burst', worker: 7, count: 6 });
+      expect((await w.exit).code, w.stderr()).toBe(0);
+      const target = (await store.head()).seq;
+      expect(target).toBeGreaterThan(before);
+      const deadline = Date.now() + 10_000;
+      while (lg.indexedSeq < target && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(lg.indexedSeq).toBe(target);
+      expect((await lg.trace.forwardRefs('W7-L2')).lots).toContain('W7-B2');
+      await lg.close();
+      await store.close();
+      await t.drop();
+    });
   });
-});
+}

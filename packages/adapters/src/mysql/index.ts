@@ -20,7 +20,7 @@
  * @module
  */
 import mysql from 'mysql2/promise';
-import type { SqlMigration } from '../sql/dialect.js';
+import { type SqlMigration, TABLES } from '../sql/dialect.js';
 import { SqlStore } from '../sql/sql-store.js';
 import { mysqlDialect } from './mysql-dialect.js';
 import { type MysqlStoreOptions, mysqlConfig } from './mysql-dialect-config.js';
@@ -103,29 +103,7 @@ export class MysqlStore extends SqlStore {
   /** Drop every lotgraph table of this database (tests, teardown). Closes the store. */
   async dropTables(): Promise<void> {
     this.check();
-    const tables = [
-      'head',
-      'events',
-      'products',
-      'parties',
-      'locations',
-      'lots',
-      'stock',
-      'nodes',
-      'edges',
-      'shipments',
-      'shipment_lines',
-      'holds',
-      'reservations',
-      'test_results',
-      'documents',
-      'document_lots',
-      'document_shipments',
-      'records',
-      'genealogy_pack',
-      'lotgraph_migrations',
-    ];
-    await this.pool.query(`DROP TABLE IF EXISTS ${tables.map((t) => `\`${t}\``).join(', ')}`);
+    await this.pool.query(`DROP TABLE IF EXISTS ${TABLES.map((t) => this.d.table(t)).join(', ')}`);
     await this.close();
   }
 }

@@ -18,27 +18,31 @@
 import type { SqlDriver } from './driver.js';
 
 /** The tables of a lotgraph SQL store (logical names; a dialect maps them to qualified, quoted names). */
-export type TableName =
-  | 'head'
-  | 'events'
-  | 'products'
-  | 'parties'
-  | 'locations'
-  | 'lots'
-  | 'stock'
-  | 'nodes'
-  | 'edges'
-  | 'shipments'
-  | 'shipment_lines'
-  | 'holds'
-  | 'reservations'
-  | 'test_results'
-  | 'documents'
-  | 'document_lots'
-  | 'document_shipments'
-  | 'records'
-  | 'genealogy_pack'
-  | 'lotgraph_migrations';
+export const TABLES = [
+  'head',
+  'events',
+  'products',
+  'parties',
+  'locations',
+  'lots',
+  'stock',
+  'nodes',
+  'edges',
+  'shipments',
+  'shipment_lines',
+  'holds',
+  'reservations',
+  'test_results',
+  'documents',
+  'document_lots',
+  'document_shipments',
+  'records',
+  'genealogy_pack',
+  'lotgraph_migrations',
+] as const;
+
+/** A table of {@link TABLES}. */
+export type TableName = (typeof TABLES)[number];
 
 /** One versioned schema migration: statements run once, in order, recorded in `lotgraph_migrations`. */
 export interface SqlMigration {

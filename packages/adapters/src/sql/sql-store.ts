@@ -40,7 +40,7 @@ import { newCollector } from './pack.js';
 import { type GenealogySource, streamGenealogy, streamRows, writePack } from './sql-genealogy.js';
 import { SqlReads } from './sql-reads.js';
 import { HeadFollower } from './sql-sync.js';
-import { planStatements } from './sql-writes.js';
+import { EVENT_COLUMNS, eventValues, planStatements } from './sql-writes.js';
 
 /** Options every SQL store shares. */
 export interface SqlStoreOptions {
@@ -478,21 +478,11 @@ export class SqlStore extends SqlReads implements Store {
     const e = await this.getEvent(seq);
     if (!e) throw new LotgraphError(ErrorCodes.EVENT_NOT_FOUND, `no event with seq ${seq}`, { seq });
     mutate(e);
+    const [seqCol, ...cols] = EVENT_COLUMNS;
+    const [seqValue, ...values] = eventValues(e);
     await this.q(
-      `UPDATE ${this.t('events')} SET type = ?, event_time = ?, record_time = ?, actor = ?, idempotency_key = ?,
-         request_hash = ?, payload = ?, prev_hash = ?, hash = ? WHERE seq = ?`,
-      [
-        e.type,
-        e.eventTime,
-        e.recordTime,
-        e.actor,
-        e.idempotencyKey,
-        e.requestHash,
-        JSON.stringify(e.payload),
-        e.prevHash,
-        e.hash,
-        seq,
-      ],
+      `UPDATE ${this.t('events')} SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE ${seqCol} = ?`,
+      [...values, seqValue],
     );
   }
 

@@ -5,13 +5,41 @@
  *
  * @module
  */
-import type { AppendPlan } from '@lotgraph/sdk';
+import type { AppendPlan, StoredEvent } from '@lotgraph/sdk';
 import { encodeRecord, gtin14 } from './codec.js';
 import type { SqlDialect, TableName } from './dialect.js';
 import type { Statement } from './driver.js';
 
 const blob = (u: Uint8Array | undefined) =>
   u === undefined ? null : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+
+/** The columns of the events table, in the order of {@link eventValues}. */
+export const EVENT_COLUMNS = [
+  'seq',
+  'type',
+  'event_time',
+  'record_time',
+  'actor',
+  'idempotency_key',
+  'request_hash',
+  'payload',
+  'prev_hash',
+  'hash',
+] as const;
+
+/** An event's row values, in {@link EVENT_COLUMNS} order. */
+export const eventValues = (e: StoredEvent): unknown[] => [
+  e.seq,
+  e.type,
+  e.eventTime,
+  e.recordTime,
+  e.actor,
+  e.idempotencyKey,
+  e.requestHash,
+  JSON.stringify(e.payload),
+  e.prevHash,
+  e.hash,
+];
 
 /** Multi-row INSERTs of `rows` into `table` (split so no statement exceeds the parameter limit). */
 export function insertRows(
@@ -46,36 +74,7 @@ export function insertRows(
 export function planStatements(d: SqlDialect, plan: AppendPlan, edgeBase: number): Statement[] {
   const id = ['id'];
   const s: Statement[] = [];
-  s.push(
-    ...insertRows(
-      d,
-      'events',
-      [
-        'seq',
-        'type',
-        'event_time',
-        'record_time',
-        'actor',
-        'idempotency_key',
-        'request_hash',
-        'payload',
-        'prev_hash',
-        'hash',
-      ],
-      plan.events.map((e) => [
-        e.seq,
-        e.type,
-        e.eventTime,
-        e.recordTime,
-        e.actor,
-        e.idempotencyKey,
-        e.requestHash,
-        JSON.stringify(e.payload),
-        e.prevHash,
-        e.hash,
-      ]),
-    ),
-  );
+  s.push(...insertRows(d, 'events', EVENT_COLUMNS, plan.events.map(eventValues)));
   s.push(
     ...insertRows(
       d,
