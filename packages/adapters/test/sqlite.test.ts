@@ -348,5 +348,16 @@ describe('genealogy pack', () => {
     expect(await again.trace.backward('B-2')).toEqual(expected);
     expect((await again.trace.forward('M-77')).customers.map((c) => c.name)).toEqual(['Corner shop']);
     await again.close();
+    // The index really comes from the pack (stored in parts): with the rows it covers deleted, it is whole.
+    const raw = SqliteStore.open({ filename: file });
+    const upto = raw.db.prepare('SELECT upto_seq FROM genealogy_pack').pluck().get() as number;
+    expect(
+      raw.db.prepare('SELECT count(*) FROM genealogy_pack_parts WHERE upto_seq = ?').pluck().get(upto),
+    ).toBeGreaterThanOrEqual(5);
+    raw.db.prepare('DELETE FROM nodes WHERE seq <= ?').run(upto);
+    raw.db.prepare('DELETE FROM edges WHERE seq <= ?').run(upto);
+    const fromPack = await Lotgraph.open({ store: raw });
+    expect(await fromPack.trace.backward('B-2')).toEqual(expected);
+    await fromPack.close();
   });
 });

@@ -92,6 +92,10 @@ CREATE TABLE IF NOT EXISTS genealogy_pack (
   little_endian SMALLINT NOT NULL, kinds LONGBLOB NOT NULL, refs LONGTEXT NOT NULL, src LONGBLOB NOT NULL,
   dst LONGBLOB NOT NULL, qty LONGBLOB NOT NULL, written_at VARCHAR(64) NOT NULL
 ) ${T};
+CREATE TABLE IF NOT EXISTS genealogy_pack_parts (
+  upto_seq BIGINT NOT NULL, col SMALLINT NOT NULL, part INT NOT NULL, bytes LONGBLOB NOT NULL,
+  PRIMARY KEY (upto_seq, col, part)
+) ${T};
 `,
   },
 ];

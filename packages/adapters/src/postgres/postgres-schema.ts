@@ -146,12 +146,16 @@ CREATE TABLE {{s}}.genealogy_pack (
   },
   {
     version: 2,
-    name: 'shared SQL core: records.key renamed record_key; byte order of the genealogy pack; master-data seq on the head row',
+    name: 'shared SQL core: records.key renamed record_key; byte order of the genealogy pack; master-data seq on the head row; the genealogy pack in parts of at most 4 MB',
     sql: `
 ALTER TABLE {{s}}.records RENAME COLUMN key TO record_key;
 ALTER TABLE {{s}}.genealogy_pack ADD COLUMN little_endian SMALLINT NOT NULL DEFAULT 1;
 ALTER TABLE {{s}}.head ADD COLUMN master_seq BIGINT NOT NULL DEFAULT 0;
 UPDATE {{s}}.head SET master_seq = seq;
+CREATE TABLE {{s}}.genealogy_pack_parts (
+  upto_seq BIGINT NOT NULL, col SMALLINT NOT NULL, part INT NOT NULL, bytes BYTEA NOT NULL,
+  PRIMARY KEY (upto_seq, col, part)
+);
 `,
   },
 ];

@@ -38,6 +38,7 @@ export const TABLES = [
   'document_shipments',
   'records',
   'genealogy_pack',
+  'genealogy_pack_parts',
   'lotgraph_migrations',
 ] as const;
 

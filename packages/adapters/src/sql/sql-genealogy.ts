@@ -90,42 +90,105 @@ export async function* streamRows(
   }
 }
 
-/** The stored pack, if one covers at most `until` and this host reads it (little-endian). */
+/** Bytes per stored part of the pack: well under MariaDB's default 16 MiB packet, and small protocol messages. */
+const PART_BYTES = 4 * 1024 * 1024;
+/** Columns of the pack, as stored in `genealogy_pack_parts.col`. */
+const COLS = ['kinds', 'refs', 'src', 'dst', 'qty'] as const;
+
+/**
+ * The stored pack, if one covers at most `until` and this host reads it (little-endian). The header row
+ * names the seq; the bytes are in `genealogy_pack_parts` (at most 4 MB each). A pack whose parts do not add
+ * up (being replaced by another process right now) counts as none: the rows are streamed instead.
+ */
 export async function readPack(g: GenealogySource, until: number): Promise<GenealogyPack | undefined> {
   if (!LITTLE_ENDIAN) return undefined;
-  const [row] = await g.q(
-    `SELECT upto_seq, node_count, edge_count, kinds, refs, src, dst, qty FROM ${g.d.table('genealogy_pack')}
+  const [head] = await g.q(
+    `SELECT upto_seq, node_count, edge_count FROM ${g.d.table('genealogy_pack')}
      WHERE id = 1 AND upto_seq <= ? AND little_endian = 1`,
     [until],
   );
-  if (!row) return undefined;
-  const n = Number(row.node_count);
-  const m = Number(row.edge_count);
-  const copy = <T extends Int32Array | Float64Array | Uint8Array>(buf: unknown, out: T): T => {
-    new Uint8Array(out.buffer, out.byteOffset, out.byteLength).set(buf as Uint8Array);
-    return out;
+  if (!head) return undefined;
+  const upto = Number(head.upto_seq);
+  const n = Number(head.node_count);
+  const m = Number(head.edge_count);
+  const parts = await g.q(
+    `SELECT col, part, bytes FROM ${g.d.table('genealogy_pack_parts')} WHERE upto_seq = ? ORDER BY col, part`,
+    [upto],
+  );
+  const byCol: Uint8Array[][] = COLS.map(() => []);
+  for (const r of parts) byCol[Number(r.col)]?.push(r.bytes as Uint8Array);
+  const join = (chunks: Uint8Array[], bytes: number): Uint8Array | undefined => {
+    const out = new Uint8Array(bytes);
+    let o = 0;
+    for (const c of chunks) {
+      if (o + c.byteLength > bytes) return undefined;
+      out.set(c, o);
+      o += c.byteLength;
+    }
+    return o === bytes ? out : undefined;
   };
+  const refsBytes = byCol[1]!.reduce((a, c) => a + c.byteLength, 0);
+  const kinds = join(byCol[0]!, n);
+  const refsText = join(byCol[1]!, refsBytes);
+  const src = join(byCol[2]!, 4 * m);
+  const dst = join(byCol[3]!, 4 * m);
+  const qty = join(byCol[4]!, 8 * m);
+  if (!kinds || !refsText || !src || !dst || !qty) return undefined;
+  let refs: string[];
+  try {
+    refs = JSON.parse(new TextDecoder().decode(refsText)) as string[];
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(refs) || refs.length !== n) return undefined;
   return {
-    uptoSeq: Number(row.upto_seq),
+    uptoSeq: upto,
     nodeCount: n,
     edgeCount: m,
-    kinds: copy(row.kinds, new Uint8Array(n)),
-    refs: JSON.parse(row.refs as string) as string[],
-    src: copy(row.src, new Int32Array(m)),
-    dst: copy(row.dst, new Int32Array(m)),
-    qty: copy(row.qty, new Float64Array(m)),
+    kinds,
+    refs,
+    src: new Int32Array(src.buffer, src.byteOffset, m),
+    dst: new Int32Array(dst.buffer, dst.byteOffset, m),
+    qty: new Float64Array(qty.buffer, qty.byteOffset, m),
   };
 }
 
-/** Write the pack of a complete stream of (0, upto]; only ever moves the pack forward. */
+/**
+ * Write the pack of a complete stream of (0, upto]; only ever moves the pack forward. Parts first (keyed by
+ * `upto`, so two processes writing the same pack write the same rows), then the header, then the parts of
+ * older packs are removed.
+ */
 export async function writePack(g: GenealogySource, c: Collector, upto: number): Promise<void> {
   if (!LITTLE_ENDIAN) return;
   const { kinds, refs, src, dst, qty } = c.concat();
-  const blob = (a: Uint8Array | Int32Array | Float64Array) =>
-    Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  const bytes = (a: Uint8Array | Int32Array | Float64Array) =>
+    new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const cols = [
+    bytes(kinds),
+    new TextEncoder().encode(JSON.stringify(refs)),
+    bytes(src),
+    bytes(dst),
+    bytes(qty),
+  ];
+  const parts = g.d.table('genealogy_pack_parts');
   const table = g.d.table('genealogy_pack');
-  // A slower process must not replace a newer pack with an older one: delete the row only when older.
-  await g.write([
+  const statements: { sql: string; params?: readonly unknown[] }[] = [];
+  cols.forEach((col, i) => {
+    for (let o = 0, part = 0; o < col.byteLength || part === 0; o += PART_BYTES, part++) {
+      const slice = col.subarray(o, Math.min(col.byteLength, o + PART_BYTES));
+      statements.push(
+        ...insertRows(
+          g.d,
+          'genealogy_pack_parts',
+          ['upto_seq', 'col', 'part', 'bytes'],
+          [[upto, i, part, Buffer.from(slice.buffer, slice.byteOffset, slice.byteLength)]],
+          'ignore',
+        ),
+      );
+    }
+  });
+  const empty = Buffer.alloc(0);
+  statements.push(
     { sql: `DELETE FROM ${table} WHERE id = 1 AND upto_seq < ?`, params: [upto] },
     ...insertRows(
       g.d,
@@ -143,24 +206,14 @@ export async function writePack(g: GenealogySource, c: Collector, upto: number):
         'qty',
         'written_at',
       ],
-      [
-        [
-          1,
-          upto,
-          kinds.length,
-          src.length,
-          1,
-          blob(kinds),
-          JSON.stringify(refs),
-          blob(src),
-          blob(dst),
-          blob(qty),
-          new Date().toISOString(),
-        ],
-      ],
+      [[1, upto, kinds.length, src.length, 1, empty, '', empty, empty, empty, new Date().toISOString()]],
       'ignore',
     ),
-  ]);
+    {
+      sql: `DELETE FROM ${parts} WHERE upto_seq < (SELECT upto_seq FROM ${table} WHERE id = 1)`,
+    },
+  );
+  await g.write(statements);
 }
 
 /** Stream (since, until]: from the pack when one covers a prefix, then the rows after it. */

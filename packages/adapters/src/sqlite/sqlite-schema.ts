@@ -182,7 +182,7 @@ INSERT INTO ledger_head (id, seq, hash)
   },
   {
     version: 4,
-    name: 'shared SQL core: node and edge counts and the master-data seq on the head row; records.key renamed record_key',
+    name: 'shared SQL core: node and edge counts and the master-data seq on the head row; records.key renamed record_key; the genealogy pack in parts of at most 4 MB',
     sql: `
 ALTER TABLE ledger_head ADD COLUMN node_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE ledger_head ADD COLUMN edge_count INTEGER NOT NULL DEFAULT 0;
@@ -190,6 +190,10 @@ ALTER TABLE ledger_head ADD COLUMN master_seq INTEGER NOT NULL DEFAULT 0;
 UPDATE ledger_head SET node_count = coalesce((SELECT max(id) + 1 FROM nodes), 0),
   edge_count = coalesce((SELECT max(id) FROM edges), 0), master_seq = seq;
 ALTER TABLE records RENAME COLUMN key TO record_key;
+CREATE TABLE genealogy_pack_parts (
+  upto_seq INTEGER NOT NULL, col INTEGER NOT NULL, part INTEGER NOT NULL, bytes BLOB NOT NULL,
+  PRIMARY KEY (upto_seq, col, part)
+);
 `,
   },
 ];
