@@ -236,4 +236,11 @@ export type {
   StreamGenealogyOptions,
   TestResultRecord,
 } from './store/port.js';
-export { compareAvailableStock, NodeKind } from './store/port.js';
+export {
+  compareAvailableStock,
+  compareBySeqThenId,
+  compareHolds,
+  compareReservations,
+  compareShipmentLines,
+  NodeKind,
+} from './store/port.js';

@@ -28,7 +28,13 @@ import type {
   StoredEvent,
   TestResultRecord,
 } from '@lotgraph/sdk';
-import { compareAvailableStock } from '@lotgraph/sdk';
+import {
+  compareAvailableStock,
+  compareBySeqThenId,
+  compareHolds,
+  compareReservations,
+  compareShipmentLines,
+} from '@lotgraph/sdk';
 import { cmpStr, decodeRecord, sortById } from './codec.js';
 import type { SqlDialect, TableName } from './dialect.js';
 import type { Row, Statement } from './driver.js';
@@ -306,7 +312,7 @@ export abstract class SqlReads {
   async listShipments(filter: { customerId?: string } = {}) {
     const w = where([['customer_id = ?', filter.customerId]]);
     const rows = await this.many<ShipmentRecord>(`SELECT data FROM ${this.t('shipments')}${w.sql}`, w.params);
-    return rows.sort((a, b) => a.seq - b.seq || cmpStr(a.id, b.id));
+    return rows.sort(compareBySeqThenId);
   }
   async listShipmentLines(filter: ShipmentLineFilter = {}) {
     if (filter.lotIds?.length === 0) return [];
@@ -323,7 +329,7 @@ export abstract class SqlReads {
         l.quantity = BigInt(r.quantity as string);
         return l;
       })
-      .sort((a, b) => a.seq - b.seq || cmpStr(a.shipmentId, b.shipmentId) || a.lineNo - b.lineNo);
+      .sort(compareShipmentLines);
   }
 
   // ── quality and allocation ─────────────────────────────────────────────
@@ -336,7 +342,7 @@ export abstract class SqlReads {
       ['status = ?', filter.status],
     ]);
     const rows = await this.many<HoldRecord>(`SELECT data FROM ${this.t('holds')}${w.sql}`, w.params);
-    return rows.sort((a, b) => a.placedSeq - b.placedSeq || cmpStr(a.id, b.id));
+    return rows.sort(compareHolds);
   }
   getReservation(id: string) {
     return this.one<ReservationRecord>('reservations', id);
@@ -359,7 +365,7 @@ export abstract class SqlReads {
       `SELECT data FROM ${this.t('reservations')}${w.sql}`,
       w.params,
     );
-    return rows.sort((a, b) => a.createdSeq - b.createdSeq || cmpStr(a.id, b.id));
+    return rows.sort(compareReservations);
   }
   getTestResult(id: string) {
     return this.one<TestResultRecord>('test_results', id);
@@ -370,7 +376,7 @@ export abstract class SqlReads {
       `SELECT data FROM ${this.t('test_results')}${w.sql}`,
       w.params,
     );
-    return rows.sort((a, b) => a.seq - b.seq || cmpStr(a.id, b.id));
+    return rows.sort(compareBySeqThenId);
   }
   private docs(rows: Row[]): DocumentRecord[] {
     return rows.map((r) => {
@@ -395,7 +401,7 @@ export abstract class SqlReads {
       ],
     ]);
     const rows = await this.q(`SELECT d.data, d.content FROM ${this.t('documents')} d${w.sql}`, w.params);
-    return this.docs(rows).sort((a, b) => a.seq - b.seq || cmpStr(a.id, b.id));
+    return this.docs(rows).sort(compareBySeqThenId);
   }
 
   // ── free-form projections ──────────────────────────────────────────────

@@ -77,8 +77,8 @@ export function appendKeys(batch: AppendBatch): AppendKeys {
       }
     } else if (c.type === 'addNodes')
       for (const n of c.nodes) {
-        let refs = nodeRefs.get(n.kind);
-        if (!refs) nodeRefs.set(n.kind, (refs = new Set()));
+        const refs = nodeRefs.get(n.kind) ?? new Set<string>();
+        nodeRefs.set(n.kind, refs);
         refs.add(n.ref);
       }
   }

@@ -29,7 +29,13 @@ import type {
   StoreHead,
   StreamGenealogyOptions,
 } from './port.js';
-import { compareAvailableStock } from './port.js';
+import {
+  compareAvailableStock,
+  compareBySeqThenId,
+  compareHolds,
+  compareReservations,
+  compareShipmentLines,
+} from './port.js';
 
 export class MemoryStore implements Store {
   readonly name = 'memory';
@@ -351,7 +357,7 @@ export class MemoryStore implements Store {
     const out = [...this.t.shipments.values()].filter(
       (s) => filter.customerId === undefined || s.customerId === filter.customerId,
     );
-    return clone(out.sort((a, b) => a.seq - b.seq || cmp(a.id, b.id)));
+    return clone(out.sort(compareBySeqThenId));
   }
   async listShipmentLines(filter: ShipmentLineFilter = {}) {
     this.check();
@@ -363,7 +369,7 @@ export class MemoryStore implements Store {
         (filter.shipmentId === undefined || l.shipmentId === filter.shipmentId) &&
         (filter.customerId === undefined || l.customerId === filter.customerId),
     );
-    return clone(out.sort((a, b) => a.seq - b.seq || cmp(a.shipmentId, b.shipmentId) || a.lineNo - b.lineNo));
+    return clone(out.sort(compareShipmentLines));
   }
 
   async getHold(id: string) {
@@ -377,7 +383,7 @@ export class MemoryStore implements Store {
         (filter.lotId === undefined || h.lotId === filter.lotId) &&
         (filter.status === undefined || h.status === filter.status),
     );
-    return clone(out.sort((a, b) => a.placedSeq - b.placedSeq || cmp(a.id, b.id)));
+    return clone(out.sort(compareHolds));
   }
   async getReservation(id: string) {
     this.check();
@@ -399,7 +405,7 @@ export class MemoryStore implements Store {
         (filter.orderId === undefined || r.orderId === filter.orderId) &&
         (filter.status === undefined || r.status === filter.status),
     );
-    return clone(out.sort((a, b) => a.createdSeq - b.createdSeq || cmp(a.id, b.id)));
+    return clone(out.sort(compareReservations));
   }
   async getTestResult(id: string) {
     this.check();
@@ -410,7 +416,7 @@ export class MemoryStore implements Store {
     const out = [...this.t.tests.values()].filter(
       (r) => filter.lotId === undefined || r.lotId === filter.lotId,
     );
-    return clone(out.sort((a, b) => a.seq - b.seq || cmp(a.id, b.id)));
+    return clone(out.sort(compareBySeqThenId));
   }
   async getDocument(id: string) {
     this.check();
@@ -424,7 +430,7 @@ export class MemoryStore implements Store {
         (filter.shipmentId === undefined || d.shipmentIds.includes(filter.shipmentId)) &&
         (filter.kind === undefined || d.kind === filter.kind),
     );
-    return clone(out.sort((a, b) => a.seq - b.seq || cmp(a.id, b.id)));
+    return clone(out.sort(compareBySeqThenId));
   }
   async getRecord(collection: string, id: string) {
     this.check();

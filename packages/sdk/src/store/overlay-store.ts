@@ -23,6 +23,7 @@ import type {
   StreamGenealogyOptions,
   TestResultRecord,
 } from './port.js';
+import { compareAvailableStock, compareBySeqThenId, compareHolds, compareReservations } from './port.js';
 
 const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
 const byId = <T extends { id: string }>(a: T, b: T) => cmp(a.id, b.id);
@@ -223,14 +224,7 @@ export class OverlayStore implements Store {
       );
       rows.push({ lot, locationId: s.locationId, onHand: s.quantity, reserved, onHold });
     }
-    return rows.sort(
-      (a, b) =>
-        (a.lot.expiry === undefined ? 1 : 0) - (b.lot.expiry === undefined ? 1 : 0) ||
-        cmp(a.lot.expiry ?? '', b.lot.expiry ?? '') ||
-        a.lot.createdSeq - b.lot.createdSeq ||
-        cmp(a.lot.id, b.lot.id) ||
-        cmp(a.locationId, b.locationId),
-    );
+    return rows.sort(compareAvailableStock);
   }
 
   findNodeIds(kind: number, refs: readonly string[]) {
@@ -251,7 +245,7 @@ export class OverlayStore implements Store {
       await this.base.listShipments(filter),
       this.shipments,
       (s) => filter.customerId === undefined || s.customerId === filter.customerId,
-    ).sort((a, b) => a.seq - b.seq || cmp(a.id, b.id));
+    ).sort(compareBySeqThenId);
   }
   async listShipmentLines(filter: ShipmentLineFilter = {}) {
     const lotIds = filter.lotIds ? new Set(filter.lotIds) : undefined;
@@ -276,7 +270,7 @@ export class OverlayStore implements Store {
       (h) =>
         (filter.lotId === undefined || h.lotId === filter.lotId) &&
         (filter.status === undefined || h.status === filter.status),
-    ).sort((a, b) => a.placedSeq - b.placedSeq || cmp(a.id, b.id));
+    ).sort(compareHolds);
   }
   async getReservation(id: string) {
     return this.reservations.get(id) ?? (await this.base.getReservation(id));
@@ -298,7 +292,7 @@ export class OverlayStore implements Store {
         (filter.productId === undefined || r.productId === filter.productId) &&
         (filter.orderId === undefined || r.orderId === filter.orderId) &&
         (status === undefined || r.status === status),
-    ).sort((a, b) => a.createdSeq - b.createdSeq || cmp(a.id, b.id));
+    ).sort(compareReservations);
   }
   async getTestResult(id: string) {
     return this.tests.get(id) ?? (await this.base.getTestResult(id));
@@ -308,7 +302,7 @@ export class OverlayStore implements Store {
       await this.base.listTestResults(filter),
       this.tests,
       (t) => filter.lotId === undefined || t.lotId === filter.lotId,
-    ).sort((a, b) => a.seq - b.seq || cmp(a.id, b.id));
+    ).sort(compareBySeqThenId);
   }
   async getDocument(id: string) {
     return this.documents.get(id) ?? (await this.base.getDocument(id));
@@ -321,7 +315,7 @@ export class OverlayStore implements Store {
         (filter.lotId === undefined || d.lotIds.includes(filter.lotId)) &&
         (filter.shipmentId === undefined || d.shipmentIds.includes(filter.shipmentId)) &&
         (filter.kind === undefined || d.kind === filter.kind),
-    ).sort((a, b) => a.seq - b.seq || cmp(a.id, b.id));
+    ).sort(compareBySeqThenId);
   }
   async getRecord(collection: string, id: string) {
     return this.records.get(`${collection}\u0000${id}`) ?? (await this.base.getRecord(collection, id));

@@ -487,3 +487,19 @@ export function compareAvailableStock(a: AvailableStockRow, b: AvailableStockRow
     cmpUtf16(a.locationId, b.locationId)
   );
 }
+
+/** The order of {@link Store.listHolds}: `placedSeq`, then id. */
+export const compareHolds = (a: HoldRecord, b: HoldRecord): number =>
+  a.placedSeq - b.placedSeq || cmpUtf16(a.id, b.id);
+
+/** The order of {@link Store.listReservations}: `createdSeq`, then id. */
+export const compareReservations = (a: ReservationRecord, b: ReservationRecord): number =>
+  a.createdSeq - b.createdSeq || cmpUtf16(a.id, b.id);
+
+/** The order of shipments, test results and documents: `seq`, then id. */
+export const compareBySeqThenId = (a: { seq: number; id: string }, b: { seq: number; id: string }): number =>
+  a.seq - b.seq || cmpUtf16(a.id, b.id);
+
+/** The order of {@link Store.listShipmentLines}: `seq`, shipment id, line number. */
+export const compareShipmentLines = (a: ShipmentLineRecord, b: ShipmentLineRecord): number =>
+  a.seq - b.seq || cmpUtf16(a.shipmentId, b.shipmentId) || a.lineNo - b.lineNo;

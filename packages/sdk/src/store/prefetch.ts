@@ -22,6 +22,7 @@ import type {
   Store,
   StoreHead,
 } from './port.js';
+import { compareHolds, compareReservations } from './port.js';
 
 /** The lots, shipments and keys named anywhere in command inputs (`lotId`, `lotIds`, `shipmentId`). */
 export function prefetchKeysOf(
@@ -151,7 +152,7 @@ export function prefetchedView(
             copy(
               holds
                 .filter((h) => h.lotId === f.lotId && (f.status === undefined || h.status === f.status))
-                .sort((a, b) => a.placedSeq - b.placedSeq || cmp(a.id, b.id)),
+                .sort(compareHolds),
             ),
           )
         : store.listHolds(f),
@@ -167,7 +168,7 @@ export function prefetchedView(
                     (f.orderId === undefined || r.orderId === f.orderId) &&
                     (f.status === undefined || r.status === f.status),
                 )
-                .sort((a, b) => a.createdSeq - b.createdSeq || cmp(a.id, b.id)),
+                .sort(compareReservations),
             ),
           )
         : store.listReservations(f),
