@@ -4,7 +4,7 @@
  * @module
  */
 import type mysql from 'mysql2/promise';
-import { invalidOption } from '../postgres/postgres-dialect-config.js';
+import { checkOptionKeys, invalidOption, positiveOption } from '../sql/options.js';
 import type { SqlErrorContext } from '../sql/sql-store.js';
 
 /** Options of `MysqlStore.open`. */
@@ -43,13 +43,9 @@ const KNOWN = new Set([
 
 /** Check the options; returns the pool size. */
 export function mysqlConfig(options: MysqlStoreOptions): { max: number } {
-  if (options === null || typeof options !== 'object')
-    throw invalidOption('options', 'expected an object of MysqlStore options');
-  for (const k of Object.keys(options))
-    if (!KNOWN.has(k)) throw invalidOption(k, 'unknown option of MysqlStore.open');
+  checkOptionKeys(options, KNOWN, 'MysqlStore');
   if (!options.pool && typeof options.uri !== 'string') throw invalidOption('uri', 'give a uri or a pool');
-  const max = options.max ?? 10;
-  if (!Number.isInteger(max) || max < 1) throw invalidOption('max', 'expected a positive integer', max);
+  const max = positiveOption('max', options.max ?? 10);
   if (options.onError !== undefined && typeof options.onError !== 'function')
     throw invalidOption('onError', 'expected a function');
   return { max };

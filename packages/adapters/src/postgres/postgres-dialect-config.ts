@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { ErrorCodes, LotgraphError } from '@lotgraph/sdk';
 import type pg from 'pg';
+import { invalidOption, positiveOption } from '../sql/options.js';
 import type { SqlErrorContext } from '../sql/sql-store.js';
 
 /** Where a failure reported to {@link PostgresStoreOptions.onError} happened (see {@link SqlErrorContext}). */
@@ -41,11 +41,6 @@ export interface PostgresStoreOptions {
 
 const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
 
-/** `VALIDATION_FAILED` naming an option. */
-export function invalidOption(field: string, message: string, value?: unknown): LotgraphError {
-  return new LotgraphError(ErrorCodes.VALIDATION_FAILED, `${field}: ${message}`, { field, value });
-}
-
 /** Check the options; returns the schema and pool size. */
 export function postgresConfig(options: PostgresStoreOptions): { schema: string; max: number } {
   if (options === null || typeof options !== 'object')
@@ -55,8 +50,7 @@ export function postgresConfig(options: PostgresStoreOptions): { schema: string;
     throw invalidOption('schema', 'expected [a-z_][a-z0-9_]* of at most 63 characters', schema);
   if (!options.pool && !options.connectionString)
     throw invalidOption('connectionString', 'give a connectionString or a pool');
-  const max = options.max ?? 10;
-  if (!Number.isInteger(max) || max < 1) throw invalidOption('max', 'expected a positive integer', max);
+  const max = positiveOption('max', options.max ?? 10);
   if (options.onError !== undefined && typeof options.onError !== 'function')
     throw invalidOption('onError', 'expected a function');
   return { schema, max };

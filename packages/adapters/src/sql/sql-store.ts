@@ -35,6 +35,7 @@ import type { Row, SqlConnection, SqlDriver, SqlErrorContext, SqlSession, Statem
 
 export type { SqlErrorContext } from './driver.js';
 
+import { positiveOption } from './options.js';
 import type { Collector } from './pack.js';
 import { newCollector } from './pack.js';
 import { type GenealogySource, streamGenealogy, streamRows, writePack } from './sql-genealogy.js';
@@ -102,9 +103,9 @@ export class SqlStore extends SqlReads implements Store {
     this.driver = driver;
     this.name = options.name;
     this.memoiseReads = dialect.kind !== 'sqlite';
-    this.batchSize = positive('defaultBatchSize', options.defaultBatchSize ?? 65_536);
-    this.threshold = positive('packThreshold', options.packThreshold ?? 50_000);
-    this.pollMs = positive('pollIntervalMs', options.pollIntervalMs ?? 200);
+    this.batchSize = positiveOption('defaultBatchSize', options.defaultBatchSize ?? 65_536);
+    this.threshold = positiveOption('packThreshold', options.packThreshold ?? 50_000);
+    this.pollMs = positiveOption('pollIntervalMs', options.pollIntervalMs ?? 200);
     this.pack = options.genealogyPack ?? true;
     this.onError = options.onError;
     this.follower = new HeadFollower(
@@ -493,13 +494,4 @@ export class SqlStore extends SqlReads implements Store {
     await this.follower.close();
     await this.driver.close();
   }
-}
-
-function positive(field: string, v: number): number {
-  if (!Number.isInteger(v) || v < 1)
-    throw new LotgraphError(ErrorCodes.VALIDATION_FAILED, `${field}: expected a positive integer`, {
-      field,
-      value: v,
-    });
-  return v;
 }

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { ErrorCodes, LotgraphError } from '@lotgraph/sdk';
 import type Database from 'better-sqlite3';
+import { checkOptionKeys, invalidOption } from '../sql/options.js';
 import type { SqlStoreOptions } from '../sql/sql-store.js';
 
 /** The better-sqlite3 connection type. */
@@ -40,12 +40,6 @@ export interface SqliteStoreOptions {
   onError?: SqlStoreOptions['onError'];
 }
 
-const invalid = (field: string, message: string, value?: unknown) =>
-  new LotgraphError(ErrorCodes.VALIDATION_FAILED, `${field}: ${message}`, {
-    field,
-    ...(value === undefined ? {} : { value: typeof value === 'number' ? value : String(value) }),
-  });
-
 const KNOWN = new Set([
   'filename',
   'database',
@@ -65,20 +59,21 @@ export function sqliteConfig(options: SqliteStoreOptions): {
   synchronous: 'FULL' | 'NORMAL';
   busyTimeoutMs: number;
 } {
-  if (options === null || typeof options !== 'object')
-    throw invalid('options', 'expected an object of SqliteStore options');
-  for (const k of Object.keys(options))
-    if (!KNOWN.has(k)) throw invalid(k, 'unknown option of SqliteStore.open');
+  checkOptionKeys(options, KNOWN, 'SqliteStore');
   const filename = options.filename ?? ':memory:';
   if (options.database === undefined && typeof filename !== 'string')
-    throw invalid('filename', 'expected a path or ":memory:"');
+    throw invalidOption('filename', 'expected a path or ":memory:"');
   const synchronous = options.synchronous ?? 'FULL';
   if (synchronous !== 'FULL' && synchronous !== 'NORMAL')
-    throw invalid('synchronous', `expected "FULL" or "NORMAL", got ${String(synchronous)}`, synchronous);
+    throw invalidOption(
+      'synchronous',
+      `expected "FULL" or "NORMAL", got ${String(synchronous)}`,
+      synchronous,
+    );
   const busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
   if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0)
-    throw invalid('busyTimeoutMs', 'expected a non-negative integer', busyTimeoutMs);
+    throw invalidOption('busyTimeoutMs', 'expected a non-negative integer', busyTimeoutMs);
   if (options.onError !== undefined && typeof options.onError !== 'function')
-    throw invalid('onError', 'expected a function');
+    throw invalidOption('onError', 'expected a function');
   return { filename, synchronous, busyTimeoutMs };
 }
