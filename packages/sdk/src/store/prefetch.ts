@@ -91,16 +91,10 @@ function deepFreeze<T>(v: T): T {
 }
 
 /**
- * Rows handed to decide and projection code are frozen and shared, never copied per read: nothing in the
- * sdk writes to a row it read (a write would throw), and a batch of commands reads the same master data
- * and lots many times.
- */
-const copy = <T>(v: T): T => v;
-
-/**
  * A view of `store` that answers the reads covered by `keys` from `data` (and master data from `master`,
  * when it is valid), and every other read from `store`. Rows from `data` and `master` are frozen and
- * shared (see {@link copy}); lists are new arrays.
+ * shared, never copied per read — nothing in the sdk writes to a row it read (a write would
+ * throw), and a batch reads the same master data and lots many times; lists are new arrays.
  */
 export function prefetchedView(
   store: Store,
@@ -121,11 +115,11 @@ export function prefetchedView(
   const gtin = (p: Product) => (p.gtin ? p.gtin.padStart(14, '0') : undefined);
   const own: Partial<Store> = {
     findEventByIdempotencyKey: (k) =>
-      keySet.has(k) ? Promise.resolve(copy(events.get(k))) : store.findEventByIdempotencyKey(k),
-    getLot: (id) => (lotSet.has(id) ? Promise.resolve(copy(lots.get(id))) : store.getLot(id)),
+      keySet.has(k) ? Promise.resolve(events.get(k)) : store.findEventByIdempotencyKey(k),
+    getLot: (id) => (lotSet.has(id) ? Promise.resolve(lots.get(id)) : store.getLot(id)),
     getLots: (ids) =>
       ids.every((id) => lotSet.has(id))
-        ? Promise.resolve(copy([...new Set(ids)].flatMap((id) => lots.get(id) ?? []).sort(byId)))
+        ? Promise.resolve([...new Set(ids)].flatMap((id) => lots.get(id) ?? []).sort(byId))
         : store.getLots(ids),
     getStock: (lotId, locationId) =>
       lotSet.has(lotId)
@@ -134,64 +128,58 @@ export function prefetchedView(
     listStock: (f = {}) =>
       f.lotId !== undefined && lotSet.has(f.lotId)
         ? Promise.resolve(
-            copy(
-              data.stock
-                .filter(
-                  (s) =>
-                    s.lotId === f.lotId &&
-                    (f.locationId === undefined || s.locationId === f.locationId) &&
-                    (f.productId === undefined || s.productId === f.productId),
-                )
-                .sort((a, b) => cmp(a.locationId, b.locationId)),
-            ),
+            data.stock
+              .filter(
+                (s) =>
+                  s.lotId === f.lotId &&
+                  (f.locationId === undefined || s.locationId === f.locationId) &&
+                  (f.productId === undefined || s.productId === f.productId),
+              )
+              .sort((a, b) => cmp(a.locationId, b.locationId)),
           )
         : store.listStock(f),
     listHolds: (f = {}) =>
       f.lotId !== undefined && lotSet.has(f.lotId)
         ? Promise.resolve(
-            copy(
-              holds
-                .filter((h) => h.lotId === f.lotId && (f.status === undefined || h.status === f.status))
-                .sort(compareHolds),
-            ),
+            holds
+              .filter((h) => h.lotId === f.lotId && (f.status === undefined || h.status === f.status))
+              .sort(compareHolds),
           )
         : store.listHolds(f),
     listReservations: (f = {}) =>
       f.lotId !== undefined && lotSet.has(f.lotId)
         ? Promise.resolve(
-            copy(
-              reservations
-                .filter(
-                  (r: ReservationRecord) =>
-                    r.lotId === f.lotId &&
-                    (f.productId === undefined || r.productId === f.productId) &&
-                    (f.orderId === undefined || r.orderId === f.orderId) &&
-                    (f.status === undefined || r.status === f.status),
-                )
-                .sort(compareReservations),
-            ),
+            reservations
+              .filter(
+                (r: ReservationRecord) =>
+                  r.lotId === f.lotId &&
+                  (f.productId === undefined || r.productId === f.productId) &&
+                  (f.orderId === undefined || r.orderId === f.orderId) &&
+                  (f.status === undefined || r.status === f.status),
+              )
+              .sort(compareReservations),
           )
         : store.listReservations(f),
     getHold: (id) => {
       const h: HoldRecord | undefined = holds.find((x) => x.id === id);
-      return h ? Promise.resolve(copy(h)) : store.getHold(id);
+      return h ? Promise.resolve(h) : store.getHold(id);
     },
     getReservation: (id) => {
       const r = reservations.find((x) => x.id === id);
-      return r ? Promise.resolve(copy(r)) : store.getReservation(id);
+      return r ? Promise.resolve(r) : store.getReservation(id);
     },
-    getShipment: (id) => (shipSet.has(id) ? Promise.resolve(copy(shipments.get(id))) : store.getShipment(id)),
+    getShipment: (id) => (shipSet.has(id) ? Promise.resolve(shipments.get(id)) : store.getShipment(id)),
   };
   if (master) {
     Object.assign(own, {
-      getProduct: (id: string) => Promise.resolve(copy(master.products.get(id))),
+      getProduct: (id: string) => Promise.resolve(master.products.get(id)),
       findProductByGtin: (g: string) =>
-        Promise.resolve(copy([...master.products.values()].filter((p) => gtin(p) === g).sort(byId)[0])),
-      listProducts: () => Promise.resolve(copy([...master.products.values()].sort(byId))),
-      getParty: (id: string) => Promise.resolve(copy(master.parties.get(id))),
-      listParties: () => Promise.resolve(copy([...master.parties.values()].sort(byId))),
-      getLocation: (id: string) => Promise.resolve(copy(master.locations.get(id))),
-      listLocations: () => Promise.resolve(copy([...master.locations.values()].sort(byId))),
+        Promise.resolve([...master.products.values()].filter((p) => gtin(p) === g).sort(byId)[0]),
+      listProducts: () => Promise.resolve([...master.products.values()].sort(byId)),
+      getParty: (id: string) => Promise.resolve(master.parties.get(id)),
+      listParties: () => Promise.resolve([...master.parties.values()].sort(byId)),
+      getLocation: (id: string) => Promise.resolve(master.locations.get(id)),
+      listLocations: () => Promise.resolve([...master.locations.values()].sort(byId)),
     } satisfies Partial<Store>);
   }
   return new Proxy(store, {
