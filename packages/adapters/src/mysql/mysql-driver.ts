@@ -113,13 +113,13 @@ export class MysqlDriver implements SqlDriver {
   }
 
   /** `READ COMMITTED` + `START TRANSACTION` + `then`, in one round trip. */
-  async begin(session: SqlSession, then: Statement): Promise<Row[]> {
+  async begin(session: SqlSession, then: readonly Statement[]): Promise<Row[][]> {
     const rows = await session.script([
       { sql: 'SET TRANSACTION ISOLATION LEVEL READ COMMITTED' },
       { sql: 'START TRANSACTION' },
-      then,
+      ...then,
     ]);
-    return rows[2] ?? [];
+    return rows.slice(2);
   }
 
   mapError(e: unknown): unknown {

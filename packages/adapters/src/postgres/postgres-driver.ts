@@ -169,9 +169,9 @@ export class PostgresDriver implements SqlDriver {
     };
   }
 
-  async begin(session: SqlSession, then: Statement): Promise<Row[]> {
-    const [, rows] = await session.script([{ sql: 'BEGIN' }, then]);
-    return rows ?? [];
+  async begin(session: SqlSession, then: readonly Statement[]): Promise<Row[][]> {
+    const [, ...rows] = await session.script([{ sql: 'BEGIN' }, ...then]);
+    return rows;
   }
 
   mapError(e: unknown): unknown {

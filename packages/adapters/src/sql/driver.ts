@@ -48,9 +48,10 @@ export interface SqlDriver {
   acquire(): Promise<SqlSession>;
   /**
    * Start a write transaction on `session` (SQLite: `BEGIN IMMEDIATE`, polled without blocking the event
-   * loop) and run `then` in the same round trip when the database allows — the core passes the head read.
+   * loop) and run `then` in the same round trip when the database allows — the core passes the head read,
+   * followed by the prefetch when the sdk's first read opens the transaction. Returns the rows of each.
    */
-  begin(session: SqlSession, then: Statement): Promise<Row[]>;
+  begin(session: SqlSession, then: readonly Statement[]): Promise<Row[][]>;
   /** Map a driver error to a `LotgraphError` (`STORE_UNAVAILABLE` for a lost connection, `CONFLICT` for a lock timeout) or return it unchanged. */
   mapError(error: unknown): unknown;
   /** Optional: change notification (PostgreSQL LISTEN). Without it the core polls the head. */

@@ -26,6 +26,7 @@ import type {
   StockBalance,
   StockFilter,
   StoredEvent,
+  StoreHead,
   TestResultRecord,
 } from '@lotgraph/sdk';
 import {
@@ -78,6 +79,11 @@ export abstract class SqlReads {
   protected abstract q(sql: string, params?: readonly unknown[]): Promise<Row[]>;
   /** Run several reads in one round trip (same connection rules as {@link SqlReads.q}). */
   protected abstract script(statements: Statement[]): Promise<Row[][]>;
+  /**
+   * The head and `statements` in one round trip; inside a write lock whose transaction is not open yet,
+   * that round trip opens it (`BEGIN` + the head `FOR UPDATE` + the reads).
+   */
+  protected abstract headAndScript(statements: Statement[]): Promise<{ head: StoreHead; rows: Row[][] }>;
 
   protected t(name: TableName): string {
     return this.d.table(name);
@@ -141,14 +147,19 @@ export abstract class SqlReads {
         params: [l(keys.shipmentIds)],
       });
     if (keys.master) {
-      add('products', { sql: `SELECT data FROM ${this.t('products')}` });
-      add('parties', { sql: `SELECT data FROM ${this.t('parties')}` });
-      add('locations', { sql: `SELECT data FROM ${this.t('locations')}` });
+      // Unless the caller's copy is current: the condition reads the head row this round trip reads too.
+      const since = keys.masterUnless;
+      const cond =
+        since === undefined ? '' : ` WHERE (SELECT master_seq FROM ${this.t('head')} WHERE id = 1) <> ?`;
+      const params = since === undefined ? [] : [since];
+      for (const table of ['products', 'parties', 'locations'] as const)
+        add(table, { sql: `SELECT data FROM ${this.t(table)}${cond}`, params });
     }
-    const rows = st.length > 0 ? await this.script(st) : [];
+    const { head, rows } = await this.headAndScript(st);
     const of = (name: string) => (at[name] === undefined ? [] : (rows[at[name]] ?? []));
     const data = <T>(name: string) => of(name).map((r) => decodeRecord<T>(r.data as string));
     const out: Prefetched = {
+      head,
       events: of('events').map(rowToEvent),
       lots: data<Lot>('lots'),
       stock: of('stock')
@@ -163,7 +174,7 @@ export abstract class SqlReads {
       reservations: data<ReservationRecord>('reservations'),
       shipments: data<ShipmentRecord>('shipments'),
     };
-    if (keys.master) {
+    if (keys.master && keys.masterUnless !== head.masterSeq) {
       out.products = data<Product>('products');
       out.parties = data<Party>('parties');
       out.locations = data<Location>('locations');

@@ -1,9 +1,14 @@
 /**
  * The SQL store core: one implementation of the Store port for every SQL database. Reads live in
  * {@link SqlReads}; this class adds the lifecycle written once — migrations, the writer lock, the append
- * transaction (lock the head, read the few rows the checks need in one round trip, check with the sdk's own
- * {@link planAppend}, write every table with multi-row statements and commit in one more), a commit lost in
- * flight, change notification or polling, genealogy streaming and the pack.
+ * transaction, a commit lost in flight, change notification or polling, genealogy streaming and the pack.
+ *
+ * A command through the sdk takes two round trips: `BEGIN` + the head `FOR UPDATE` + the prefetch of every
+ * row the commands name, then every table's multi-row writes + `COMMIT`. The append is checked with the
+ * sdk's own {@link planAppend} against the rows that prefetch read under the lock; what the prefetch did not
+ * cover (a lot it did not name — a direct `append`) is read in one more round trip, and idempotency keys and
+ * genealogy nodes are left to the unique indexes: should a write fail, the transaction is rolled back and
+ * the append re-checked against freshly read rows, which reports exactly what MemoryStore would.
  *
  * A database plugs in a {@link SqlDialect} and a {@link SqlDriver}; see `src/sqlite/` for the built-in
  * example.
@@ -14,7 +19,10 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type {
   AppendBatch,
   AppendKeys,
+  AppendState,
   GenealogyChunk,
+  Prefetched,
+  PrefetchKeys,
   ReservationRecord,
   Store,
   StoredEvent,
@@ -63,11 +71,46 @@ interface Scope {
   session: SqlSession;
   /** The head as of the open transaction (locked), or after this scope's last commit. */
   head: StoreHead;
-  /** A transaction is open on the session. */
+  /** A transaction is open on the session (or its `BEGIN` is on the way). */
   open: boolean;
+  /**
+   * The write lock is granted but its transaction not begun yet: the first read begins it, in the same
+   * round trip when that read is the prefetch.
+   */
+  lazy: boolean;
+  /** What this transaction's prefetch read under the lock, for the append's checks (cleared once used). */
+  known?: Known;
+}
+
+/** Rows read by a prefetch under the write lock: complete for `lots` (stock rows, every reservation). */
+interface Known {
+  lots: ReadonlySet<string>;
+  stock: Prefetched['stock'];
+  reservations: Prefetched['reservations'];
+  takenKeys: string[];
+}
+
+/**
+ * The checks' state from `known` when it covers every row {@link planAppend} reads for `batch` (stock and
+ * reservations of known lots only); idempotency keys and nodes it does not know are assumed free — the
+ * unique indexes catch them. Undefined when a lot is not covered.
+ */
+function coveredState(known: Known, head: StoreHead, batch: AppendBatch): AppendState | undefined {
+  for (const c of batch.changes) {
+    if (c.type === 'stockDelta' && !known.lots.has(c.lotId)) return undefined;
+    if (c.type === 'putReservation' && !known.lots.has(c.reservation.lotId)) return undefined;
+  }
+  return {
+    head,
+    takenKeys: known.takenKeys,
+    stock: known.stock,
+    reservations: known.reservations,
+    nodes: [],
+  };
 }
 
 const HEAD_COLS = 'seq, hash, node_count, edge_count, master_seq';
+const HEAD_SQL = (table: string) => `SELECT ${HEAD_COLS} FROM ${table} WHERE id = 1`;
 const toHead = (r: Row | undefined): StoreHead => ({
   seq: Number(r?.seq ?? 0),
   hash: String(r?.hash),
@@ -130,15 +173,19 @@ export class SqlStore extends SqlReads implements Store {
     if (this.closed) throw closedError(this.name);
   }
 
-  /** The connection of this async context: the open write transaction's session, else the pool. */
-  private conn(): SqlConnection {
+  /**
+   * The connection of this async context: the open write transaction's session (begun now if the lock
+   * was granted lazily), else the pool.
+   */
+  private async conn(): Promise<SqlConnection> {
     const s = this.scope.getStore();
+    if (s?.lazy) await this.begin(s);
     return s?.open ? s.session : this.driver.pool;
   }
 
   protected async q(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
     this.check();
-    const c = this.conn();
+    const c = await this.conn();
     // A pooled read may pick a connection the server has just dropped: reads are idempotent, so try again
     // on a fresh connection a couple of times before reporting STORE_UNAVAILABLE.
     for (let attempt = 0; ; attempt++) {
@@ -155,12 +202,25 @@ export class SqlStore extends SqlReads implements Store {
 
   protected async script(statements: Statement[]): Promise<Row[][]> {
     this.check();
-    const c = this.conn();
+    const c = await this.conn();
     try {
       return await c.script(statements);
     } catch (e) {
       throw this.driver.mapError(e);
     }
+  }
+
+  protected async headAndScript(statements: Statement[]): Promise<{ head: StoreHead; rows: Row[][] }> {
+    this.check();
+    const s = this.scope.getStore();
+    if (s?.lazy) {
+      const rows = await this.begin(s, statements);
+      return { head: { ...s.head }, rows };
+    }
+    if (s?.open)
+      return { head: { ...s.head }, rows: statements.length > 0 ? await this.script(statements) : [] };
+    const [headRows = [], ...rows] = await this.script([{ sql: HEAD_SQL(this.t('head')) }, ...statements]);
+    return { head: toHead(headRows[0]), rows };
   }
 
   // ── migrations ─────────────────────────────────────────────────────────
@@ -173,7 +233,7 @@ export class SqlStore extends SqlReads implements Store {
     const session = await this.session();
     const mig = this.t('lotgraph_migrations');
     try {
-      await this.driver.begin(session, lock);
+      await this.driver.begin(session, [lock]);
       for (const sql of prepare) await session.query(sql);
       await session.query(
         `CREATE TABLE IF NOT EXISTS ${mig} (version INT PRIMARY KEY, name VARCHAR(500) NOT NULL, applied_at VARCHAR(40) NOT NULL)`,
@@ -229,17 +289,31 @@ export class SqlStore extends SqlReads implements Store {
     const s = this.scope.getStore();
     if (s) {
       this.check();
+      if (s.lazy) await this.begin(s);
       return { ...s.head };
     }
-    return toHead((await this.q(`SELECT ${HEAD_COLS} FROM ${this.t('head')} WHERE id = 1`))[0]);
+    return toHead((await this.q(HEAD_SQL(this.t('head'))))[0]);
   }
 
-  /** `BEGIN` + the head read under the writer lock, in one round trip where the database allows. */
-  private async begin(session: SqlSession): Promise<StoreHead> {
-    const rows = await this.driver.begin(session, {
-      sql: `SELECT ${HEAD_COLS} FROM ${this.t('head')} WHERE id = 1${this.d.forUpdate}`,
-    });
-    return toHead(rows[0]);
+  /**
+   * `BEGIN` + the head read under the writer lock (+ `then`), in one round trip where the database allows;
+   * the scope's transaction is open from here on (so a failure rolls it back) and `scope.head` is the
+   * locked head. Returns the rows of `then`.
+   */
+  private async begin(scope: Scope, then: Statement[] = []): Promise<Row[][]> {
+    scope.open = true;
+    scope.lazy = false;
+    scope.known = undefined;
+    try {
+      const [headRows, ...rows] = await this.driver.begin(scope.session, [
+        { sql: `${HEAD_SQL(this.t('head'))}${this.d.forUpdate}` },
+        ...then,
+      ]);
+      scope.head = toHead(headRows?.[0]);
+      return rows;
+    } catch (e) {
+      throw this.driver.mapError(e);
+    }
   }
 
   /**
@@ -253,7 +327,8 @@ export class SqlStore extends SqlReads implements Store {
     const session = await this.session();
     let scope: Scope | undefined;
     try {
-      scope = { session, head: await this.begin(session), open: true };
+      // The transaction begins with the first read inside `fn` (the sdk's prefetch: one round trip).
+      scope = { session, head: { seq: 0, hash: '', nodeCount: 0, edgeCount: 0 }, open: false, lazy: true };
       const result = await this.scope.run(scope, fn);
       if (scope.open) {
         scope.open = false;
@@ -275,21 +350,40 @@ export class SqlStore extends SqlReads implements Store {
     this.check();
     const scope = this.scope.getStore();
     if (scope) {
-      if (!scope.open) {
-        scope.head = await this.begin(scope.session);
-        scope.open = true;
-      }
+      if (!scope.open) await this.begin(scope);
       return this.appendIn(scope, batch);
     }
     return this.withWriteLock(() => this.append(batch));
   }
 
+  /** Everything the runner prefetches; under the write lock it is also kept for the append's checks. */
+  override async prefetch(keys: PrefetchKeys): Promise<Prefetched> {
+    const s = this.scope.getStore();
+    const out = await super.prefetch(keys);
+    // Read in the write transaction (the lock's, begun by this very prefetch when it was still lazy).
+    if (s?.open)
+      s.known = {
+        lots: new Set(keys.lotIds),
+        stock: out.stock,
+        reservations: out.reservations,
+        takenKeys: out.events.map((e) => e.idempotencyKey),
+      };
+    return out;
+  }
+
   /** Check and write `batch` in the open transaction of `scope`, and commit. */
   private async appendIn(scope: Scope, batch: AppendBatch): Promise<StoreHead> {
     const { session } = scope;
-    const check = this.checkStatements(appendKeys(batch));
-    const found = batch.events.length > 0 ? await session.script(check.statements) : [];
-    const plan = planAppend(batch, this.appendState(scope.head, check.parts, found));
+    const known = scope.known;
+    scope.known = undefined;
+    const covered = known && batch.events.length > 0 ? coveredState(known, scope.head, batch) : undefined;
+    let plan: ReturnType<typeof planAppend>;
+    if (covered) plan = planAppend(batch, covered);
+    else {
+      const check = this.checkStatements(appendKeys(batch));
+      const found = batch.events.length > 0 ? await session.script(check.statements) : [];
+      plan = planAppend(batch, this.appendState(scope.head, check.parts, found));
+    }
     const writes = planStatements(this.d, plan, scope.head.edgeCount);
     writes.push({ sql: 'COMMIT' });
     try {
@@ -303,6 +397,15 @@ export class SqlStore extends SqlReads implements Store {
         const after = await this.resolveCommit(plan.head, mapped);
         scope.head = after;
         return after;
+      }
+      if (covered) {
+        // Checked against the prefetch only, and a unique index (an idempotency key or a node the prefetch
+        // did not read) refused it: roll back and check against the stored rows — the same error as
+        // MemoryStore's, or CONFLICT if another writer got in meanwhile.
+        await session.query('ROLLBACK').catch(() => undefined);
+        scope.open = false;
+        await this.begin(scope);
+        return this.appendIn(scope, batch);
       }
       throw mapped;
     }

@@ -89,7 +89,7 @@ export class SqliteDriver implements SqlDriver {
   }
 
   /** `BEGIN IMMEDIATE`, polled with jitter until `busy_timeout` has passed, then `then`. */
-  async begin(_session: SqlSession, then: Statement): Promise<Row[]> {
+  async begin(_session: SqlSession, then: readonly Statement[]): Promise<Row[][]> {
     const timeout = Number(this.db.pragma('busy_timeout', { simple: true }));
     const deadline = Date.now() + timeout;
     for (let pause = 1; ; pause = Math.min(pause * 2, 4)) {
@@ -105,7 +105,7 @@ export class SqliteDriver implements SqlDriver {
       }
       await new Promise((r) => setTimeout(r, pause * (0.5 + Math.random())));
     }
-    return this.run(then.sql, then.params);
+    return this.runAll(then);
   }
 
   mapError(e: unknown): unknown {

@@ -167,11 +167,10 @@ interface Decided {
 
 /** One attempt: read the head, decide every command against it, append (throws CONFLICT if it moved). */
 async function decideAndAppend(deps: RunnerDeps, prepared: PreparedCommand[]): Promise<Decided> {
-  const head = await deps.store.head();
+  const { head, view: base } = await readView(deps, prepared);
   await deps.index.syncTo(deps.store, head.seq);
   // A command with follow-ups appends several events: they need the overlay like a batch does.
   const single = prepared.length === 1 && !prepared[0]?.spec.followUps;
-  const base = await readView(deps, head, prepared);
   const view = single ? base : new OverlayStore(base, head);
   const queue = [...prepared];
   // Follow-ups are appended with their command but are not results of their own (one result per command).
@@ -217,23 +216,33 @@ async function decideAndAppend(deps: RunnerDeps, prepared: PreparedCommand[]): P
 }
 
 /**
- * The store as the commands of one attempt read it: point reads memoised (network stores), and — for
- * stores with `prefetch` — everything the inputs name plus master data (when it changed) fetched in one
- * round trip up front.
+ * The head and the store as the commands of one attempt read it: point reads memoised (network stores),
+ * and — for stores with `prefetch` — the head, everything the inputs name and master data (only when the
+ * head's `masterSeq` moved past the instance's cached copy) fetched in one round trip up front.
  */
-async function readView(deps: RunnerDeps, head: StoreHead, prepared: PreparedCommand[]): Promise<Store> {
+async function readView(
+  deps: RunnerDeps,
+  prepared: PreparedCommand[],
+): Promise<{ head: StoreHead; view: Store }> {
   const store = deps.store;
   const base = store.memoiseReads ? memoiseReads(store) : store;
-  if (!store.prefetch) return base;
+  if (!store.prefetch) return { head: await store.head(), view: base };
   const keys = prefetchKeysOf(
     prepared.map((p) => p.input),
     prepared.map((p) => p.key),
   );
-  const cache = head.masterSeq === undefined ? undefined : deps.master;
-  const reload = cache !== undefined && !cache.validFor(head);
-  const data = await store.prefetch({ ...keys, master: reload });
-  if (reload) cache.fill(head, data);
-  return prefetchedView(base, keys, data, cache);
+  const cache = deps.master?.supported ? deps.master : undefined;
+  const data = await store.prefetch({ ...keys, master: cache !== undefined, masterUnless: cache?.seq });
+  const head = data.head;
+  if (cache === undefined) return { head, view: prefetchedView(base, keys, data, undefined) };
+  if (head.masterSeq === undefined) {
+    // The store keeps no master-data sequence: nothing can tell when a cached copy is stale.
+    cache.supported = false;
+    cache.clear();
+    return { head, view: prefetchedView(base, keys, data, undefined) };
+  }
+  if (data.products !== undefined) cache.fill(head, data);
+  return { head, view: prefetchedView(base, keys, data, cache.validFor(head) ? cache : undefined) };
 }
 
 /** How long a command keeps retrying while the store is unavailable before it reports STORE_UNAVAILABLE. */

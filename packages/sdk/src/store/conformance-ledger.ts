@@ -11,7 +11,7 @@ import {
   product,
   type SuiteState,
 } from './conformance-kit.js';
-import type { Store } from './port.js';
+import { NodeKind, type ProjectionChange, type Store } from './port.js';
 
 /** Store conformance: ledger and master data. */
 export function ledgerConformance(s: SuiteState): void {
@@ -135,6 +135,47 @@ export function ledgerConformance(s: SuiteState): void {
       expect((await store.readEvents(101, 50)).map((e) => e.seq)).toEqual(
         Array.from({ length: 50 }, (_, i) => 101 + i),
       );
+    });
+
+    it('checks an append after a prefetch under the write lock as strictly as any other, atomically', async () => {
+      const prefetch = store.prefetch?.bind(store);
+      if (!prefetch) return;
+      await put(
+        [
+          { type: 'putProduct', product: product('P') },
+          { type: 'putLot', lot: lot('L1', 'P', 1) },
+          { type: 'addNodes', firstId: 0, seq: 1, nodes: [{ kind: NodeKind.LOT, ref: 'L1' }] },
+          { type: 'stockDelta', lotId: 'L1', locationId: 'WH', productId: 'P', delta: 10n },
+        ],
+        'first',
+      );
+      const before = await snapshot();
+      // What the sdk does: lock, prefetch (the head comes with it), append against that head.
+      const attempt = (key: string, changes: ProjectionChange[]) => {
+        const run = async () => {
+          const pre = await prefetch({ idempotencyKeys: [], lotIds: ['L1'], shipmentIds: [], master: false });
+          expect(pre.head).toEqual((before as { head: unknown }).head);
+          const ev = await makeTestEvent(pre.head.seq + 1, pre.head.hash, key);
+          return store.append({ expectedSeq: pre.head.seq, events: [ev], changes });
+        };
+        return store.withWriteLock ? store.withWriteLock(run) : run();
+      };
+      // A stored idempotency key and a stored node the prefetch did not read; negative stock of a lot it did.
+      expect((await expectCode(attempt('first', []), 'CONFLICT')).details.idempotencyKey).toBe('first');
+      const node: ProjectionChange = {
+        type: 'addNodes',
+        firstId: 1,
+        seq: 2,
+        nodes: [{ kind: NodeKind.LOT, ref: 'L1' }],
+      };
+      expect((await expectCode(attempt('k2', [node]), 'CONFLICT')).details).toMatchObject({ ref: 'L1' });
+      const take = (delta: bigint) =>
+        ({ type: 'stockDelta', lotId: 'L1', locationId: 'WH', productId: 'P', delta }) as const;
+      await expectCode(attempt('k3', [take(-11n)]), 'INSUFFICIENT_STOCK');
+      expect(await snapshot()).toEqual(before);
+      await attempt('k4', [take(-10n)]);
+      expect((await store.head()).seq).toBe(2);
+      expect(await store.getStock('L1', 'WH')).toBe(0n);
     });
   });
 

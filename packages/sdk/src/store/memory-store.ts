@@ -167,6 +167,7 @@ export class MemoryStore implements Store {
     this.check();
     const lots = new Set(keys.lotIds);
     const out: Prefetched = {
+      head: this.headNow(),
       events: keys.idempotencyKeys.flatMap((k) => {
         const seq = this.keys.get(k);
         return seq === undefined ? [] : [this.events[seq - 1] as StoredEvent];
@@ -177,7 +178,7 @@ export class MemoryStore implements Store {
       reservations: [...this.t.reservations.values()].filter((r) => lots.has(r.lotId)),
       shipments: keys.shipmentIds.flatMap((id) => this.t.shipments.get(id) ?? []),
     };
-    if (keys.master) {
+    if (keys.master && keys.masterUnless !== this.headRow.masterSeq) {
       out.products = [...this.t.products.values()];
       out.parties = [...this.t.parties.values()];
       out.locations = [...this.t.locations.values()];

@@ -111,10 +111,21 @@ export interface PrefetchKeys {
   shipmentIds: readonly string[];
   /** Also every product, party and location. */
   master: boolean;
+  /**
+   * With `master`: the `masterSeq` of the caller's copy of the master data. The store then leaves master
+   * data out when the head's `masterSeq` equals it (nothing changed); {@link Prefetched.head} tells which.
+   * Stores that do not report `masterSeq` ignore it.
+   */
+  masterUnless?: number;
 }
 
 /** The rows of {@link PrefetchKeys}, read in one round trip. Keys without a row are simply absent. */
 export interface Prefetched {
+  /**
+   * The head, read in the same round trip — inside `withWriteLock`, the locked head the append will be
+   * checked against (a SQL store opens its write transaction with this very read).
+   */
+  head: StoreHead;
   events: StoredEvent[];
   lots: Lot[];
   /** Non-zero stock rows of the lots. */
@@ -122,7 +133,7 @@ export interface Prefetched {
   holds: HoldRecord[];
   reservations: ReservationRecord[];
   shipments: ShipmentRecord[];
-  /** With `master`: every product, party and location. */
+  /** With `master` (and unless `masterUnless` equals the head's `masterSeq`): every product, party and location. */
   products?: Product[];
   parties?: Party[];
   locations?: Location[];
@@ -373,8 +384,8 @@ export interface Store {
   readonly memoiseReads?: boolean;
   /**
    * Optional: read everything in {@link PrefetchKeys} at once (one round trip), for a batch of commands the
-   * sdk is about to decide — inside `withWriteLock`, so the rows cannot change before the append. Stores
-   * whose reads are local need not implement it.
+   * sdk is about to decide — inside `withWriteLock`, so the rows cannot change before the append — with
+   * the head read in that same round trip. Stores whose reads are local need not implement it.
    */
   prefetch?(keys: PrefetchKeys): Promise<Prefetched>;
   /** Events with `seq ≥ fromSeq` in ascending seq order, at most `limit` (default: all). */

@@ -54,6 +54,8 @@ export function prefetchKeysOf(
 /** Products, parties and locations of one `Lotgraph` instance, valid while the head's `masterSeq` stays. */
 export class MasterDataCache {
   private masterSeq: number | undefined;
+  /** False once the store was seen not to report `masterSeq` (the cache is then never used). */
+  supported = true;
   products = new Map<string, Product>();
   parties = new Map<string, Party>();
   locations = new Map<string, Location>();
@@ -70,6 +72,11 @@ export class MasterDataCache {
     this.parties = new Map((data.parties ?? []).map((p) => [p.id, p]));
     this.locations = new Map((data.locations ?? []).map((p) => [p.id, p]));
     this.masterSeq = head.masterSeq;
+  }
+
+  /** The `masterSeq` this cache holds, if any (for {@link PrefetchKeys.masterUnless}). */
+  get seq(): number | undefined {
+    return this.masterSeq;
   }
 
   /** Forget everything (the next command reloads). */
