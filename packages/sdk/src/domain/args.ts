@@ -18,7 +18,26 @@ export function checkArgs<S extends z.ZodRawShape>(
   shape: S,
   values: { [K in keyof S]: unknown },
 ): z.output<z.ZodObject<S>> {
-  return parseInput(z.strictObject(shape), values, context);
+  return parseInput(strictSchema(context, shape), values, context);
+}
+
+/** The strict object schema of each call site, built once (not per call: zod schemas are costly to make). */
+const strictSchemas = new Map<string, { shape: z.ZodRawShape; schema: z.ZodType }>();
+
+function strictSchema<S extends z.ZodRawShape>(context: string, shape: S): z.ZodObject<S> {
+  const hit = strictSchemas.get(context);
+  if (hit && sameShape(hit.shape, shape)) return hit.schema as z.ZodObject<S>;
+  const schema = z.strictObject(shape);
+  // Bounded: contexts are call-site names; a caller inventing them cannot grow this without limit.
+  if (strictSchemas.size < 1000 || hit) strictSchemas.set(context, { shape, schema });
+  return schema;
+}
+
+function sameShape(a: z.ZodRawShape, b: z.ZodRawShape): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 /** One id or a non-empty list of ids (trace refs, recall roots). */

@@ -19,28 +19,50 @@ function valueAt(input: unknown, path: Path): { found: boolean; value?: unknown 
  * every store keeps byte-for-byte. Iterative, so hostile nesting cannot exhaust the stack.
  */
 function structuralIssue(input: unknown): ValidationIssue | undefined {
-  const stack: { value: unknown; path: Path }[] = [{ value: input, path: [] }];
+  // Each entry remembers its parent entry and key; a path is built only for the issue reported (this
+  // walk runs over every command input, so it allocates nothing per value).
+  const values: unknown[] = [input];
+  const parents: number[] = [-1];
+  const keys: (string | number)[] = [''];
+  const depths: number[] = [0];
+  const pathOf = (at: number): Path => {
+    const path: Path = [];
+    for (let i = at; i > 0; i = parents[i] as number) path.push(keys[i] as string | number);
+    return path.reverse();
+  };
+  const stack: number[] = [0];
   while (stack.length > 0) {
-    const { value, path } = stack.pop() as { value: unknown; path: Path };
+    const at = stack.pop() as number;
+    const value = values[at];
     if (typeof value === 'string') {
       const bad = checkText(value);
-      if (bad) return { code: 'invalid_string', path, message: bad };
+      if (bad) return { code: 'invalid_string', path: pathOf(at), message: bad };
       continue;
     }
     if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) continue;
-    if (path.length >= LIMITS.depth) {
-      return { code: 'too_deep', path, message: `is nested deeper than ${LIMITS.depth} levels` };
+    const depth = depths[at] as number;
+    if (depth >= LIMITS.depth) {
+      return { code: 'too_deep', path: pathOf(at), message: `is nested deeper than ${LIMITS.depth} levels` };
     }
+    const push = (v: unknown, key: string | number) => {
+      // Scalars other than strings need no visit.
+      if (v === null || (typeof v !== 'object' && typeof v !== 'string')) return;
+      stack.push(values.length);
+      values.push(v);
+      parents.push(at);
+      keys.push(key);
+      depths.push(depth + 1);
+    };
     if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: [...path, i] });
+      for (let i = value.length - 1; i >= 0; i--) push(value[i], i);
       continue;
     }
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) continue; // Dates, Maps…: the schema refuses them
     for (const key of Object.keys(value)) {
       const bad = checkText(key);
-      if (bad) return { code: 'invalid_key', path: [...path, key], message: `key ${bad}` };
-      stack.push({ value: (value as Record<string, unknown>)[key], path: [...path, key] });
+      if (bad) return { code: 'invalid_key', path: [...pathOf(at), key], message: `key ${bad}` };
+      push((value as Record<string, unknown>)[key], key);
     }
   }
   return undefined;

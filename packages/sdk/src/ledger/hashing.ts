@@ -7,8 +7,9 @@ import { sha256HexSync } from './sha256.js';
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') {
+    if (typeof value === 'string') return JSON.stringify(value);
+    if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
     if (typeof value === 'bigint') return JSON.stringify(value.toString());
-    if (typeof value === 'number' && !Number.isFinite(value)) return 'null';
     return JSON.stringify(value) ?? 'null';
   }
   // Built by concatenation (no intermediate arrays): this runs for every event hashed and verified.
@@ -24,15 +25,70 @@ export function canonicalJson(value: unknown): string {
   const obj = value as Record<string, unknown>;
   const keys = Object.keys(obj).sort();
   let out = '{';
-  let first = true;
   for (const k of keys) {
     const v = obj[k];
     if (v === undefined) continue;
-    if (!first) out += ',';
-    first = false;
-    out += `${JSON.stringify(k)}:${canonicalJson(v)}`;
+    out += out.length > 1 ? `,${quotedKey(k)}:` : `${quotedKey(k)}:`;
+    out += canonicalJson(v);
   }
   return `${out}}`;
+}
+
+/** JSON-quoted object keys, remembered: events repeat the same few dozen keys millions of times. */
+const quotedKeys = new Map<string, string>();
+function quotedKey(k: string): string {
+  let q = quotedKeys.get(k);
+  if (q === undefined) {
+    q = JSON.stringify(k);
+    if (quotedKeys.size < 4096) quotedKeys.set(k, q);
+  }
+  return q;
+}
+
+/**
+ * What `JSON.parse(JSON.stringify(value))` returns, without the text in between: plain objects and
+ * arrays, `undefined` members dropped (`null` in arrays), non-finite numbers as `null`, `toJSON` honoured
+ * (a `Date` becomes its ISO string); a `bigint` throws as `JSON.stringify` does.
+ */
+export function jsonCopy(value: unknown): unknown {
+  if (value === null) return null;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      // -0 becomes 0, as in JSON text.
+      return Number.isFinite(value) ? value + 0 : null;
+    case 'object':
+      break;
+    default:
+      // bigint throws like JSON.stringify; functions, symbols and undefined are not JSON values.
+      return JSON.stringify(value) === undefined ? undefined : JSON.parse(JSON.stringify(value));
+  }
+  if (Array.isArray(value)) {
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const v = jsonCopy(value[i]);
+      out[i] = v === undefined ? null : v;
+    }
+    return out;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (
+    (proto !== Object.prototype && proto !== null) ||
+    typeof (value as { toJSON?: unknown }).toJSON === 'function'
+  )
+    return JSON.parse(JSON.stringify(value) ?? 'null');
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) {
+    const v = jsonCopy((value as Record<string, unknown>)[k]);
+    if (v === undefined) continue;
+    // A data key named "__proto__" stays a key (as JSON.parse makes it), not the prototype.
+    if (k === '__proto__')
+      Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[k] = v;
+  }
+  return out;
 }
 
 /**

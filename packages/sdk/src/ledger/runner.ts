@@ -11,7 +11,7 @@ import { type MasterDataCache, prefetchedView, prefetchKeysOf } from '../store/p
 import { memoiseReads } from '../store/read-memo.js';
 import type { CommandSpec } from './command.js';
 import type { EventOf, EventType, StoredEvent } from './events.js';
-import { canonicalJson, hashEvent, sha256Hex } from './hashing.js';
+import { canonicalJson, hashEvent, jsonCopy, sha256Hex } from './hashing.js';
 
 /** What the runner needs from the Lotgraph instance. */
 export interface RunnerDeps {
@@ -96,7 +96,7 @@ async function hashed(
     actor: p.input.actor ?? deps.actor,
     idempotencyKey: p.key,
     requestHash: p.requestHash,
-    payload: JSON.parse(JSON.stringify(payload)) as StoredEvent['payload'],
+    payload: jsonCopy(payload) as StoredEvent['payload'],
     prevHash: tip.hash,
   };
   return { ...body, hash: await hashEvent(body) };
