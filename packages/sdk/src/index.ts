@@ -14,11 +14,17 @@
 
 export type { StockAlert } from './alerts/alerts.js';
 export { hmacSha256Hex } from './alerts/alerts.js';
-export type { EventHandler, WebhookHeaders, WebhookOptions } from './alerts/webhook.js';
+export type {
+  EventHandler,
+  WebhookDeliveryOptions,
+  WebhookHeaders,
+  WebhookOptions,
+} from './alerts/webhook.js';
 export {
   signWebhook,
   verifyWebhook,
   WEBHOOK_HEADERS,
+  webhookDelivery,
   webhookEventId,
   webhookSender,
 } from './alerts/webhook.js';
@@ -162,6 +168,8 @@ export { verifyLedger } from './ledger/verify.js';
 /** An open lotgraph (commands, stock, trace, verification) and its options. */
 export { Lotgraph } from './lotgraph.js';
 export type { LotgraphErrorContext, LotgraphOptions } from './lotgraph-options.js';
+export type { OutboxDelivery, OutboxDispatcher } from './outbox/dispatcher.js';
+export type { OutboxSubscribeOptions } from './outbox/facade.js';
 export type { QualityVerdict } from './quality/queries.js';
 export { conformity } from './quality/queries.js';
 export {
@@ -211,6 +219,23 @@ export {
 // ── store port ───────────────────────────────────────────────────────────
 /** The Store port, its record types, and the in-memory reference store. */
 export { MemoryStore } from './store/memory-store.js';
+export {
+  checkOutboxClaim,
+  checkOutboxFilter,
+  checkOutboxName,
+  checkOutboxNow,
+  checkOutboxSettle,
+  checkOutboxTypes,
+  OUTBOX_ERROR_MAX,
+} from './store/outbox-checks.js';
+export type {
+  OutboxFilter,
+  OutboxMessage,
+  OutboxOutcome,
+  OutboxPort,
+  OutboxStatus,
+  OutboxSubscription,
+} from './store/outbox-port.js';
 export type {
   AppendBatch,
   AuxRecord,

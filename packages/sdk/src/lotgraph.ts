@@ -40,6 +40,7 @@ import type { CommandSpec } from './ledger/command.js';
 import { EventEmitter } from './ledger/emitter.js';
 import type { BatchCommand, LotgraphHost } from './ledger/host.js';
 import { type ImportOptions, type ImportProgress, importCommands } from './ledger/import.js';
+import { outboxFacade } from './outbox/facade.js';
 import { documentsFacade, qualityFacade } from './quality/facade.js';
 import { recallFacade } from './recall/facade.js';
 import { stockFacade } from './stock/facade.js';
@@ -99,8 +100,13 @@ export class Lotgraph {
       now: () => self.deps.now(),
       batch: (commands: readonly BatchCommand[]) => self.batch(commands),
       oneStep: (lotId: string) => self.trace.oneStep(lotId),
+      onCommit: (listener: () => void) => self.emitter.on('*', () => listener()),
+      onClose: (fn: () => Promise<void>) => {
+        self.closers.push(fn);
+      },
     };
   })();
+  private readonly closers: (() => Promise<void>)[] = [];
 
   private constructor(store: Store, index: GenealogyIndex, options: LotgraphOptions) {
     this.store = store;
@@ -349,6 +355,18 @@ export class Lotgraph {
   readonly imports = importsFacade(this.host);
 
   /**
+   * The transactional outbox (stores with `outbox`: MemoryStore, SQLite, PostgreSQL, MariaDB/MySQL):
+   * durable subscriptions whose messages are recorded in the same transaction as their events, delivered
+   * at least once by dispatchers in any number of processes, with retries, backoff, dead letters and replay.
+   *
+   * @example
+   * ```ts
+   * const d = await lg.outbox.subscribe('erp', { types: ['shipped'], deliver: async (m) => post(m.key, m.payload) });
+   * ```
+   */
+  readonly outbox = outboxFacade(this.host);
+
+  /**
    * Subscribe to committed events of a type (or `'*'`), from this instance and — with `follow: true` or
    * after `sync()` — from other processes, in ledger order, each once. Returns the unsubscribe function.
    * Combine with `webhookSender` to push events to a WMS endpoint.
@@ -441,6 +459,7 @@ export class Lotgraph {
   /** Free the genealogy index. Does not close the store (the caller owns it). Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
+    for (const fn of this.closers.splice(0)) await fn();
     await this.unfollow?.();
     await this.tail;
     this.closed = true;

@@ -98,6 +98,21 @@ CREATE TABLE IF NOT EXISTS genealogy_pack_parts (
 ) ${T};
 `,
   },
+  {
+    version: 2,
+    name: 'transactional outbox: subscriptions, their event types, and one message row per subscription and event',
+    sql: `
+CREATE TABLE IF NOT EXISTS outbox_subscriptions (name ${ID} NOT NULL PRIMARY KEY, from_seq BIGINT NOT NULL) ${T};
+CREATE TABLE IF NOT EXISTS outbox_types (
+  name ${ID} NOT NULL, type VARCHAR(100) NOT NULL, PRIMARY KEY (name, type), KEY outbox_types_type (type)
+) ${T};
+CREATE TABLE IF NOT EXISTS outbox (
+  subscription ${ID} NOT NULL, seq BIGINT NOT NULL, type VARCHAR(100) NOT NULL, status VARCHAR(16) NOT NULL,
+  attempts INT NOT NULL, next_at BIGINT NOT NULL, owner ${ID}, lease_until BIGINT, last_error TEXT, delivered_at BIGINT,
+  PRIMARY KEY (subscription, seq), KEY outbox_due (subscription, status, next_at)
+) ${T};
+`,
+  },
 ];
 
 /** The migrations with the server's binary no-pad collation filled in. */

@@ -158,4 +158,19 @@ CREATE TABLE {{s}}.genealogy_pack_parts (
 );
 `,
   },
+  {
+    version: 3,
+    name: 'transactional outbox: subscriptions, their event types, and one message row per subscription and event',
+    sql: `
+CREATE TABLE {{s}}.outbox_subscriptions (name TEXT PRIMARY KEY, from_seq BIGINT NOT NULL);
+CREATE TABLE {{s}}.outbox_types (name TEXT NOT NULL, type TEXT NOT NULL, PRIMARY KEY (name, type));
+CREATE INDEX ON {{s}}.outbox_types (type);
+CREATE TABLE {{s}}.outbox (
+  subscription TEXT NOT NULL, seq BIGINT NOT NULL, type TEXT NOT NULL, status TEXT NOT NULL, attempts INT NOT NULL,
+  next_at BIGINT NOT NULL, owner TEXT, lease_until BIGINT, last_error TEXT, delivered_at BIGINT,
+  PRIMARY KEY (subscription, seq)
+);
+CREATE INDEX ON {{s}}.outbox (subscription, status, next_at);
+`,
+  },
 ];

@@ -39,6 +39,9 @@ export const TABLES = [
   'records',
   'genealogy_pack',
   'genealogy_pack_parts',
+  'outbox_subscriptions',
+  'outbox_types',
+  'outbox',
   'lotgraph_migrations',
 ] as const;
 

@@ -18,12 +18,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type {
   AppendBatch,
-  AppendKeys,
-  AppendState,
   GenealogyChunk,
   Prefetched,
   PrefetchKeys,
-  ReservationRecord,
   Store,
   StoredEvent,
   StoreHead,
@@ -37,7 +34,6 @@ import {
   LotgraphError,
   planAppend,
 } from '@lotgraph/sdk';
-import { decodeRecord } from './codec.js';
 import type { SqlDialect } from './dialect.js';
 import type { Row, SqlConnection, SqlDriver, SqlErrorContext, SqlSession, Statement } from './driver.js';
 
@@ -46,7 +42,9 @@ export type { SqlErrorContext } from './driver.js';
 import { positiveOption } from './options.js';
 import type { Collector } from './pack.js';
 import { newCollector } from './pack.js';
+import { appendState, checkStatements, coveredState, type Known } from './sql-append-check.js';
 import { type GenealogySource, streamGenealogy, streamRows, writePack } from './sql-genealogy.js';
+import { SqlOutbox } from './sql-outbox.js';
 import { SqlReads } from './sql-reads.js';
 import { HeadFollower } from './sql-sync.js';
 import { EVENT_COLUMNS, eventValues, planStatements } from './sql-writes.js';
@@ -80,33 +78,6 @@ interface Scope {
   lazy: boolean;
   /** What this transaction's prefetch read under the lock, for the append's checks (cleared once used). */
   known?: Known;
-}
-
-/** Rows read by a prefetch under the write lock: complete for `lots` (stock rows, every reservation). */
-interface Known {
-  lots: ReadonlySet<string>;
-  stock: Prefetched['stock'];
-  reservations: Prefetched['reservations'];
-  takenKeys: string[];
-}
-
-/**
- * The checks' state from `known` when it covers every row {@link planAppend} reads for `batch` (stock and
- * reservations of known lots only); idempotency keys and nodes it does not know are assumed free — the
- * unique indexes catch them. Undefined when a lot is not covered.
- */
-function coveredState(known: Known, head: StoreHead, batch: AppendBatch): AppendState | undefined {
-  for (const c of batch.changes) {
-    if (c.type === 'stockDelta' && !known.lots.has(c.lotId)) return undefined;
-    if (c.type === 'putReservation' && !known.lots.has(c.reservation.lotId)) return undefined;
-  }
-  return {
-    head,
-    takenKeys: known.takenKeys,
-    stock: known.stock,
-    reservations: known.reservations,
-    nodes: [],
-  };
 }
 
 const HEAD_COLS = 'seq, hash, node_count, edge_count, master_seq';
@@ -158,6 +129,47 @@ export class SqlStore extends SqlReads implements Store {
       () => this.closed,
       (e, c) => this.report(e, c),
     );
+    this.outbox = new SqlOutbox({
+      d: dialect,
+      check: () => this.check(),
+      q: (sql, params) => this.scope.exit(() => this.q(sql, params)),
+      transact: (fn, first) => this.scope.exit(() => this.transact(fn, first)),
+      locked: (fn) =>
+        this.scope.exit(() =>
+          this.withWriteLock(async () => {
+            const head = await this.head();
+            return fn((this.scope.getStore() as Scope).session, head);
+          }),
+        ),
+    });
+  }
+
+  /** The transactional outbox (see `sql-outbox.ts`). */
+  readonly outbox: SqlOutbox;
+
+  /** Run `fn` in a transaction of its own that begins with `first` (no head lock); commit when it returns. */
+  private async transact<R>(
+    fn: (session: SqlSession, rows: Row[][]) => Promise<R>,
+    first: Statement[] = [],
+  ): Promise<R> {
+    this.check();
+    const session = await this.session();
+    let open = false;
+    try {
+      open = true;
+      const rows = await this.driver.begin(session, first);
+      const result = await fn(session, rows);
+      open = false;
+      await session.query('COMMIT');
+      session.release();
+      return result;
+    } catch (e) {
+      const mapped = this.driver.mapError(e);
+      const broken = isLotgraphError(mapped, ErrorCodes.STORE_UNAVAILABLE);
+      if (open && !broken) await session.query('ROLLBACK').catch(() => undefined);
+      session.release(broken);
+      throw mapped;
+    }
   }
 
   /** Report an error nobody awaits (never throws). */
@@ -380,9 +392,9 @@ export class SqlStore extends SqlReads implements Store {
     let plan: ReturnType<typeof planAppend>;
     if (covered) plan = planAppend(batch, covered);
     else {
-      const check = this.checkStatements(appendKeys(batch));
+      const check = checkStatements(this.d, appendKeys(batch));
       const found = batch.events.length > 0 ? await session.script(check.statements) : [];
-      plan = planAppend(batch, this.appendState(scope.head, check.parts, found));
+      plan = planAppend(batch, appendState(scope.head, check.parts, found));
     }
     const writes = planStatements(this.d, plan, scope.head.edgeCount);
     writes.push({ sql: 'COMMIT' });
@@ -434,59 +446,6 @@ export class SqlStore extends SqlReads implements Store {
       .finally(() => {
         this.analyzing = false;
       });
-  }
-
-  /** The reads of {@link planAppend}'s checks, sent as one script (each served by an index). */
-  private checkStatements(k: AppendKeys): { statements: Statement[]; parts: string[] } {
-    const d = this.d;
-    const list = (v: string[]) => d.listParam(v);
-    const statements: Statement[] = [];
-    const parts: string[] = [];
-    const add = (part: string, s: Statement) => {
-      parts.push(part);
-      statements.push(s);
-    };
-    add('keys', {
-      sql: `SELECT idempotency_key FROM ${this.t('events')} WHERE ${d.inList('idempotency_key')}`,
-      params: [list(k.idempotencyKeys)],
-    });
-    if (k.stockLots.length > 0)
-      add('stock', {
-        sql: `SELECT lot_id, location_id, product_id, quantity FROM ${this.t('stock')} WHERE ${d.inList('lot_id')}`,
-        params: [list(k.stockLots)],
-      });
-    if (k.reservationIds.length > 0)
-      add('reservations', {
-        sql: `SELECT data FROM ${this.t('reservations')} WHERE ${d.inList('id')}`,
-        params: [list(k.reservationIds)],
-      });
-    if (k.reservationLots.length > 0)
-      add('reservations', {
-        sql: `SELECT data FROM ${this.t('reservations')} WHERE ${d.inList('lot_id')} AND status = 'active'`,
-        params: [list(k.reservationLots)],
-      });
-    for (const { kind, refs } of k.nodeRefs)
-      add('nodes', {
-        sql: `SELECT kind, ref FROM ${this.t('nodes')} WHERE kind = ? AND ${d.inList('ref')}`,
-        params: [kind, list(refs)],
-      });
-    return { statements, parts };
-  }
-
-  private appendState(head: StoreHead, parts: string[], found: Row[][]) {
-    const of = (part: string) => parts.flatMap((p, i) => (p === part ? (found[i] ?? []) : []));
-    return {
-      head,
-      takenKeys: of('keys').map((r) => r.idempotency_key as string),
-      stock: of('stock').map((r) => ({
-        lotId: r.lot_id as string,
-        locationId: r.location_id as string,
-        productId: r.product_id as string,
-        quantity: BigInt(r.quantity as string),
-      })),
-      reservations: of('reservations').map((r) => decodeRecord<ReservationRecord>(r.data as string)),
-      nodes: of('nodes').map((r) => ({ kind: Number(r.kind), ref: r.ref as string })),
-    };
   }
 
   /**

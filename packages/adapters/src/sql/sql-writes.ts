@@ -9,6 +9,7 @@ import type { AppendPlan, StoredEvent } from '@lotgraph/sdk';
 import { encodeRecord, gtin14 } from './codec.js';
 import type { SqlDialect, TableName } from './dialect.js';
 import type { Statement } from './driver.js';
+import { outboxRecordStatement } from './sql-outbox.js';
 
 const blob = (u: Uint8Array | undefined) =>
   u === undefined ? null : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
@@ -75,6 +76,9 @@ export function planStatements(d: SqlDialect, plan: AppendPlan, edgeBase: number
   const id = ['id'];
   const s: Statement[] = [];
   s.push(...insertRows(d, 'events', EVENT_COLUMNS, plan.events.map(eventValues)));
+  const first = plan.events[0];
+  // The outbox's messages for these events, in the same transaction (see `sql-outbox.ts`).
+  if (first) s.push(outboxRecordStatement(d, first.seq - 1, plan.head.seq));
   s.push(
     ...insertRows(
       d,

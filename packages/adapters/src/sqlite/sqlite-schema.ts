@@ -196,4 +196,19 @@ CREATE TABLE genealogy_pack_parts (
 );
 `,
   },
+  {
+    version: 5,
+    name: 'transactional outbox: subscriptions, their event types, and one message row per subscription and event',
+    sql: `
+CREATE TABLE outbox_subscriptions (name TEXT PRIMARY KEY, from_seq INTEGER NOT NULL);
+CREATE TABLE outbox_types (name TEXT NOT NULL, type TEXT NOT NULL, PRIMARY KEY (name, type));
+CREATE INDEX outbox_types_type ON outbox_types (type);
+CREATE TABLE outbox (
+  subscription TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL,
+  next_at INTEGER NOT NULL, owner TEXT, lease_until INTEGER, last_error TEXT, delivered_at INTEGER,
+  PRIMARY KEY (subscription, seq)
+);
+CREATE INDEX outbox_due ON outbox (subscription, status, next_at);
+`,
+  },
 ];

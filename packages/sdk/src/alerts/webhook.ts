@@ -118,11 +118,17 @@ function intOption(name: string, v: unknown, min: number, max: number, def: numb
 }
 
 /** A failed delivery: the HTTP status (when there was an answer), the attempts made and why it stopped. */
-function deliveryError(event: StoredEvent, attempts: number, reason: string, status?: number): LotgraphError {
+function deliveryError(
+  event: StoredEvent,
+  attempts: number,
+  reason: string,
+  status?: number,
+  extra: { retryable?: boolean; retryAfterMs?: number } = {},
+): LotgraphError {
   return new LotgraphError(
     ErrorCodes.WEBHOOK_FAILED,
     `webhook delivery of seq ${event.seq} failed after ${attempts} attempt(s): ${reason}`,
-    { seq: event.seq, attempts, reason, ...(status !== undefined ? { status } : {}) },
+    { seq: event.seq, attempts, reason, ...(status !== undefined ? { status } : {}), ...extra },
   );
 }
 
@@ -134,6 +140,116 @@ function retryAfterMs(value: string | null, now: number): number | undefined {
   if (/^\d+$/.test(value)) return Number(value) * 1000;
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+interface PostSettings {
+  url: string;
+  secret: string;
+  timeout: number;
+  doFetch: typeof fetch;
+  now: () => number;
+}
+
+/**
+ * One signed POST of `event` (attempt number `attempt`): undefined when the receiver took it, else the
+ * failure, with `details.retryable` (network error, timeout, 408, 429, 5xx) and `details.retryAfterMs`.
+ */
+async function postOnce(
+  s: PostSettings,
+  event: StoredEvent,
+  attempt: number,
+): Promise<LotgraphError | undefined> {
+  const body = JSON.stringify(event);
+  const eventId = webhookEventId(event);
+  const timestamp = String(Math.floor(s.now() / 1000));
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), s.timeout);
+  try {
+    const res = await s.doFetch(s.url, {
+      method: 'POST',
+      redirect: 'manual',
+      signal: controller.signal,
+      headers: {
+        'content-type': 'application/json',
+        [WEBHOOK_HEADERS.timestamp]: timestamp,
+        [WEBHOOK_HEADERS.eventId]: eventId,
+        [WEBHOOK_HEADERS.signature]: signWebhook(s.secret, timestamp, eventId, body),
+        [WEBHOOK_HEADERS.eventType]: event.type,
+        [WEBHOOK_HEADERS.attempt]: String(attempt),
+      },
+      body,
+    });
+    await res.arrayBuffer().catch(() => undefined); // free the connection
+    if (res.ok) return undefined;
+    const status = res.status;
+    if (res.type === 'opaqueredirect' || (status >= 300 && status < 400))
+      return deliveryError(
+        event,
+        attempt,
+        'redirect refused (the signed body is not sent elsewhere)',
+        status,
+        {
+          retryable: false,
+        },
+      );
+    const again = retryable(status);
+    const after = again ? retryAfterMs(res.headers.get('retry-after'), s.now()) : undefined;
+    return deliveryError(event, attempt, `HTTP ${status}`, status, {
+      retryable: again,
+      ...(after !== undefined ? { retryAfterMs: after } : {}),
+    });
+  } catch (e) {
+    const aborted = controller.signal.aborted;
+    return deliveryError(
+      event,
+      attempt,
+      aborted ? `no answer within ${s.timeout} ms` : `network error: ${String((e as Error)?.message ?? e)}`,
+      undefined,
+      { retryable: true },
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Options of {@link webhookDelivery}. */
+export type WebhookDeliveryOptions = Pick<WebhookOptions, 'url' | 'secret' | 'timeoutMs' | 'fetch' | 'now'>;
+
+/**
+ * Webhooks on the transactional outbox: a `deliver` for `lg.outbox.subscribe` that makes ONE signed POST
+ * per attempt (same headers and signature as {@link webhookSender}; `x-lotgraph-attempt` is the outbox's
+ * attempt) and throws a `WEBHOOK_FAILED` error whose `details.retryable` and `details.retryAfterMs` tell
+ * the dispatcher whether and when to retry. Retries, backoff, dead letters and replay are the outbox's,
+ * and survive restarts.
+ *
+ * @example
+ * ```ts
+ * await lg.outbox.subscribe('wms-hook', {
+ *   types: ['held', 'released'],
+ *   deliver: webhookDelivery({ url: 'https://wms.example/hooks', secret: process.env.HOOK_SECRET! }),
+ * });
+ * ```
+ */
+export function webhookDelivery(
+  opts: WebhookDeliveryOptions,
+): (message: { payload: StoredEvent; attempt: number }) => Promise<void> {
+  if (opts === null || typeof opts !== 'object' || Array.isArray(opts))
+    throw fieldError(['options'], 'must be an object');
+  checkKeys(opts, ['url', 'secret', 'timeoutMs', 'fetch', 'now']);
+  for (const name of ['fetch', 'now'] as const)
+    if (opts[name] !== undefined && typeof opts[name] !== 'function')
+      throw fieldError([name], 'must be a function');
+  const post: PostSettings = {
+    url: checkUrl(opts.url),
+    secret: checkSecret(opts.secret),
+    timeout: intOption('timeoutMs', opts.timeoutMs, 1, 600_000, 10_000),
+    doFetch: opts.fetch ?? fetch,
+    now: opts.now ?? Date.now,
+  };
+  return async (message) => {
+    const failure = await postOnce(post, message.payload, message.attempt);
+    if (failure) throw failure;
+  };
 }
 
 /**
@@ -170,55 +286,14 @@ export function webhookSender(opts: WebhookOptions): EventHandler & { flush(): P
   const now = opts.now ?? Date.now;
   let queue: Promise<void> = Promise.resolve();
 
+  const post = { url, secret, timeout, doFetch, now };
   const send = async (event: StoredEvent) => {
-    const body = JSON.stringify(event);
-    const eventId = webhookEventId(event);
     let failure: LotgraphError | undefined;
     for (let i = 1; i <= attempts; i++) {
-      const timestamp = String(Math.floor(now() / 1000));
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), timeout);
-      let wait = backoff * 2 ** (i - 1);
-      try {
-        const res = await doFetch(url, {
-          method: 'POST',
-          redirect: 'manual',
-          signal: controller.signal,
-          headers: {
-            'content-type': 'application/json',
-            [WEBHOOK_HEADERS.timestamp]: timestamp,
-            [WEBHOOK_HEADERS.eventId]: eventId,
-            [WEBHOOK_HEADERS.signature]: signWebhook(secret, timestamp, eventId, body),
-            [WEBHOOK_HEADERS.eventType]: event.type,
-            [WEBHOOK_HEADERS.attempt]: String(i),
-          },
-          body,
-        });
-        await res.arrayBuffer().catch(() => undefined); // free the connection
-        if (res.ok) return;
-        const status = res.status;
-        if (res.type === 'opaqueredirect' || (status >= 300 && status < 400)) {
-          failure = deliveryError(
-            event,
-            i,
-            'redirect refused (the signed body is not sent elsewhere)',
-            status,
-          );
-          break;
-        }
-        failure = deliveryError(event, i, `HTTP ${status}`, status);
-        if (!retryable(status)) break;
-        wait = retryAfterMs(res.headers.get('retry-after'), now()) ?? wait;
-      } catch (e) {
-        const aborted = controller.signal.aborted;
-        failure = deliveryError(
-          event,
-          i,
-          aborted ? `no answer within ${timeout} ms` : `network error: ${String((e as Error)?.message ?? e)}`,
-        );
-      } finally {
-        clearTimeout(timer);
-      }
+      failure = await postOnce(post, event, i);
+      if (!failure) return;
+      if (failure.details.retryable !== true) break;
+      const wait = (failure.details.retryAfterMs as number | undefined) ?? backoff * 2 ** (i - 1);
       if (i < attempts) await new Promise((r) => setTimeout(r, Math.min(maxBackoff, wait)));
     }
     if (failure) fail(event, failure);

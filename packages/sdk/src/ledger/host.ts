@@ -31,4 +31,8 @@ export interface LotgraphHost {
   batch(commands: readonly BatchCommand[]): Promise<StoredEvent[]>;
   /** One step back / forward of a lot. */
   oneStep(lotId: string): Promise<OneStepTrace>;
+  /** Call `listener` after every commit this instance makes or syncs; returns the unsubscribe function. */
+  onCommit(listener: () => void): () => void;
+  /** Run `fn` when the instance closes (before the store is released). */
+  onClose(fn: () => Promise<void>): void;
 }

@@ -8,6 +8,7 @@ export type { ConformanceFactory, ConformanceFixture, ConformanceOptions } from 
 import { genealogyConformance } from './conformance-genealogy.js';
 import type { SuiteState } from './conformance-kit.js';
 import { ledgerConformance } from './conformance-ledger.js';
+import { outboxConformance } from './conformance-outbox.js';
 import { recordsConformance } from './conformance-records.js';
 import { stockConformance } from './conformance-stock.js';
 
@@ -44,6 +45,7 @@ export function runStoreConformance(
     stockConformance(s);
     genealogyConformance(s);
     recordsConformance(s);
+    outboxConformance(s);
 
     sdkScenarios(factory);
     if (options.extra) options.extra(factory);

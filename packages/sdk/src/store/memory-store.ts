@@ -3,6 +3,7 @@ import { ErrorCodes, LotgraphError } from '../errors.js';
 import { GENESIS_HASH, type StoredEvent } from '../ledger/events.js';
 import { changesMasterData, checkBatchHead } from './append-check.js';
 import { closedError } from './contract-errors.js';
+import { MemoryOutbox } from './memory-outbox.js';
 import {
   applyChange,
   byId,
@@ -51,6 +52,11 @@ export class MemoryStore implements Store {
   private nodeIndex = new Map<string, number>();
   private edges: GenealogyEdge[] = [];
   private closed = false;
+  /** The transactional outbox: messages recorded by `append` for registered subscriptions. */
+  readonly outbox = new MemoryOutbox(
+    () => this.headRow.seq,
+    () => this.check(),
+  );
   // Serialises appends so an `await` inside never interleaves two batches.
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -152,6 +158,7 @@ export class MemoryStore implements Store {
       this.events.push(e);
       this.keys.set(e.idempotencyKey, e.seq);
     }
+    this.outbox.record(batch.events);
     const last = batch.events[batch.events.length - 1];
     if (last)
       this.headRow = {

@@ -70,6 +70,7 @@
  */
 import type { Location, Lot, Party, Product } from '../domain/schemas.js';
 import type { Json, StoredEvent } from '../ledger/events.js';
+import type { OutboxPort } from './outbox-port.js';
 
 /** Node kind codes of the genealogy graph. */
 export const NodeKind = {
@@ -388,6 +389,11 @@ export interface Store {
    * the head read in that same round trip. Stores whose reads are local need not implement it.
    */
   prefetch?(keys: PrefetchKeys): Promise<Prefetched>;
+  /**
+   * Optional: the transactional outbox — messages recorded in the append's own transaction for the
+   * subscriptions that want each event, leased and settled by dispatchers (see {@link OutboxPort}).
+   */
+  readonly outbox?: OutboxPort;
   /** Events with `seq ≥ fromSeq` in ascending seq order, at most `limit` (default: all). */
   readEvents(fromSeq: number, limit?: number): Promise<StoredEvent[]>;
   /** The event with this seq, if any. */
