@@ -25,7 +25,9 @@ export default defineConfig({
       { find: /^@lotgraph\/core-wasm$/, replacement: here('./packages/core-wasm/src/index.ts') },
       { find: /^@lotgraph\/gs1$/, replacement: here('./packages/gs1/src/index.ts') },
       { find: /^@lotgraph\/sdk\/testing$/, replacement: here('./packages/sdk/src/testing.ts') },
+      { find: /^@lotgraph\/sdk\/reports$/, replacement: here('./packages/sdk/src/reports/index.ts') },
       { find: /^@lotgraph\/sdk$/, replacement: here('./packages/sdk/src/index.ts') },
+      { find: /^@lotgraph\/integrations$/, replacement: here('./packages/integrations/src/index.ts') },
       { find: /^@lotgraph\/adapters\/sqlite$/, replacement: here('./packages/adapters/src/sqlite/index.ts') },
       { find: /^@lotgraph\/adapters\/mysql$/, replacement: here('./packages/adapters/src/mysql/index.ts') },
       {

@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', testing: 'src/testing.ts' },
+  entry: { index: 'src/index.ts', testing: 'src/testing.ts', reports: 'src/reports/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

@@ -2,8 +2,9 @@
 // into a SQLite file through the sdk — GS1 scans at goods receipt, production runs, shipments — then runs a
 // mock recall of a suspect supplier lot: forward trace to every affected lot and customer with quantities,
 // on-hand stock to block, and a backward trace of a finished lot to its supplier lots; then the same lot as a
-// mock recall (drill) whose evidence pack — report PDF, notification list, FSMA 204 spreadsheet, EU 178/2002
-// one-step report, evidence JSON with mass balances — is written next to the database.
+// mock recall (drill) whose evidence pack — report PDF, letters, notification list, FSMA 204 spreadsheet, EU
+// 178/2002 one-step report, EPCIS, evidence JSON with mass balances, and a Certificate of Analysis with its
+// JSON sidecar — is written next to the database, every document headed by the company profile.
 //
 // Flags: --days N (default 150) --customers N (default 80) --db PATH (default examples/quickstart/out/northfield.db)
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SqliteStore } from '@lotgraph/adapters/sqlite';
 import { Lotgraph } from '@lotgraph/sdk';
+import { createReports } from '@lotgraph/sdk/reports';
 import { progressBar } from './progress.mjs';
 import { days, masterData } from './sample.mjs';
 
@@ -168,13 +170,23 @@ const ev = await timed('scope, attribution and customer list', () =>
     drill: true,
   }),
 );
+// The company profile, configured once: every document prints it (header, reply address, FSMA 204 lot code source).
+const reports = createReports(lg, {
+  company: {
+    name: 'Northfield Bakery Ltd',
+    address: ['Unit 4, Mill Lane', 'Ashford TN23 1AA', 'United Kingdom'],
+    contact: { name: 'Quality department', email: 'quality@northfield.example', phone: '+44 1233 000 100' },
+    gln: '5060000000008',
+  },
+});
+const approval = { name: 'Dana Whitfield', role: 'Quality manager', at: ev.timeline.openedAt.slice(0, 10) };
 const files = [
-  ['recall-report.pdf', () => lg.recall.reportPdf(recallId)],
-  ['notification-list.csv', () => lg.recall.notificationCsv(recallId)],
+  ['recall-report.pdf', () => reports.recallReport(recallId, { approval })],
+  ['notification-list.csv', () => reports.notificationCsv(recallId)],
   ['recall-evidence.json', async () => JSON.stringify(await lg.recall.evidence(recallId), null, 2)],
-  ['fsma204.csv', () => lg.exports.fsma204Csv({ lotId: suspect.id })],
-  ['one-step-eu178.csv', () => lg.exports.oneStepCsv(suspect.id)],
-  ['epcis.json', async () => JSON.stringify(await lg.exports.epcis(), null, 1)],
+  ['fsma204.csv', () => reports.fsma204Csv({ recallId })],
+  ['one-step-eu178.csv', () => reports.eu178Csv({ recallId })],
+  ['epcis.json', async () => JSON.stringify(await reports.epcis(), null, 1)],
 ];
 for (const [name, make] of files) {
   const data = await timed(`write out/${name}`, make);
@@ -182,12 +194,49 @@ for (const [name, make] of files) {
 }
 await timed('write out/letters/<customer>.pdf (rehearsal)', async () => {
   mkdirSync(path.join(outDir, 'letters'), { recursive: true });
-  for (const l of await lg.recall.letters(recallId, {
-    name: 'Northfield Bakery - Quality',
-    contact: 'quality@northfield.example',
-  }))
+  for (const l of await reports.letters(recallId))
     writeFileSync(path.join(outDir, 'letters', `${l.customerId}.pdf`), l.pdf);
 });
+// Quality control of the loaf lot traced above, released by QA: its Certificate of Analysis and JSON sidecar.
+await lg.batch([
+  {
+    command: 'defineSpec',
+    input: {
+      productId: 'loaf',
+      tests: [
+        { code: 'WGT', name: 'Net weight', method: 'Checkweigher, 10 loaves', unit: 'g', min: '800' },
+        { code: 'H2O', name: 'Moisture', method: 'ISO 712', unit: '%', min: '34', max: '40' },
+        { code: 'SALM', name: 'Salmonella', method: 'ISO 6579-1', expected: 'absent in 25 g' },
+      ],
+    },
+  },
+  ...[
+    ['WGT', '806'],
+    ['H2O', '37.2'],
+    ['SALM', 'absent in 25 g'],
+  ].map(([testCode, value], i) => ({
+    command: 'recordResult',
+    input: {
+      resultId: `QC-${loaf.id}-${i + 1}`,
+      lotId: loaf.id,
+      testCode,
+      value,
+      lab: testCode === 'SALM' ? 'Kent Food Lab (UKAS 1234)' : 'Northfield QC lab',
+      sampledAt: loaf.createdAt.slice(0, 10),
+    },
+  })),
+  { command: 'decideQuality', input: { lotId: loaf.id, decision: 'release', approver: 'd.whitfield' } },
+]);
+const coa = await timed(`write out/coa-${loaf.id}.pdf and .json`, async () => {
+  const c = await reports.coa(loaf.id, { approval });
+  writeFileSync(path.join(outDir, `coa-${loaf.id}.pdf`), c.pdf);
+  writeFileSync(path.join(outDir, `coa-${loaf.id}.json`), c.json);
+  return c;
+});
+const check = await lg.quality.verifyCoa(coa.json);
+out(
+  `  CoA ${coa.certificateNumber}: SHA-256 ${coa.sha256.slice(0, 16)}… ${check.valid && check.matchesLedger ? 'verified against the ledger' : `NOT verified: ${check.problems.join('; ')}`}`,
+);
 const e = ev.effectiveness;
 const worst = ev.massBalance.reduce(
   (a, b) => (b.variancePercent > a.variancePercent ? b : a),

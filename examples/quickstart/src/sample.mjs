@@ -68,6 +68,13 @@ export const SUPPLIERS = [
   ['yeastco', 'Brewers Yeast GmbH', 'DE'],
 ];
 
+const SUPPLIER_TOWNS = {
+  GB: 'Harrow HA1 1AA',
+  TR: 'Izmir 35000',
+  BR: 'Santos 11010',
+  FR: 'Guerande 44350',
+  DE: 'Bremen 28195',
+};
 const TOWNS = ['Ashford', 'Bury', 'Crewe', 'Derby', 'Ely', 'Frome', 'Goole', 'Hove', 'Ilkley', 'Jarrow'];
 const CHAINS = ['Corner Shop', 'FreshMart', 'Village Stores', 'Deli & Co', 'Farm Shop', 'Café', 'Hotel'];
 
@@ -108,7 +115,7 @@ export function masterData({ customers = 80 } = {}) {
       allergens: ['gluten', 'sesame'],
     },
   });
-  SUPPLIERS.forEach(([id, name], i) => {
+  SUPPLIERS.forEach(([id, name, country], i) => {
     cmds.push({
       command: 'defineParty',
       input: {
@@ -116,6 +123,7 @@ export function masterData({ customers = 80 } = {}) {
         name,
         roles: ['supplier'],
         gln: gln(i + 1),
+        address: `${10 + i} Industrial Estate, ${SUPPLIER_TOWNS[country] ?? 'Port Town'}, ${country}`,
         contacts: [
           {
             name: 'Quality desk',
@@ -135,6 +143,7 @@ export function masterData({ customers = 80 } = {}) {
         name,
         roles: ['customer'],
         gln: gln(100 + c),
+        address: `${1 + (c % 97)} High Street, ${TOWNS[Math.floor(c / CHAINS.length) % TOWNS.length]}, United Kingdom`,
         contacts: [{ name: 'Store manager', email: `manager@${customerId(c)}.example` }],
       },
     });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +51,57 @@ describe('the quickstart demo', () => {
     expect(evidence.scope.counts.deliveries).toBe(fwd.deliveries.length);
     expect(readFileSync(path.join(dir, 'recall-report.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
     expect(stdout).toMatch(/Mass balance of \d+ lots: (\d+) within/);
+    // The evidence pack an auditor accepts (issue 17): nothing cut, every lot, e-mail and verdict present.
+    const pdfText = (file: string) => execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
+    const cut = (text: string) => text.split('\n').filter((l) => /(\.\.\.|…)\s*$/.test(l));
+    const hasPoppler = existsSync('/usr/bin/pdftotext');
+    if (hasPoppler || process.env.CI) {
+      const report = pdfText(path.join(dir, 'recall-report.pdf'));
+      expect(cut(report)).toEqual([]);
+      const flat = report.replace(/\s+/g, ' ');
+      for (const l of evidence.scope.lots) expect(flat).toContain(l.lotId);
+      for (const c of evidence.scope.customers)
+        for (const x of c.contacts) if (x.email) expect(flat).toContain(x.email);
+      expect(flat.match(/ - (OK|OUT OF TOLERANCE)/g)).toHaveLength(evidence.massBalance.length);
+      expect(flat).toContain('Northfield Bakery Ltd');
+      expect(flat).toMatch(/Page 1 of \d+/);
+      expect(flat).toContain('approved by Dana Whitfield, Quality manager');
+      const letters = readdirSync(path.join(dir, 'letters'));
+      expect(letters).toHaveLength(evidence.scope.customers.length);
+      for (const f of letters) {
+        const text = pdfText(path.join(dir, 'letters', f));
+        expect(cut(text)).toEqual([]);
+        expect(text.replace(/\s+/g, ' ')).toContain('quality@northfield.example');
+      }
+    } else console.warn('[demo.test] pdftotext not found: PDF text checks SKIPPED');
+    // The notification list: one row per customer × product, with only that product's lots.
+    const csvRows = readFileSync(path.join(dir, 'notification-list.csv'), 'utf8')
+      .trimEnd()
+      .split('\r\n')
+      .slice(1);
+    const byKey = new Set(
+      csvRows.map((r) =>
+        r
+          .split(',')
+          .slice(2, 3)
+          .concat(r.match(/,(loaf|crackers),/)?.[1] ?? '')
+          .join('/'),
+      ),
+    );
+    expect(byKey.size).toBe(csvRows.length);
+    for (const r of csvRows) {
+      if (r.includes(',loaf,')) expect(r).not.toMatch(/ K-\d|,K-\d/);
+      if (r.includes(',crackers,')) expect(r).not.toMatch(/ L-\d|,L-\d/);
+    }
+    // FSMA 204 covers every lot of the scope; the CoA's JSON sidecar verifies against the ledger.
+    const fsma = readFileSync(path.join(dir, 'fsma204.csv'), 'utf8');
+    for (const l of evidence.scope.lots) expect(fsma).toContain(`,${l.lotId},`);
+    const coaJson = readdirSync(dir).find((f) => /^coa-.*\.json$/.test(f));
+    expect(coaJson).toBeDefined();
+    expect(await lg.quality.verifyCoa(readFileSync(path.join(dir, coaJson!)))).toMatchObject({
+      valid: true,
+      matchesLedger: true,
+    });
     // A drill placed no hold.
     expect(await lg.store.listHolds()).toEqual([]);
     await lg.close();

@@ -120,8 +120,17 @@ export {
 } from './errors.js';
 export type { EpcisDocument, EpcisEvent, ImportCommand } from './exports/epcis.js';
 export { epcisToCommands, exportEpcis } from './exports/epcis.js';
-export type { Fsma204Filter } from './exports/regulatory.js';
-export { FSMA204_COLUMNS, fsma204Csv, fsma204Rows, oneStepCsv } from './exports/regulatory.js';
+export type { EpcisVocabulary } from './exports/epcis-ids.js';
+export type { Fsma204Filter, Fsma204Site, OneStepMasterData } from './exports/regulatory.js';
+export {
+  FSMA204_COLUMNS,
+  Fsma204FilterInput,
+  fsma204Csv,
+  fsma204Rows,
+  ONE_STEP_COLUMNS,
+  oneStepCsv,
+  oneStepRows,
+} from './exports/regulatory.js';
 // ── genealogy and trace ──────────────────────────────────────────────────
 /** Trace result shapes and the index load progress. */
 export type { GenealogySnapshot, LoadProgress } from './genealogy/genealogy-index.js';
@@ -170,6 +179,8 @@ export { Lotgraph } from './lotgraph.js';
 export type { LotgraphErrorContext, LotgraphOptions } from './lotgraph-options.js';
 export type { OutboxDelivery, OutboxDispatcher } from './outbox/dispatcher.js';
 export type { OutboxSubscribeOptions } from './outbox/facade.js';
+export type { CertificateOfAnalysis, CoaIssuer, CoaVerification, SignedCoa } from './quality/coa.js';
+export { coaData, verifyCoa } from './quality/coa.js';
 export type { QualityVerdict } from './quality/queries.js';
 export { conformity } from './quality/queries.js';
 export {
@@ -180,9 +191,14 @@ export {
   RecordTestInput,
   SpecTest,
 } from './quality/schemas.js';
-export type { RecallEvidence } from './recall/queries.js';
-export { notificationCsv, toCsv } from './recall/queries.js';
-export { recallReportPdf } from './recall/report.js';
+export type { NotificationRow, RecallEvidence, RecallMasterData } from './recall/queries.js';
+export {
+  NOTIFICATION_COLUMNS,
+  notificationCsv,
+  notificationList,
+  recallMasterData,
+  toCsv,
+} from './recall/queries.js';
 export type { RecallCase, RecallStep } from './recall/schemas.js';
 export {
   RecallAcknowledgeInput,

@@ -94,10 +94,13 @@ describe('spreadsheet-safe RFC 4180 CSV', () => {
     const csv = await lg.exports.fsma204Csv({});
     const [header, ...rows] = parseCsv(csv);
     expect(header).toEqual([...FSMA204_COLUMNS]);
-    const row = rows.find((r) => r[0] === 'Receiving' && r[3]?.includes('L1'));
+    const col = (name: (typeof FSMA204_COLUMNS)[number]) => FSMA204_COLUMNS.indexOf(name);
+    const row = rows.find((r) => r[0] === 'Receiving' && r[col('Internal Lot ID')]?.includes('L1'));
     expect(row).toBeDefined();
-    expect(row![3]).toBe("'@L1");
-    expect(row![5]).toBe(`'=HYPERLINK("http://x","y"), "quoted"`);
+    expect(row![col('Internal Lot ID')]).toBe("'@L1");
+    // The supplier assigned the traceability lot code: theirs is the TLC, sourced to them.
+    expect(row![col('Traceability Lot Code')]).toBe("'+SUP");
+    expect(row![col('Product Description')]).toBe(`'=HYPERLINK("http://x","y"), "quoted"`);
     for (const r of rows) for (const c of r) if (formulaStart.test(c)) expect(c).toMatch(/^-?\d+(\.\d+)?$/);
     const day = row![1]!;
     expect(parseCsv(await lg.exports.fsma204Csv({ from: day, to: day })).length).toBe(rows.length + 1);

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { LotgraphError, MemoryStore } from '@lotgraph/sdk';
+import { FSMA204_COLUMNS, LotgraphError, MemoryStore } from '@lotgraph/sdk';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toCsv } from '../src/recall/queries.js';
 import { bakery } from './helpers.js';
@@ -345,7 +345,7 @@ describe('customer notification letters', () => {
       'Shop One',
       'SH-1',
       'lot B1',
-      '30 pc bread',
+      'Bread [bread]: 30 pc in 1 delivery',
       'R-L',
       'qa@bakery.example',
     ])
@@ -359,24 +359,7 @@ describe('regulatory exports', () => {
     const lg = await scenario();
     const csv = await lg.exports.fsma204Csv();
     const [header, ...rows] = csv.trimEnd().split('\r\n');
-    expect(header!.split(',')).toEqual([
-      'Critical Tracking Event',
-      'Event Date',
-      'Event Time',
-      'Traceability Lot Code',
-      'Traceability Lot Code Source',
-      'Product Description',
-      'Product ID (GTIN)',
-      'Quantity',
-      'Unit of Measure',
-      'Location Description',
-      'Immediate Previous Source',
-      'Immediate Subsequent Recipient',
-      'Input Traceability Lot Codes',
-      'Reference Document Type',
-      'Reference Document Number',
-      'Ledger Seq',
-    ]);
+    expect(header!.split(',')).toEqual([...FSMA204_COLUMNS]);
     const ctes = rows.map((r) => r.split(',')[0]);
     expect(ctes.filter((c) => c === 'Receiving')).toHaveLength(3);
     expect(ctes.filter((c) => c === 'Transformation')).toHaveLength(3);
@@ -390,8 +373,10 @@ describe('regulatory exports', () => {
   it('EU 178/2002 one step back and forward as CSV and JSON', async () => {
     const lg = await scenario();
     const csv = await lg.exports.oneStepCsv('D1');
-    expect(csv).toContain('back,input lot,D1,,,,F1,30.000,kg');
-    expect(csv).toContain('forward,output lot,D1,,,,B1,31.000,kg');
+    expect(csv).toContain('back,input lot,D1,dough,Dough,,,,,,F1,Wheat flour,30.000,kg');
+    expect(csv).toContain('forward,output lot,D1,dough,Dough,,,,,,B1,Bread,31.000,kg');
+    const f1 = await lg.exports.oneStepCsv('F1');
+    expect(f1).toContain('back,supplier,F1,flour,Wheat flour,09506000134352,mill,Mill & Co,9506000000001,');
     const json = JSON.parse(await lg.exports.oneStepJson('F1'));
     expect(json.suppliers[0]).toMatchObject({ supplierId: 'mill', supplierLotNumber: 'MILL-77' });
   });

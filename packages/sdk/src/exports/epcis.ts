@@ -2,9 +2,16 @@
  * GS1 EPCIS 2.0 (JSON-LD) export and import of the ledger's goods flow: receipts as `ObjectEvent` (ADD,
  * `receiving`), production and transformations as `TransformationEvent` (input / output quantity lists,
  * `commissioning` / `repackaging`), shipments as `ObjectEvent` (OBSERVE, `shipping`, destination = customer),
- * lot master data in `ilmd` (CBV master-data attributes). Lots are identified by GS1 Digital Link
- * (`https://id.gs1.org/01/{GTIN}/10/{lot}`) when the product has a GTIN, else by a `urn:lotgraph:class:` URI.
- * Import replays such a document as commands (idempotent by `eventID`), so export → import → export is
+ * lot master data in `ilmd` (CBV master-data attributes), and the names and addresses of the products, parties
+ * and locations the events mention in the header's master data (`epcisHeader.epcisMasterData`).
+ *
+ * Identifiers are GS1 Digital Link URIs whenever the data allows, checked with `@lotgraph/gs1`'s parser:
+ * lots `https://id.gs1.org/01/{GTIN}/10/{lot}` when the product has a GTIN and the lot id is a valid AI (10)
+ * value (at most 20 characters of the GS1 character set 82); parties `https://id.gs1.org/417/{GLN}` (party
+ * GLN, the Digital Link form of a PGLN); locations `https://id.gs1.org/414/{GLN}/254/{location id}` (location
+ * GLN with its extension, the Digital Link form of an SGLN), or `…/414/{GLN}` when the id is no valid
+ * extension and the GLN is the location's alone. Anything else is a `urn:lotgraph:{class|party|location}:`
+ * URI. Import replays such a document as commands (idempotent by `eventID`), so export → import → export is
  * identical.
  *
  * @module
@@ -17,12 +24,30 @@ import { ErrorCodes, isLotgraphError, LotgraphError } from '../errors.js';
 import type { EventPayloads, StoredEvent } from '../ledger/events.js';
 import { iterateEvents } from '../ledger/iterate.js';
 import type { Store } from '../store/port.js';
+import {
+  dlElements,
+  type EpcisVocabulary,
+  epcClass,
+  masterDataVocabularies,
+  masterIds,
+  urn,
+} from './epcis-ids.js';
 
 const CONTEXT = [
   'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld',
   { lg: 'urn:lotgraph:ns:' },
 ];
-const UOM: Record<string, string> = { kg: 'KGM', g: 'GRM', t: 'TNE', l: 'LTR', ml: 'MLT', m: 'MTR' };
+// UN/ECE Recommendation 20 codes (what EPCIS `uom` admits). A unit without one gets no `uom`: quantities are
+// always in the product's base unit, which the product's master data declares.
+const UOM: Record<string, string> = {
+  kg: 'KGM',
+  g: 'GRM',
+  t: 'TNE',
+  l: 'LTR',
+  ml: 'MLT',
+  m: 'MTR',
+  pc: 'H87',
+};
 const UNIT_OF = Object.fromEntries(Object.entries(UOM).map(([k, v]) => [v, k]));
 
 /** One EPCIS event as exported (a JSON object). */
@@ -34,10 +59,10 @@ export interface EpcisDocument {
   type: 'EPCISDocument';
   schemaVersion: '2.0';
   creationDate: string;
+  epcisHeader?: { epcisMasterData: { vocabularyList: EpcisVocabulary[] } };
   epcisBody: { eventList: EpcisEvent[] };
 }
 
-const urn = (kind: string, id: string) => `urn:lotgraph:${kind}:${encodeURIComponent(id)}`;
 const fromUrn = (kind: string, u: unknown, field: string): string => {
   const prefix = `urn:lotgraph:${kind}:`;
   if (typeof u !== 'string' || !u.startsWith(prefix)) throw bad(field, `expected a ${prefix}… identifier`, u);
@@ -47,25 +72,11 @@ function bad(field: string, message: string, value?: unknown): LotgraphError {
   return new LotgraphError(ErrorCodes.VALIDATION_FAILED, `${field}: ${message}`, { field, value });
 }
 
-function epcClass(product: Product | undefined, productId: string, lotId: string): string {
-  return product?.gtin
-    ? `https://id.gs1.org/01/${product.gtin.padStart(14, '0')}/10/${encodeURIComponent(lotId)}`
-    : `urn:lotgraph:class:${encodeURIComponent(productId)}:${encodeURIComponent(lotId)}`;
-}
-
-function quantityElement(
-  products: Map<string, Product>,
-  productId: string,
-  lotId: string,
-  quantity: string,
-  locationId?: string,
-) {
+function quantityElement(products: Map<string, Product>, productId: string, lotId: string, quantity: string) {
   const p = products.get(productId);
   const el: Record<string, unknown> = { epcClass: epcClass(p, productId, lotId), quantity: Number(quantity) };
   const uom = p ? UOM[p.unit] : undefined;
   if (uom) el.uom = uom;
-  else if (p && p.decimals > 0) el.uom = `lg:${p.unit}`;
-  if (locationId !== undefined) el['lg:location'] = urn('location', locationId);
   return el;
 }
 
@@ -80,6 +91,25 @@ export async function exportEpcis(
     { store, options },
   );
   const products = new Map((await store.listProducts()).map((p) => [p.id, p]));
+  const parties = await store.listParties();
+  const locations = await store.listLocations();
+  const ids = masterIds(parties, locations);
+  // What the events mention, for the header's master data.
+  const usedProducts = new Set<string>();
+  const usedParties = new Set<string>();
+  const usedLocations = new Set<string>();
+  const partyId = (id: string) => {
+    usedParties.add(id);
+    return ids.party(id);
+  };
+  const locationId = (id: string) => {
+    usedLocations.add(id);
+    return ids.location(id);
+  };
+  const qe = (productId: string, lotId: string, quantity: string) => {
+    usedProducts.add(productId);
+    return quantityElement(products, productId, lotId, quantity);
+  };
   const eventList: EpcisEvent[] = [];
   const base = (e: StoredEvent) => ({
     eventID: urn('event', e.idempotencyKey),
@@ -103,11 +133,10 @@ export async function exportEpcis(
         bizStep: 'receiving',
         disposition: 'in_progress',
         epcList: [],
-        quantityList: [quantityElement(products, r.lot.productId, r.lot.id, r.quantity)],
-        bizLocation: { id: urn('location', r.locationId) },
+        quantityList: [qe(r.lot.productId, r.lot.id, r.quantity)],
+        bizLocation: { id: locationId(r.locationId) },
       };
-      if (r.lot.supplierId)
-        ev.sourceList = [{ type: 'owning_party', source: urn('party', r.lot.supplierId) }];
+      if (r.lot.supplierId) ev.sourceList = [{ type: 'owning_party', source: partyId(r.lot.supplierId) }];
       if (r.receiptId)
         ev.bizTransactionList = [{ type: 'recadv', bizTransaction: urn('receipt', r.receiptId) }];
       if (Object.keys(ilmd).length) ev.ilmd = ilmd;
@@ -119,12 +148,12 @@ export async function exportEpcis(
         ...base(e),
         bizStep: e.type === 'produced' ? 'commissioning' : 'repackaging',
         disposition: 'active',
-        inputQuantityList: r.inputs.map((i) =>
-          quantityElement(products, i.productId, i.lotId, i.quantity, i.locationId),
-        ),
-        outputQuantityList: r.outputs.map((o) =>
-          quantityElement(products, o.lot.productId, o.lot.id, o.quantity, o.locationId),
-        ),
+        inputQuantityList: r.inputs.map((i) => qe(i.productId, i.lotId, i.quantity)),
+        outputQuantityList: r.outputs.map((o) => qe(o.lot.productId, o.lot.id, o.quantity)),
+        // Where each input was taken from and each output put: extensions parallel to the quantity lists
+        // (a quantity element admits no extra members in the EPCIS 2.0 schema).
+        'lg:inputLocations': r.inputs.map((i) => locationId(i.locationId)),
+        'lg:outputLocations': r.outputs.map((o) => locationId(o.locationId)),
       };
       if (r.orderId) ev.transformationID = urn('order', r.orderId);
       if (e.type === 'transformed') ev['lg:transformation'] = r.transformation;
@@ -148,21 +177,29 @@ export async function exportEpcis(
         bizStep: 'shipping',
         disposition: 'in_transit',
         epcList: [],
-        quantityList: r.lines.map((l) =>
-          quantityElement(products, l.productId, l.lotId, l.quantity, l.locationId),
-        ),
+        quantityList: r.lines.map((l) => qe(l.productId, l.lotId, l.quantity)),
+        'lg:lineLocations': r.lines.map((l) => locationId(l.locationId)),
         bizTransactionList: [{ type: 'desadv', bizTransaction: urn('shipment', r.shipmentId) }],
-        destinationList: [{ type: 'owning_party', destination: urn('party', r.customerId) }],
+        destinationList: [{ type: 'owning_party', destination: partyId(r.customerId) }],
       });
     }
   }
-  return {
+  const doc: EpcisDocument = {
     '@context': CONTEXT,
     type: 'EPCISDocument',
     schemaVersion: '2.0',
     creationDate: options.creationDate ?? new Date().toISOString(),
     epcisBody: { eventList },
   };
+  const vocabularyList = masterDataVocabularies(
+    [...products.values()].filter((p) => usedProducts.has(p.id)),
+    parties.filter((p) => usedParties.has(p.id)),
+    locations.filter((l) => usedLocations.has(l.id)),
+    ids,
+    new Map(parties.map((p) => [p.id, p])),
+  );
+  if (vocabularyList.length) doc.epcisHeader = { epcisMasterData: { vocabularyList } };
+  return doc;
 }
 
 /** A command the importer will run (`lg[command](input)`). */
@@ -178,20 +215,54 @@ async function parseClass(
   field: string,
 ): Promise<{ productId: string; lotId: string }> {
   if (typeof cls !== 'string') throw bad(field, 'expected an epcClass string', cls);
-  const dl = /^https:\/\/id\.gs1\.org\/01\/(\d{14})\/10\/([^/?#]+)$/.exec(cls);
-  if (dl) {
-    const product = await store.findProductByGtin(dl[1]!);
+  if (cls.startsWith('https://')) {
+    // Validated on the way in: the GS1 parser must accept the URI, with a GTIN and a valid AI (10) lot.
+    const el = dlElements(cls);
+    const gtin = el?.get('01');
+    const lotId = el?.get('10');
+    if (!gtin || lotId === undefined)
+      throw bad(field, 'expected a valid GS1 Digital Link with (01) GTIN and (10) batch/lot', cls);
+    const product = await store.findProductByGtin(gtin);
     if (!product)
-      throw new LotgraphError(ErrorCodes.PRODUCT_NOT_FOUND, `${field}: no product with GTIN ${dl[1]}`, {
+      throw new LotgraphError(ErrorCodes.PRODUCT_NOT_FOUND, `${field}: no product with GTIN ${gtin}`, {
         field,
         value: cls,
       });
-    return { productId: product.id, lotId: decodeURIComponent(dl[2]!) };
+    return { productId: product.id, lotId };
   }
   const m = /^urn:lotgraph:class:([^:]+):(.+)$/.exec(cls);
   if (!m) throw bad(field, 'expected a GS1 Digital Link (01)/(10) URI or a urn:lotgraph:class: URI', cls);
   return { productId: decodeURIComponent(m[1]!), lotId: decodeURIComponent(m[2]!) };
 }
+
+/** Resolves party and location identifiers (GS1 Digital Link by GLN, or lotgraph URNs) to our ids. */
+async function masterResolver(store: Store) {
+  const parties = await store.listParties();
+  const locations = await store.listLocations();
+  const ids = masterIds(parties, locations);
+  const partyBy = new Map(parties.map((p) => [ids.party(p.id), p.id]));
+  const locationBy = new Map(locations.map((l) => [ids.location(l.id), l.id]));
+  const resolve = (kind: 'party' | 'location', by: Map<string, string>, u: unknown, field: string) => {
+    if (typeof u === 'string' && u.startsWith('https://')) {
+      const id = by.get(u);
+      if (id !== undefined) return id;
+      if (!dlElements(u)) throw bad(field, 'not a valid GS1 Digital Link', u);
+      throw new LotgraphError(
+        kind === 'party' ? ErrorCodes.PARTY_NOT_FOUND : ErrorCodes.LOCATION_NOT_FOUND,
+        `${field}: no ${kind} with this GLN (${u})`,
+        { field, value: u },
+      );
+    }
+    return fromUrn(kind, u, field);
+  };
+  return {
+    party: (u: unknown, field: string) => resolve('party', partyBy, u, field),
+    location: (u: unknown, field: string) => resolve('location', locationBy, u, field),
+  };
+}
+
+/** Item `i` of an extension list (undefined when the list is missing or short). */
+const at = (list: unknown, i: number): unknown => (Array.isArray(list) ? list[i] : undefined);
 
 const qty = (el: Record<string, unknown>, field: string) => {
   if (typeof el.quantity !== 'number' || !(el.quantity > 0))
@@ -213,6 +284,7 @@ export async function epcisToCommands(store: Store, doc: unknown): Promise<Impor
   if (d?.type !== 'EPCISDocument' || !Array.isArray(d.epcisBody?.eventList))
     throw bad('document', 'expected an EPCISDocument with epcisBody.eventList');
   const out: ImportCommand[] = [];
+  const master = await masterResolver(store);
   for (const [i, raw] of d.epcisBody!.eventList.entries()) {
     const f = `epcisBody.eventList.${i}`;
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
@@ -232,14 +304,13 @@ export async function epcisToCommands(store: Store, doc: unknown): Promise<Impor
           ...meta,
           lotId,
           productId,
-          locationId: fromUrn(
-            'location',
+          locationId: master.location(
             (ev.bizLocation as { id?: string } | undefined)?.id,
             `${f}.bizLocation.id`,
           ),
           ...qty(el, `${f}.quantityList.0`),
         };
-        if (src) input.supplierId = fromUrn('party', src, `${f}.sourceList.0.source`);
+        if (src) input.supplierId = master.party(src, `${f}.sourceList.0.source`);
         if (txn) input.receiptId = fromUrn('receipt', txn, `${f}.bizTransactionList.0.bizTransaction`);
         if (ilmd['cbvmda:itemExpirationDate']) input.expiry = ilmd['cbvmda:itemExpirationDate'];
         if (ilmd['cbvmda:bestBeforeDate']) input.bestBefore = ilmd['cbvmda:bestBeforeDate'];
@@ -257,7 +328,7 @@ export async function epcisToCommands(store: Store, doc: unknown): Promise<Impor
           const c = await parseClass(store, el.epcClass, `${f}.inputQuantityList.${j}.epcClass`);
           inputs.push({
             lotId: c.lotId,
-            locationId: fromUrn('location', el['lg:location'], `${f}.inputQuantityList.${j}.lg:location`),
+            locationId: master.location(at(ev['lg:inputLocations'], j), `${f}.lg:inputLocations.${j}`),
             ...qty(el, `${f}.inputQuantityList.${j}`),
           });
         }
@@ -268,7 +339,7 @@ export async function epcisToCommands(store: Store, doc: unknown): Promise<Impor
           outputs.push({
             lotId: c.lotId,
             productId: c.productId,
-            locationId: fromUrn('location', el['lg:location'], `${f}.outputQuantityList.${j}.lg:location`),
+            locationId: master.location(at(ev['lg:outputLocations'], j), `${f}.lg:outputLocations.${j}`),
             ...qty(el, `${f}.outputQuantityList.${j}`),
             ...(facts['cbvmda:itemExpirationDate'] ? { expiry: facts['cbvmda:itemExpirationDate'] } : {}),
             ...(facts['lg:productionDate'] ? { productionDate: facts['lg:productionDate'] } : {}),
@@ -317,7 +388,7 @@ export async function epcisToCommands(store: Store, doc: unknown): Promise<Impor
           const c = await parseClass(store, el.epcClass, `${f}.quantityList.${j}.epcClass`);
           lines.push({
             lotId: c.lotId,
-            locationId: fromUrn('location', el['lg:location'], `${f}.quantityList.${j}.lg:location`),
+            locationId: master.location(at(ev['lg:lineLocations'], j), `${f}.lg:lineLocations.${j}`),
             ...qty(el, `${f}.quantityList.${j}`),
           });
         }
@@ -329,7 +400,7 @@ export async function epcisToCommands(store: Store, doc: unknown): Promise<Impor
           input: {
             ...meta,
             shipmentId: fromUrn('shipment', shipment, `${f}.bizTransactionList.0.bizTransaction`),
-            customerId: fromUrn('party', customer, `${f}.destinationList.0.destination`),
+            customerId: master.party(customer, `${f}.destinationList.0.destination`),
             lines,
           },
         });

@@ -3,7 +3,7 @@ import { DocumentFilter } from '../domain/query-schemas.js';
 import { Id } from '../domain/schemas.js';
 import { parseInput } from '../domain/validate.js';
 import type { LotgraphHost } from '../ledger/host.js';
-import { coaPdf } from '../quality/coa.js';
+import { type CoaVerification, coaData, type SignedCoa, verifyCoa } from '../quality/coa.js';
 import { type QualityVerdict, qualityVerdict } from '../quality/queries.js';
 import type {
   AttachDocumentInput,
@@ -23,10 +23,30 @@ export function qualityFacade(h: LotgraphHost) {
     },
     /** Release (or reject) a lot; a release lifts its QC holds in the same event. */
     decide: (input: QualityDecisionInput) => h.command('decideQuality', input),
-    /** Certificate of Analysis (PDF bytes). */
+    /**
+     * The Certificate of Analysis of a lot as data, with the SHA-256 of its canonical JSON (write it as the
+     * JSON sidecar; `createReports(lg).coa(lot)` renders the PDF).
+     */
+    coaData: async (lotId: string): Promise<SignedCoa> => {
+      checkArgs('quality.coaData', { lotId: Id }, { lotId });
+      return coaData(h.store, lotId);
+    },
+    /**
+     * Verify a certificate's JSON sidecar: its SHA-256, its number, and that this ledger still yields it.
+     * @example
+     * const v = await lg.quality.verifyCoa(readFileSync('COA-F1-….json'));
+     * if (!v.valid || !v.matchesLedger) console.log(v.problems);
+     */
+    verifyCoa: async (bytes: Uint8Array | string): Promise<CoaVerification> => verifyCoa(bytes, h.store),
+    /**
+     * Certificate of Analysis (PDF bytes).
+     * @deprecated Use `createReports(lg, { company }).coa(lotId)` from `@lotgraph/sdk/reports`: it prints the
+     * issuer and returns the JSON sidecar. This method loads the PDF renderer on first use.
+     */
     coa: async (lotId: string): Promise<Uint8Array> => {
       checkArgs('quality.coa', { lotId: Id }, { lotId });
-      return coaPdf(h.store, lotId);
+      const { coaPdf } = await import('../reports/coa-pdf.js');
+      return coaPdf(await coaData(h.store, lotId));
     },
   };
 }

@@ -24,7 +24,7 @@ export const recallOpenCommand: CommandSpec<typeof RecallOpenInput, 'recallOpene
   name: 'recallOpen',
   type: 'recallOpened',
   schema: RecallOpenInput,
-  async decide(input, { store, index, now }) {
+  async decide(input, { store, index, now, eventTime }) {
     if (await store.getRecord(RECALL, input.recallId))
       throw fieldError(['recallId'], `recall "${input.recallId}" already exists`, input.recallId);
     const t0 = performance.now();
@@ -49,7 +49,8 @@ export const recallOpenCommand: CommandSpec<typeof RecallOpenInput, 'recallOpene
       levelBShare: input.levelBShare,
       targetHours: input.targetHours,
       tolerance: input.tolerance,
-      scopeComputedAt: now(),
+      // Never before the opening: a caller's eventTime may run ahead of this machine's clock.
+      scopeComputedAt: [now(), eventTime].sort()[1]!,
       scopeMs: performance.now() - t0,
       scope: scope as unknown as Json,
     };

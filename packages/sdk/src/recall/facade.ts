@@ -3,8 +3,7 @@ import { LetterSender } from '../domain/query-schemas.js';
 import { Id } from '../domain/schemas.js';
 import { parseInput } from '../domain/validate.js';
 import type { LotgraphHost } from '../ledger/host.js';
-import { notificationCsv, type RecallEvidence, recallEvidence } from '../recall/queries.js';
-import { customerLetterPdf, recallReportPdf } from '../recall/report.js';
+import { notificationCsv, type RecallEvidence, recallEvidence, recallMasterData } from '../recall/queries.js';
 import {
   RECALL,
   type RecallAcknowledgeInput,
@@ -34,28 +33,43 @@ export function recallFacade(h: LotgraphHost) {
     evidence: (recallId: string): Promise<RecallEvidence> => evidenceOf('recall.evidence', recallId),
     /** Alias of {@link Lotgraph.recall.evidence}. */
     get: (recallId: string): Promise<RecallEvidence> => evidenceOf('recall.get', recallId),
-    /** The recall report as PDF bytes (a drill is marked on every page). */
-    reportPdf: async (recallId: string): Promise<Uint8Array> =>
-      recallReportPdf(await evidenceOf('recall.reportPdf', recallId)),
-    /** The notification letter to each customer in scope, as PDF bytes (marked as rehearsal for a drill). */
+    /**
+     * The recall report as PDF bytes (a drill is marked on every page).
+     * @deprecated Use `createReports(lg, { company }).recallReport(recallId)` from `@lotgraph/sdk/reports`
+     * (company profile, approval block). This method loads the PDF renderer on first use.
+     */
+    reportPdf: async (recallId: string): Promise<Uint8Array> => {
+      const ev = await evidenceOf('recall.reportPdf', recallId);
+      const { recallReportPdf } = await import('../reports/recall-report.js');
+      return recallReportPdf(ev, { master: await recallMasterData(h.store, ev) });
+    },
+    /**
+     * The notification letter to each customer in scope, as PDF bytes (marked as rehearsal for a drill).
+     * @deprecated Use `createReports(lg, { company }).letters(recallId)` from `@lotgraph/sdk/reports`. This
+     * method loads the PDF renderer on first use.
+     */
     letters: async (
       recallId: string,
       sender: { name?: string; contact?: string } = {},
     ): Promise<{ customerId: string; name: string; pdf: Uint8Array }[]> => {
       parseInput(LetterSender, sender, 'recall.letters');
       const ev = await evidenceOf('recall.letters', recallId);
+      const master = await recallMasterData(h.store, ev);
+      const { customerLetterPdf } = await import('../reports/letter.js');
       const out = [];
       for (const c of ev.scope.customers)
         out.push({
           customerId: c.customerId,
           name: c.name,
-          pdf: await customerLetterPdf(ev, c.customerId, sender),
+          pdf: await customerLetterPdf(ev, c.customerId, { master, sender }),
         });
       return out;
     },
-    /** The notification list as CSV (one row per customer and product). */
-    notificationCsv: async (recallId: string): Promise<string> =>
-      notificationCsv(await evidenceOf('recall.notificationCsv', recallId)),
+    /** The notification list as CSV: one row per customer and product, with only that product's lots. */
+    notificationCsv: async (recallId: string): Promise<string> => {
+      const ev = await evidenceOf('recall.notificationCsv', recallId);
+      return notificationCsv(ev, await recallMasterData(h.store, ev));
+    },
     /** Every case (recalls and drills), newest last. */
     list: async () =>
       (await h.store.listRecords(RECALL))

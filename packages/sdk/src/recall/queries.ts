@@ -1,4 +1,5 @@
 import { fromSteps, toSteps } from '../domain/quantity.js';
+import type { Lot, Party, Product } from '../domain/schemas.js';
 import { fieldError, notFound } from '../errors.js';
 import { type MassBalance, massBalances } from '../stock/mass-balance.js';
 import type { Store } from '../store/port.js';
@@ -196,50 +197,153 @@ export function toCsv(
   return `${[header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
 }
 
-/** The notification list: one row per customer and product. */
-export function notificationCsv(e: RecallEvidence): string {
-  const rows: (string | number | undefined)[][] = [];
+/** Master data the recall documents print next to ids: products (name, GTIN), parties (address), lots (dates). */
+export interface RecallMasterData {
+  products: ReadonlyMap<string, Product>;
+  parties: ReadonlyMap<string, Party>;
+  lots: ReadonlyMap<string, Lot>;
+}
+
+/** Read the master data of every product, party and lot a recall's documents mention. */
+export async function recallMasterData(store: Store, e: RecallEvidence): Promise<RecallMasterData> {
+  const lotIds = [
+    ...new Set([...e.scope.lots.map((l) => l.lotId), ...e.scope.deliveries.map((d) => d.lotId)]),
+  ];
+  return {
+    products: new Map((await store.listProducts()).map((p) => [p.id, p])),
+    parties: new Map((await store.listParties()).map((p) => [p.id, p])),
+    lots: new Map((await store.getLots(lotIds)).map((l) => [l.id, l])),
+  };
+}
+
+/** One row of the notification list: one customer, one product, only that product's deliveries. */
+export interface NotificationRow {
+  customerId: string;
+  customerName: string;
+  customerGln?: string;
+  customerAddress?: string;
+  contact?: { name?: string; role?: string; email?: string; phone?: string };
+  productId: string;
+  productName: string;
+  gtin?: string;
+  /** Exact sum of the deliveries' quantities, in `unit`. */
+  quantity: string;
+  unit: string;
+  deliveries: number;
+  /** The lots of this product the customer received, each once, in delivery order. */
+  lots: { lotId: string; bestBefore?: string; expiry?: string }[];
+  firstShippedAt: string;
+  lastShippedAt: string;
+  /** The shipment lines behind the row. */
+  lines: RecallScope['deliveries'];
+}
+
+/**
+ * The notification list of a recall: one row per customer and product, from the scope's deliveries.
+ * Customers in scope order, products by id. Without master data, product names are their ids.
+ */
+export function notificationList(
+  e: RecallEvidence,
+  master: Partial<RecallMasterData> = {},
+): NotificationRow[] {
+  const rows: NotificationRow[] = [];
   for (const c of e.scope.customers) {
-    const contact = c.contacts[0];
-    for (const q of c.quantities) {
-      rows.push([
-        e.recallId,
-        e.drill ? 'DRILL' : 'RECALL',
-        c.customerId,
-        c.name,
-        c.gln,
-        contact?.name,
-        contact?.email,
-        contact?.phone,
-        q.productId,
-        q.quantity,
-        q.unit,
-        c.lots.join(' '),
-        c.deliveries,
-        c.firstShippedAt,
-        c.lastShippedAt,
-      ]);
+    const byProduct = new Map<string, RecallScope['deliveries']>();
+    for (const d of e.scope.deliveries)
+      if (d.customerId === c.customerId)
+        byProduct.set(d.productId, [...(byProduct.get(d.productId) ?? []), d]);
+    const party = master.parties?.get(c.customerId);
+    for (const productId of [...byProduct.keys()].sort()) {
+      const lines = byProduct.get(productId)!;
+      const p = master.products?.get(productId);
+      // Quantities carry the product's decimals: sum them exactly at the widest scale present.
+      const scale = Math.max(...lines.map((l) => (l.quantity.split('.')[1] ?? '').length));
+      const sum = lines.reduce((a, l) => a + toSteps(l.quantity, scale), 0n);
+      const lots: NotificationRow['lots'] = [];
+      for (const l of lines) {
+        if (lots.some((x) => x.lotId === l.lotId)) continue;
+        const lot = master.lots?.get(l.lotId);
+        lots.push({
+          lotId: l.lotId,
+          ...(lot?.bestBefore ? { bestBefore: lot.bestBefore } : {}),
+          ...(lot?.expiry ? { expiry: lot.expiry } : {}),
+        });
+      }
+      const times = lines.map((l) => l.shippedAt).sort();
+      const row: NotificationRow = {
+        customerId: c.customerId,
+        customerName: c.name,
+        productId,
+        productName: p?.name ?? productId,
+        quantity: fromSteps(sum, scale),
+        unit: lines[0]!.unit,
+        deliveries: lines.length,
+        lots,
+        firstShippedAt: times[0]!,
+        lastShippedAt: times[times.length - 1]!,
+        lines,
+      };
+      if (c.gln) row.customerGln = c.gln;
+      if (party?.address) row.customerAddress = party.address;
+      if (c.contacts[0]) row.contact = c.contacts[0];
+      if (p?.gtin) row.gtin = p.gtin;
+      rows.push(row);
     }
   }
+  return rows;
+}
+
+/** The columns of {@link notificationCsv}. */
+export const NOTIFICATION_COLUMNS = [
+  'recall_id',
+  'kind',
+  'customer_id',
+  'customer_name',
+  'customer_gln',
+  'customer_address',
+  'contact_name',
+  'contact_email',
+  'contact_phone',
+  'product_id',
+  'product_name',
+  'gtin',
+  'quantity',
+  'unit',
+  'deliveries',
+  'lots',
+  'best_before',
+  'expiry',
+  'first_shipped_at',
+  'last_shipped_at',
+] as const;
+
+/** The notification list as CSV: one row per customer and product (see {@link notificationList}). */
+export function notificationCsv(e: RecallEvidence, master: Partial<RecallMasterData> = {}): string {
+  const dates = (xs: (string | undefined)[]) => [...new Set(xs.filter(Boolean))].sort().join(' ');
   return toCsv(
-    [
-      'recall_id',
-      'kind',
-      'customer_id',
-      'customer_name',
-      'customer_gln',
-      'contact_name',
-      'contact_email',
-      'contact_phone',
-      'product_id',
-      'quantity',
-      'unit',
-      'lots',
-      'deliveries',
-      'first_shipped_at',
-      'last_shipped_at',
-    ],
-    rows,
+    NOTIFICATION_COLUMNS,
+    notificationList(e, master).map((r) => [
+      e.recallId,
+      e.drill ? 'DRILL' : 'RECALL',
+      r.customerId,
+      r.customerName,
+      r.customerGln,
+      r.customerAddress,
+      r.contact?.name,
+      r.contact?.email,
+      r.contact?.phone,
+      r.productId,
+      r.productName,
+      r.gtin,
+      r.quantity,
+      r.unit,
+      r.deliveries,
+      r.lots.map((l) => l.lotId).join(' '),
+      dates(r.lots.map((l) => l.bestBefore)),
+      dates(r.lots.map((l) => l.expiry)),
+      r.firstShippedAt,
+      r.lastShippedAt,
+    ]),
   );
 }
 
