@@ -32,6 +32,11 @@ export const ErrorCodes = {
   STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
   /** A webhook could not be delivered (`details`: seq, attempts, reason, HTTP status). */
   WEBHOOK_FAILED: 'WEBHOOK_FAILED',
+  /**
+   * An outbound delivery of an integration (e-mail, EDI, ERP push) failed (`details`: integration,
+   * retryable, retryAfterMs, status); the outbox retries it or dead-letters it.
+   */
+  DELIVERY_FAILED: 'DELIVERY_FAILED',
 } as const;
 
 /** One of the stable error codes in {@link ErrorCodes}. */
