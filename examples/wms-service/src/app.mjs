@@ -3,7 +3,11 @@
 //
 // Errors are JSON `{ error: { code, message, details?, issues? } }` carrying the sdk's stable error codes,
 // with an HTTP status derived from the code (see STATUS below).
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { isLotgraphError } from '@lotgraph/sdk';
+import { consoleRoutes } from './console-api.mjs';
 
 /** HTTP status per sdk error code (anything unknown is a 500). */
 export const STATUS = {
@@ -33,7 +37,7 @@ export const STATUS = {
   STORE_UNAVAILABLE: 503,
 };
 
-class HttpError extends Error {
+export class HttpError extends Error {
   constructor(status, code, message, details) {
     super(message);
     this.status = status;
@@ -88,6 +92,8 @@ function sendError(res, e) {
 export function routes({ lg }) {
   const optional = (name) => (lg[name] && typeof lg[name] === 'object' ? lg[name] : undefined);
   return [
+    // read models and downloads of the recall console (search, lot record, movements, genealogy, quality)
+    ...consoleRoutes({ lg, HttpError }),
     ['GET', '/health', async () => ({ body: { ok: true, head: await lg.store.head() } })],
     // master data
     ['POST', '/products', async ({ body }) => ({ status: 201, body: await lg.defineProduct(body) })],
@@ -216,8 +222,47 @@ async function call(target, name, arg) {
   return target[name](arg);
 }
 
-/** Build the request handler. */
-export function createApp({ lg }) {
+const STATIC_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.wasm': 'application/wasm',
+  '.bin': 'application/octet-stream',
+};
+
+/** Serve a file of `dir` for a GET that no route answered (`/` → index.html); false when there is none. */
+async function serveStatic(dir, pathname, req, res) {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  let rel;
+  try {
+    rel = decodeURIComponent(pathname === '/' ? '/index.html' : pathname);
+  } catch {
+    return false;
+  }
+  const file = path.resolve(dir, `.${rel}`);
+  if (!file.startsWith(path.resolve(dir) + path.sep)) return false;
+  const info = await stat(file).catch(() => undefined);
+  if (!info?.isFile()) return false;
+  res.writeHead(200, {
+    'content-type': STATIC_TYPES[path.extname(file)] ?? 'application/octet-stream',
+    'content-length': info.size,
+    'cache-control': rel.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+  });
+  if (req.method === 'HEAD') res.end();
+  else createReadStream(file).pipe(res);
+  return true;
+}
+
+/**
+ * Build the request handler. With `staticDir`, GET requests that no route answers are served from that
+ * folder (the recall console's build output). With `feed` (a node listener), paths under `/feed/` go to it
+ * (the customer feed of @lotgraph/integrations, which authorises each request itself).
+ * @param {{ lg: import('@lotgraph/sdk').Lotgraph, staticDir?: string, feed?: Function }} options
+ */
+export function createApp({ lg, staticDir, feed }) {
   const table = routes({ lg }).map(([method, pattern, handler]) => {
     const names = [];
     const re = new RegExp(
@@ -231,7 +276,10 @@ export function createApp({ lg }) {
   return async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      if (feed && url.pathname.startsWith('/feed/')) return feed(req, res);
       const candidates = table.filter((r) => r.re.test(url.pathname));
+      if (candidates.length === 0 && staticDir && (await serveStatic(staticDir, url.pathname, req, res)))
+        return;
       if (candidates.length === 0) throw new HttpError(404, 'NOT_FOUND', `no route ${url.pathname}`);
       const route = candidates.find((r) => r.method === req.method);
       if (!route) {
@@ -245,7 +293,11 @@ export function createApp({ lg }) {
         throw new HttpError(400, 'VALIDATION_FAILED', 'body: expected a JSON object', { field: 'body' });
       const out = await route.handler({ params, query: url.searchParams, body });
       if (out.bytes) {
-        res.writeHead(out.status ?? 200, { 'content-type': out.type, 'content-length': out.bytes.length });
+        res.writeHead(out.status ?? 200, {
+          'content-type': out.type,
+          'content-length': out.bytes.length,
+          ...out.headers,
+        });
         res.end(Buffer.from(out.bytes));
         return;
       }

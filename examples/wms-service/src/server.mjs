@@ -5,6 +5,7 @@
 import { createServer } from 'node:http';
 import { Lotgraph } from '@lotgraph/sdk';
 import { createApp } from './app.mjs';
+import { integrationsFromEnv, startIntegrations } from './integrations.mjs';
 
 const log = (line) => {
   if (process.env.LOTGRAPH_QUIET !== '1') console.error(`[wms-service] ${line}`);
@@ -25,15 +26,31 @@ export async function openStore(env = process.env) {
   return SqliteStore.open({ filename: env.LOTGRAPH_SQLITE ?? 'wms.db' });
 }
 
-/** Start listening; resolves to `{ server, url, lg, close }`. */
-export async function start({ port = 0, host = '127.0.0.1', store, actor = 'wms-service' } = {}) {
+/**
+ * Start listening; resolves to `{ server, url, lg, close }`. `staticDir` also serves a folder (the recall
+ * console's build) for GETs no route answers; `integrations` (default: from the environment) turns on the
+ * e-mail alerts and the customer feed of integrations.mjs.
+ */
+export async function start({
+  port = 0,
+  host = '127.0.0.1',
+  store,
+  actor = 'wms-service',
+  staticDir,
+  setup,
+  integrations,
+} = {}) {
   const lg = await Lotgraph.open({
     store: store ?? (await openStore()),
     actor,
     follow: true,
     onError: (e, ctx) => log(`lotgraph ${ctx.source}: ${e?.message ?? e}`),
   });
-  const server = createServer(createApp({ lg }));
+  // `setup(lg)` runs before the port opens (e.g. loading demo data into a fresh store).
+  if (setup) await setup(lg);
+  // E-mail alerts through the outbox and the customer feed (see integrations.mjs).
+  const extras = await startIntegrations(lg, integrations ?? integrationsFromEnv());
+  const server = createServer(createApp({ lg, staticDir, feed: extras.feed }));
   await new Promise((resolve) => server.listen(port, host, resolve));
   const { port: bound } = server.address();
   return {
@@ -42,6 +59,7 @@ export async function start({ port = 0, host = '127.0.0.1', store, actor = 'wms-
     url: `http://${host}:${bound}`,
     close: async () => {
       await new Promise((resolve) => server.close(resolve));
+      await extras.close();
       await lg.close();
       await lg.store.close();
     },
