@@ -227,16 +227,12 @@ async function benchStore(kind, g, lots, { log, progress, quick }) {
   }
 }
 
-export async function run({ sizes, quick = false, log = () => {}, progress }) {
-  const prog =
-    progress ??
-    (() => {
-      const f = () => {};
-      f.done = () => {};
-      return f;
-    });
-  const ctx = { quick, log, progress: prog };
-  const versions = await serverVersions();
+/**
+ * The ingest comparison (issue #15's targets): the quickstart sample through the sdk into every store, one
+ * `batch()` per day and one command per call, round robin, {@link INGEST_RUNS} runs each; returns the
+ * markdown lines of its section. Also run alone as the `ingest` suite.
+ */
+export async function ingestSection({ quick = false, log = () => {} } = {}) {
   const dayCount = quick ? 8 : 60;
   const KINDS = ['memory', 'sqlite', 'postgres', 'mysql'];
   const MODES = ['batch', 'single'];
@@ -271,6 +267,35 @@ export async function run({ sizes, quick = false, log = () => {}, progress }) {
       });
     }
   }
+  const L = [];
+  L.push(`### Ingest through the sdk (quickstart sample, ${dayCount} days)`);
+  L.push('');
+  L.push(
+    `${INGEST_RUNS} runs per row, each on a fresh, empty store (master data written first, not timed); one event per ` +
+      'command, so commands/s = events/s. Targets: issue #15.',
+  );
+  L.push('');
+  L.push('| store | mode | commands | commands/s, median | min – max | target | met? |');
+  L.push('|---|---|---:|---:|---:|---:|:---:|');
+  for (const r of ingestRows)
+    L.push(
+      `| ${STORE_LABEL[r.kind]} | ${r.mode === 'batch' ? 'one `batch()` per day' : 'one command per call'} | ${int(r.commands)} | ` +
+        `**${int(r.median)}** | ${int(r.min)} – ${int(r.max)} | ≥ ${int(r.target)} | ${r.met ? 'yes' : '**no**'} |`,
+    );
+  return L;
+}
+
+export async function run({ sizes, quick = false, log = () => {}, progress }) {
+  const prog =
+    progress ??
+    (() => {
+      const f = () => {};
+      f.done = () => {};
+      return f;
+    });
+  const ctx = { quick, log, progress: prog };
+  const versions = await serverVersions();
+  const ingest = await ingestSection({ quick, log });
   const results = [];
   for (const lots of [...sizes].sort((a, b) => a - b)) {
     if (lots > 2e6) continue;
@@ -293,20 +318,7 @@ export async function run({ sizes, quick = false, log = () => {}, progress }) {
       'treat small differences as noise.',
   );
   L.push('');
-  L.push(`### Ingest through the sdk (quickstart sample, ${dayCount} days)`);
-  L.push('');
-  L.push(
-    `${INGEST_RUNS} runs per row, each on a fresh, empty store (master data written first, not timed); one event per ` +
-      'command, so commands/s = events/s. Targets: issue #15.',
-  );
-  L.push('');
-  L.push('| store | mode | commands | commands/s, median | min – max | target | met? |');
-  L.push('|---|---|---:|---:|---:|---:|:---:|');
-  for (const r of ingestRows)
-    L.push(
-      `| ${STORE_LABEL[r.kind]} | ${r.mode === 'batch' ? 'one `batch()` per day' : 'one command per call'} | ${int(r.commands)} | ` +
-        `**${int(r.median)}** | ${int(r.min)} – ${int(r.max)} | ≥ ${int(r.target)} | ${r.met ? 'yes' : '**no**'} |`,
-    );
+  L.push(...ingest);
   for (const r of results) {
     L.push('');
     L.push(`### ${sizeLabel(r.lots)} lots (${int(r.nodes)} nodes, ${int(r.edges)} edges)`);
