@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { FunctionArg, StoreArg } from './domain/args.js';
 import { Id } from './domain/schemas.js';
 import type { LoadProgress } from './genealogy/genealogy-index.js';

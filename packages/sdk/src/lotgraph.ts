@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { alertsFacade } from './alerts/facade.js';
 import type { EventHandler } from './alerts/webhook.js';
 import { allocationFacade } from './allocation/facade.js';

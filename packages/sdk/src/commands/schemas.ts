@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Instant, IsoDate } from '../domain/dates.js';
 import {
   Code,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Store } from '../store/port.js';
 import { IsoDate } from './dates.js';
 import { Id, LIMITS } from './schemas.js';

@@ -1,5 +1,5 @@
 /** The schemas of the facade's non-command arguments (queries, options), checked before anything runs. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DayArg, FunctionArg } from './args.js';
 import { Instant } from './dates.js';
 import { Code, Id, LIMITS, Name, NonNegativeDecimal } from './schemas.js';

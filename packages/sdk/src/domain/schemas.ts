@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Instant, IsoDate } from './dates.js';
 import { isDecimal, MAX_STEPS } from './quantity.js';
 

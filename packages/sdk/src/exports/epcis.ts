@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkArgs, StoreArg } from '../domain/args.js';
 import { Instant } from '../domain/dates.js';
 import type { Product } from '../domain/schemas.js';

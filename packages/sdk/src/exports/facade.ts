@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EpcisOptions, ImportOptions } from '../domain/query-schemas.js';
 import { Id, LIMITS } from '../domain/schemas.js';
 import { parseInput } from '../domain/validate.js';

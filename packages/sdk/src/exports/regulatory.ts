@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkArgs, StoreArg } from '../domain/args.js';
 import { IsoDate } from '../domain/dates.js';
 import { Id, LIMITS, type Party, type Product } from '../domain/schemas.js';

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { FunctionArg } from '../domain/args.js';
 import { parseInput } from '../domain/validate.js';
 import { fieldError, isLotgraphError, withBatchIndex } from '../errors.js';

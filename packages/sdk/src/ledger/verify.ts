@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkArgs, StoreArg } from '../domain/args.js';
 import { ErrorCodes, LotgraphError } from '../errors.js';
 import type { Store } from '../store/port.js';

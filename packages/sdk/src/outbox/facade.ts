@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { FunctionArg } from '../domain/args.js';
 import { parseInput } from '../domain/validate.js';
 import { ErrorCodes, LotgraphError } from '../errors.js';

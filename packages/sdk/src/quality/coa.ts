@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { requireLot } from '../commands/lookups.js';
 import { ErrorCodes, LotgraphError } from '../errors.js';
 import { canonicalJson } from '../ledger/hashing.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CommandMeta } from '../commands/schemas.js';
 import { IsoDate } from '../domain/dates.js';
 import { Code, DecimalString, Id, LIMITS, Name, Note, Text } from '../domain/schemas.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CommandMeta } from '../commands/schemas.js';
 import { Id, LIMITS, Name, NonNegativeDecimal, Note, Text } from '../domain/schemas.js';
 import type { RecallScope } from './scope.js';

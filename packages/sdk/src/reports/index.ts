@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkArgs } from '../domain/args.js';
 import { LetterSender } from '../domain/query-schemas.js';
 import { Id } from '../domain/schemas.js';

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Instant, IsoDate } from '../domain/dates.js';
 import { Gln, LIMITS, Name, Text } from '../domain/schemas.js';
 

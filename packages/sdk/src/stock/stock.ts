@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Instant } from '../domain/dates.js';
 import { fromSteps } from '../domain/quantity.js';
 import type { Product } from '../domain/schemas.js';

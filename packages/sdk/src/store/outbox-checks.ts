@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkArgs } from '../domain/args.js';
 import { Id, Text } from '../domain/schemas.js';
 import { EVENT_TYPES } from '../ledger/events.js';
