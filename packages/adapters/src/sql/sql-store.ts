@@ -164,12 +164,20 @@ export class SqlStore extends SqlReads implements Store {
       session.release();
       return result;
     } catch (e) {
-      const mapped = this.driver.mapError(e);
-      const broken = isLotgraphError(mapped, ErrorCodes.STORE_UNAVAILABLE);
-      if (open && !broken) await session.query('ROLLBACK').catch(() => undefined);
-      session.release(broken);
-      throw mapped;
+      return this.abandon(session, e, open);
     }
+  }
+
+  /**
+   * A session's transaction failed: roll it back (when one is open and the connection still works),
+   * hand the session back (discarded if broken) and throw the mapped error.
+   */
+  private async abandon(session: SqlSession, e: unknown, open: boolean): Promise<never> {
+    const mapped = this.driver.mapError(e);
+    const broken = isLotgraphError(mapped, ErrorCodes.STORE_UNAVAILABLE);
+    if (open && !broken) await session.query('ROLLBACK').catch(() => undefined);
+    session.release(broken);
+    throw mapped;
   }
 
   /** Report an error nobody awaits (never throws). */
@@ -349,12 +357,7 @@ export class SqlStore extends SqlReads implements Store {
       session.release();
       return result;
     } catch (e) {
-      const mapped = this.driver.mapError(e);
-      const broken = isLotgraphError(mapped, ErrorCodes.STORE_UNAVAILABLE);
-      if (!broken && (scope === undefined || scope.open))
-        await session.query('ROLLBACK').catch(() => undefined);
-      session.release(broken);
-      throw mapped;
+      return this.abandon(session, e, scope === undefined || scope.open);
     }
   }
 
