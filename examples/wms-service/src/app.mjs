@@ -67,6 +67,11 @@ async function readJson(req) {
 
 /** JSON with bigints as strings (stock balances are exact bigint steps). */
 function send(res, status, body, headers = {}) {
+  if (status === 204) {
+    res.writeHead(204, headers);
+    res.end();
+    return;
+  }
   const text = JSON.stringify(body, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(text);
@@ -108,6 +113,16 @@ export function routes({ lg }) {
     ['POST', '/returns', async ({ body }) => ({ status: 201, body: await lg.return(body) })],
     // holds
     ['POST', '/holds', async ({ body }) => ({ status: 201, body: await lg.hold(body) })],
+    // Raise today's expiry / low-stock alert (a scheduler calls this; once per kind, day and query): 201 with
+    // the `alertRaised` event, 204 when nothing is expiring or low.
+    [
+      'POST',
+      '/alerts/raise',
+      async ({ body }) => {
+        const event = await lg.alerts.raise(body);
+        return event ? { status: 201, body: event } : { status: 204, body: null };
+      },
+    ],
     [
       'POST',
       '/holds/:holdId/release',

@@ -1,6 +1,8 @@
 // The integrations the service runs next to its HTTP API (from @lotgraph/integrations):
-// - e-mail alerts: every hold placed and every recall opened is e-mailed to QA, through the transactional
-//   outbox (recorded with the event, delivered at least once, retried, dead-lettered, replayable);
+// - e-mail alerts: every hold placed, recall opened and alert raised (`POST /alerts/raise`: lots expiring,
+//   low stock) is e-mailed to QA, through the transactional outbox (recorded with the event, delivered at
+//   least once, retried, dead-lettered, replayable); recording an e-mail notification of a real recall's
+//   customer (`POST /recalls/{id}/notifications` with channel "email") e-mails them the recall letter (PDF);
 // - the customer feed: `GET /feed/customers/{id}/shipments` and `/feed/customers/{id}/lots/{lot}/coa.pdf`,
 //   authorised per customer by API key or signed URL.
 // Configured by `start({ integrations })` or the environment: LOTGRAPH_SMTP_URL (smtp://host:port),
@@ -11,6 +13,7 @@ import {
   customerFeedHandler,
   emailSender,
   forEvents,
+  recallLetterMessageFromEvent,
   toNodeListener,
 } from '@lotgraph/integrations';
 
@@ -41,14 +44,21 @@ export async function startIntegrations(lg, settings = {}) {
   const closers = [];
   if (settings.email) {
     const { outbox: dispatch, ...mailOptions } = settings.email;
-    const mail = emailSender(mailOptions);
+    const mail = emailSender({ lotgraph: lg, ...mailOptions });
     const dispatcher = await lg.outbox.subscribe('wms-email-alerts', {
-      types: ['held', 'recallOpened'],
+      types: ['held', 'recallOpened', 'alertRaised'],
       deliver: forEvents(mail.deliver, alertMessageFromEvent),
+      ...dispatch,
+    });
+    // Recording an e-mail notification of a real recall's customer sends that customer the recall letter.
+    const letters = await lg.outbox.subscribe('wms-recall-letters', {
+      types: ['recallNotified'],
+      deliver: forEvents(mail.deliver, recallLetterMessageFromEvent(lg)),
       ...dispatch,
     });
     closers.push(async () => {
       await dispatcher.stop();
+      await letters.stop();
       mail.close();
     });
   }

@@ -72,6 +72,66 @@ it('e-mails a hold placed through the API to QA, through the outbox', async () =
   expect(await svc.lg.outbox.list('wms-email-alerts')).toMatchObject([{ type: 'held', status: 'delivered' }]);
 });
 
+it('e-mails the daily expiry alert once, raised through POST /alerts/raise (204 when nothing is due)', async () => {
+  await post('/receipts', {
+    lotId: 'M2',
+    productId: 'milk',
+    locationId: 'WH',
+    quantity: '5',
+    expiry: '2026-03-05',
+  });
+  expect((await post('/alerts/raise', { kind: 'expiry', date: '2026-03-04', withinDays: 0 })).status).toBe(
+    204,
+  );
+  const raise = () => post('/alerts/raise', { kind: 'expiry', date: '2026-03-01', withinDays: 7 });
+  const first = await raise();
+  expect(first.status).toBe(201);
+  expect((await raise()).status).toBe(201); // the same event again: nothing new appended, no second e-mail
+  await expect.poll(() => mails.length, { timeout: 10_000, interval: 50 }).toBe(2);
+  const m = mails[1];
+  expect(m?.mail.subject).toContain('expiring within 7 days');
+  expect(m?.mail.text).toContain('M2');
+  // One alertRaised event, hence one outbox message (the second raise replayed the first event).
+  const raised = (await svc.lg.outbox.list('wms-email-alerts')).filter((x) => x.type === 'alertRaised');
+  expect(raised).toMatchObject([{ status: 'delivered' }]);
+  expect((await post('/alerts/raise', { kind: 'expiry', date: 'soon' })).status).toBe(400);
+});
+
+it('e-mails the recall letter (PDF attached) when a customer of a real recall is notified by e-mail', async () => {
+  await post('/parties', {
+    id: 'deli',
+    name: 'Deli',
+    roles: ['customer'],
+    contacts: [{ name: 'Owner', email: 'owner@deli.example' }],
+  });
+  await post('/receipts', { lotId: 'M3', productId: 'milk', locationId: 'WH', quantity: '20' });
+  await post('/shipments', {
+    shipmentId: 'S-3',
+    customerId: 'deli',
+    lines: [{ lotId: 'M3', locationId: 'WH', quantity: '4' }],
+  });
+  const opened = await post('/recalls', {
+    recallId: 'R-9',
+    lots: ['M3'],
+    reason: 'Listeria',
+    classification: 'I',
+  });
+  expect(opened.status).toBe(201);
+  const before = mails.length;
+  const notified = await post('/recalls/R-9/notifications', { customerId: 'deli', channel: 'email' });
+  expect(notified.status).toBe(201);
+  await expect
+    .poll(() => mails.filter((m) => m.to.includes('owner@deli.example')).length, {
+      timeout: 15_000,
+      interval: 50,
+    })
+    .toBe(1);
+  const letter = mails.slice(before).find((m) => m.to.includes('owner@deli.example'));
+  expect(letter?.mail.subject).toContain('R-9');
+  const pdf = letter?.mail.attachments.find((a) => a.contentType === 'application/pdf');
+  expect(pdf?.content.subarray(0, 5).toString()).toBe('%PDF-');
+});
+
 it('serves the customer feed to the customer with its key, and 401 without it', async () => {
   await post('/holds/H-1/release', {});
   await post('/shipments', {

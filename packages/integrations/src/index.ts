@@ -23,6 +23,7 @@ export {
   alertMessageFromEvent,
   expiryAlertMessage,
   lowStockAlertMessage,
+  recallLetterMessageFromEvent,
   recallLetterMessages,
 } from './email/messages.js';
 export type { EmailSender, EmailSenderOptions, EmailTopic } from './email/sender.js';

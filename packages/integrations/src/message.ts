@@ -123,7 +123,7 @@ export interface EventDelivery {
  */
 export function forEvents(
   deliver: Deliver,
-  map: (event: StoredEvent) => OutboxMessage | undefined,
+  map: (event: StoredEvent) => OutboxMessage | undefined | Promise<OutboxMessage | undefined>,
 ): (delivery: EventDelivery) => Promise<void> {
   if (typeof deliver !== 'function') throw fieldIssue('forEvents', ['deliver'], 'expected a function');
   if (typeof map !== 'function') throw fieldIssue('forEvents', ['map'], 'expected a function');
@@ -131,7 +131,7 @@ export function forEvents(
     const event = delivery?.payload;
     if (!event || typeof event.seq !== 'number' || typeof event.type !== 'string')
       throw new DeliveryError('outbox', 'the delivery carries no committed event', { retryable: false });
-    const message = map(event);
+    const message = await map(event);
     if (message) await deliver({ ...message, key: delivery.key });
   };
 }

@@ -14,6 +14,7 @@
 
 export type { StockAlert } from './alerts/alerts.js';
 export { hmacSha256Hex } from './alerts/alerts.js';
+export { RaiseAlertInput } from './alerts/commands.js';
 export type {
   EventHandler,
   WebhookDeliveryOptions,

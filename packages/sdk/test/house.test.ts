@@ -213,6 +213,7 @@ describe('one command registry', () => {
       { command: 'recallNotify', input: { recallId: 'R1', customerId: 'shop1', channel: 'email' } },
       { command: 'recallAcknowledge', input: { recallId: 'R1', customerId: 'shop1' } },
       { command: 'recallClose', input: { recallId: 'R1', summary: 'done' } },
+      { command: 'raiseAlert', input: { kind: 'lowStock', date: '2026-03-02', thresholds: { oats: '1' } } },
     ]).catch((e) => {
       throw new Error(`${e.message} ${JSON.stringify(e.details)}`);
     });

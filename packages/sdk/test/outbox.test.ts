@@ -167,6 +167,63 @@ describe('outbox dispatcher', () => {
     });
   });
 
+  it('raises expiry and low-stock alerts as events, once per day and query, and delivers them', async () => {
+    const { lg, store } = await open();
+    await lg.receive({
+      lotId: 'E1',
+      productId: 'flour',
+      locationId: 'WH',
+      quantity: '3',
+      expiry: '2026-03-05',
+    });
+    await lg.receive({
+      lotId: 'E2',
+      productId: 'flour',
+      locationId: 'WH',
+      quantity: '4',
+      expiry: '2026-09-01',
+    });
+    const got: OutboxDelivery[] = [];
+    const d = await lg.outbox.subscribe('alerts', {
+      types: ['alertRaised'],
+      pollMs: 60_000,
+      deliver: (m) => void got.push(m),
+    });
+    const first = await lg.alerts.raise({ kind: 'expiry', date: '2026-03-01', withinDays: 7 });
+    expect(first?.payload).toMatchObject({
+      kind: 'expiry',
+      date: '2026-03-01',
+      withinDays: 7,
+      lots: [{ lotId: 'E1', quantity: '3.000', daysToExpiry: 4 }],
+    });
+    // The scheduler runs again the same day: the same event, nothing appended.
+    const head = (await store.head()).seq;
+    expect((await lg.alerts.raise({ kind: 'expiry', date: '2026-03-01', withinDays: 7 }))?.seq).toBe(
+      first?.seq,
+    );
+    expect((await store.head()).seq).toBe(head);
+    // Nothing expiring within 1 day, nothing low: no event.
+    expect(await lg.alerts.raise({ kind: 'expiry', date: '2026-03-01', withinDays: 1 })).toBeUndefined();
+    expect(
+      await lg.alerts.raise({ kind: 'lowStock', date: '2026-03-01', thresholds: { flour: '5' } }),
+    ).toBeUndefined();
+    const low = await lg.alerts.raise({ kind: 'lowStock', date: '2026-03-01', thresholds: { flour: '100' } });
+    expect(low?.payload).toMatchObject({
+      kind: 'lowStock',
+      products: [{ productId: 'flour', onHand: '7.000', threshold: '100.000' }],
+    });
+    await d.drain();
+    expect(got.map((m) => m.seq)).toEqual([first?.seq, low?.seq]);
+    await expect(lg.alerts.raise({ kind: 'soon', date: '2026-03-01' } as never)).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+    const err = await lg.alerts
+      .raise({ kind: 'expiry', date: '2026-03-01', withinDays: 7, within: 1 } as never)
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(String((err as Error).message)).toContain('within');
+  });
+
   it('refuses bad options and a second dispatcher of one subscription, naming the field', async () => {
     const { lg } = await open();
     const bad = async (opts: unknown, field: string) => {

@@ -8,12 +8,13 @@
 import type { EventPayloads, Lotgraph, StoredEvent } from '@lotgraph/sdk';
 import { IsoDate } from '@lotgraph/sdk';
 import { z } from 'zod';
-import { type OutboxMessage, parseWith } from '../message.js';
-import type { HoldPlacedAlert, RecallOpenedAlert } from './templates.js';
+import { DeliveryError, type OutboxMessage, parseWith } from '../message.js';
+import type { ExpiryAlert, HoldPlacedAlert, LowStockAlert, RecallOpenedAlert } from './templates.js';
 
 /**
  * The alert message for a committed event, or `undefined` when the event raises no e-mail alert
- * (`held` → `alert.holdPlaced`, `recallOpened` → `alert.recallOpened`). Key: `alert:{seq}`.
+ * (`held` → `alert.holdPlaced`, `recallOpened` → `alert.recallOpened`, `alertRaised` (from
+ * `lg.alerts.raise`) → `alert.expiry` / `alert.lowStock`). Key: `alert:{seq}`.
  */
 export function alertMessageFromEvent(event: StoredEvent): OutboxMessage | undefined {
   if (event.type === 'held') {
@@ -41,6 +42,16 @@ export function alertMessageFromEvent(event: StoredEvent): OutboxMessage | undef
       customers: Array.isArray(scope?.customers) ? scope.customers.length : 0,
     };
     return { key: `alert:${event.seq}`, topic: 'alert.recallOpened', payload };
+  }
+  if (event.type === 'alertRaised') {
+    // Raised by `lg.alerts.raise` (an event, so it came through the outbox like the others).
+    const p = event.payload as unknown as EventPayloads['alertRaised'];
+    if (p.kind === 'expiry') {
+      const payload: ExpiryAlert = { date: p.date, withinDays: p.withinDays ?? 0, alerts: p.lots ?? [] };
+      return { key: `alert:${event.seq}`, topic: 'alert.expiry', payload };
+    }
+    const payload: LowStockAlert = { date: p.date, items: p.products ?? [] };
+    return { key: `alert:${event.seq}`, topic: 'alert.lowStock', payload };
   }
   return undefined;
 }
@@ -79,6 +90,38 @@ export async function lowStockAlertMessage(
     key: `alert.lowStock:${q.date}${q.locationId !== undefined ? `:${q.locationId}` : ''}`,
     topic: 'alert.lowStock',
     payload: { date: q.date, items },
+  };
+}
+
+/**
+ * For {@link forEvents} on an outbox subscription of `recallNotified`: recording that a customer of a real
+ * recall was notified by e-mail (`lg.recall.notify({ recallId, customerId, channel: 'email' })`) sends them
+ * the recall letter — to the notification's `contact` when it is an e-mail address, else to the customer's
+ * contacts. Drills send nothing (a mock recall must not reach customers); other channels send nothing.
+ */
+export function recallLetterMessageFromEvent(
+  lg: Lotgraph,
+): (event: StoredEvent) => Promise<OutboxMessage | undefined> {
+  return async (event) => {
+    if (event.type !== 'recallNotified') return undefined;
+    const p = event.payload as unknown as EventPayloads['recallNotified'];
+    if (p.channel !== 'email' || p.drill === true) return undefined;
+    const isEmail = (e: string | undefined): e is string => !!e && /^[^@\s]+@[^@\s]+$/.test(e);
+    let to = isEmail(p.contact) ? [p.contact] : [];
+    if (to.length === 0) {
+      const party = await lg.store.getParty(p.customerId);
+      to = (party?.contacts ?? []).map((c) => c.email).filter(isEmail);
+    }
+    if (to.length === 0)
+      throw new DeliveryError('email', `customer "${p.customerId}" has no e-mail address`, {
+        retryable: false,
+        key: `recall.letter:${p.recallId}:${p.customerId}`,
+      });
+    return {
+      key: `recall.letter:${p.recallId}:${p.customerId}`,
+      topic: 'recall.letter',
+      payload: { recallId: p.recallId, customerId: p.customerId, to },
+    };
   };
 }
 

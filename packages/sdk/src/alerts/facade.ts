@@ -2,7 +2,9 @@ import { expiredOnHand, expiring, lowStock, type StockAlert } from '../alerts/al
 import { checkArgs, DayArg } from '../domain/args.js';
 import { ExpiringQuery, LowStockQuery } from '../domain/query-schemas.js';
 import { parseInput } from '../domain/validate.js';
+import type { EventOf } from '../ledger/events.js';
 import type { LotgraphHost } from '../ledger/host.js';
+import { alertContent, RaiseAlertInput } from './commands.js';
 
 /** `lg.alerts`: see {@link Lotgraph}. */
 export function alertsFacade(h: LotgraphHost) {
@@ -18,5 +20,27 @@ export function alertsFacade(h: LotgraphHost) {
     /** Products below a threshold (in the product's unit), optionally at one location. */
     lowStock: async (opts: { thresholds: Record<string, string>; locationId?: string }) =>
       lowStock(h.store, parseInput(LowStockQuery, opts, 'alerts.lowStock')),
+    /**
+     * Raise an expiry or low-stock alert for `date` as an `alertRaised` event — once per kind, day and query:
+     * the idempotency key defaults to `alert:{kind}:{date}:{withinDays | locationId}`, so a scheduler may
+     * call this as often as it likes. Nothing is appended (undefined) when nothing is expiring or low. Being
+     * an event, the alert reaches people through the outbox (`lg.outbox.subscribe(…, { types:
+     * ['alertRaised'] })`, e.g. e-mail with `@lotgraph/integrations`).
+     *
+     * @example
+     * ```ts
+     * await lg.alerts.raise({ kind: 'expiry', date: '2026-12-04', withinDays: 7 });
+     * ```
+     */
+    raise: async (input: RaiseAlertInput): Promise<EventOf<'alertRaised'> | undefined> => {
+      const parsed = parseInput(RaiseAlertInput, input, 'alerts.raise');
+      const content = await alertContent(h.store, parsed);
+      if ((content.lots ?? content.products ?? []).length === 0) return undefined;
+      const scope = parsed.kind === 'expiry' ? String(parsed.withinDays) : (parsed.locationId ?? '*');
+      return h.command('raiseAlert', {
+        ...input,
+        idempotencyKey: parsed.idempotencyKey ?? `alert:${parsed.kind}:${parsed.date}:${scope}`,
+      } as RaiseAlertInput);
+    },
   };
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import type { z } from 'zod';
+import { raiseAlertCommand } from '../alerts/commands.js';
 import {
   confirmPickCommand,
   defineCustomerPolicyCommand,
@@ -62,6 +63,7 @@ export const COMMANDS = {
   recallNotify: recallNotifyCommand,
   recallAcknowledge: recallAcknowledgeCommand,
   recallClose: recallCloseCommand,
+  raiseAlert: raiseAlertCommand,
 } as const;
 
 /** The name of a registered command. */

@@ -61,6 +61,7 @@ export const EVENT_TYPES = [
   'tested',
   'qualityDecided',
   'documentAttached',
+  'alertRaised',
 ] as const;
 
 /** Every event type the ledger knows. */
@@ -242,6 +243,29 @@ export interface EventPayloads {
     note?: string;
     /** The QC holds this release lifted (as they were). */
     liftedHolds: Json[];
+  };
+  /**
+   * A stock alert was raised (once per kind, day and query by default): what was expiring or low that day,
+   * kept in the ledger so that who was told what, when, can be shown — and delivered through the outbox.
+   */
+  alertRaised: {
+    kind: 'expiry' | 'lowStock';
+    /** The day the alert is about. */
+    date: string;
+    withinDays?: number;
+    locationId?: string;
+    /** `expiry`: lots on hand expiring within `withinDays` of `date`. */
+    lots?: {
+      lotId: string;
+      productId: string;
+      locationId: string;
+      quantity: string;
+      unit: string;
+      expiry?: string;
+      daysToExpiry?: number;
+    }[];
+    /** `lowStock`: products below their threshold. */
+    products?: { productId: string; onHand: string; threshold: string; unit: string; lots: number }[];
   };
   documentAttached: {
     documentId: string;

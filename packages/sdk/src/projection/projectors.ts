@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { alertProjectors } from '../alerts/projector.js';
 import { allocationProjectors } from '../allocation/projector.js';
 import { coreProjectors } from '../commands/projector.js';
 import type { StoredEvent } from '../ledger/events.js';
@@ -18,6 +19,7 @@ export const PROJECTORS = mergeProjectors([
   allocationProjectors,
   qualityProjectors,
   recallProjectors,
+  alertProjectors,
 ]);
 
 /** Project one event with the registered projectors. */
