@@ -2,6 +2,7 @@ import { GenealogyGraph } from '@lotgraph/core-wasm';
 import { ErrorCodes, LotgraphError } from '../errors.js';
 import type { Store } from '../store/port.js';
 import { NodeRegistry, type ResolvedGenealogy } from './node-registry.js';
+import { TraceCatalogue } from './trace-catalogue.js';
 
 /** Progress of loading the genealogy index from the store. */
 export interface LoadProgress {
@@ -45,6 +46,8 @@ export class GenealogyIndex {
   private constructor(
     readonly graph: GenealogyGraph,
     readonly registry: NodeRegistry,
+    /** What traces show of each lot, delivery and edge (see {@link TraceCatalogue}); call `catchUp` first. */
+    readonly catalogue: TraceCatalogue,
   ) {}
 
   /** Load the whole genealogy from the store in streamed chunks, reporting progress. */
@@ -88,7 +91,8 @@ export class GenealogyIndex {
       dst: dst.view(),
       qty: qty.view(),
     });
-    const index = new GenealogyIndex(graph, registry);
+    const catalogue = TraceCatalogue.open(registry, head.seq);
+    const index = new GenealogyIndex(graph, registry, catalogue);
     index.seq = head.seq;
     return index;
   }
@@ -96,6 +100,8 @@ export class GenealogyIndex {
   /** Catch up with events written since `this.seq` (by this or another process), up to `untilSeq`. */
   async syncTo(store: Store, untilSeq: number): Promise<void> {
     if (untilSeq <= this.seq) return;
+    const src: number[] = [];
+    const dst: number[] = [];
     for await (const c of store.streamGenealogy({ sinceSeq: this.seq, untilSeq })) {
       if (c.type === 'nodes') {
         if (c.firstId !== this.registry.count) {
@@ -109,8 +115,13 @@ export class GenealogyIndex {
         this.graph.addNodes(c.kinds);
       } else {
         this.graph.addEdges(c.src, c.dst, c.qty);
+        for (let i = 0; i < c.src.length; i++) {
+          src.push(c.src[i]!);
+          dst.push(c.dst[i]!);
+        }
       }
     }
+    this.catalogue.queueSynced(this.seq, untilSeq, src, dst);
     this.seq = untilSeq;
   }
 
@@ -126,6 +137,7 @@ export class GenealogyIndex {
         Int32Array.from(r.edges, (e) => e.dst),
         Float64Array.from(r.edges, (e) => Number(e.quantity) / 10 ** e.scale),
       );
+      this.catalogue.queueCommitted(r.edges);
     }
     this.seq = seq;
   }

@@ -2,8 +2,9 @@ import { fromSteps } from '../domain/quantity.js';
 import type { Lot, Party, Product } from '../domain/schemas.js';
 import { ErrorCodes, LotgraphError } from '../errors.js';
 import type { StoredEvent } from '../ledger/events.js';
-import { type GenealogyEdge, NodeKind, type ShipmentLineRecord, type Store } from '../store/port.js';
+import { type GenealogyEdge, NodeKind, type Store } from '../store/port.js';
 import type { GenealogyIndex } from './genealogy-index.js';
+import type { LineFacts, LotFacts } from './trace-catalogue.js';
 import type { TracedLot, TraceEdge, TraceGraph, TraceNode, TraceNodeKind, TraceTree } from './trace-types.js';
 
 export const KIND_NAME: Record<number, TraceNodeKind> = {
@@ -83,7 +84,19 @@ export async function rootOf(
   return { lot, node };
 }
 
-export function tracedLot(l: Lot, depth: number): TracedLot {
+/** The root node of a catalogue-based trace: the lot must have a node and a lot record. */
+export function rootFromCatalogue(index: GenealogyIndex, lotId: string): number {
+  const node = index.registry.id(NodeKind.LOT, lotId);
+  if (node === undefined || !index.catalogue.lot(node)) {
+    throw new LotgraphError(ErrorCodes.LOT_NOT_FOUND, `lotId: lot "${lotId}" does not exist`, {
+      field: 'lotId',
+      value: lotId,
+    });
+  }
+  return node;
+}
+
+export function tracedLot(l: LotFacts, depth: number): TracedLot {
   const t: TracedLot = { lotId: l.id, productId: l.productId, depth, origin: l.origin };
   if (l.supplierId !== undefined) t.supplierId = l.supplierId;
   if (l.supplierLotNumber !== undefined) t.supplierLotNumber = l.supplierLotNumber;
@@ -91,17 +104,20 @@ export function tracedLot(l: Lot, depth: number): TracedLot {
   return t;
 }
 
-/** Build nodes (with domain details) for a set of node ids. */
-export async function describe(
-  e: Env,
-  ids: Int32Array,
-  depth: Int32Array,
-): Promise<{ nodes: TraceNode[]; lots: Map<string, Lot>; lines: Map<string, ShipmentLineRecord> }> {
+/** Domain details of the nodes of a trace: node list, lots and lines by ref. */
+export interface Described {
+  nodes: TraceNode[];
+  lots: Map<string, LotFacts>;
+  lines: Map<string, LineFacts>;
+}
+
+/** Build nodes (with domain details) for a set of node ids, reading lots and lines from the store. */
+export async function describe(e: Env, ids: Int32Array, depth: Int32Array): Promise<Described> {
   const { registry } = e.index;
   const lotRefs: string[] = [];
   for (const id of ids) if (registry.kinds[id] === NodeKind.LOT) lotRefs.push(registry.refs[id]!);
-  const lots = new Map((await e.store.getLots(lotRefs)).map((l) => [l.id, l]));
-  const lines = new Map<string, ShipmentLineRecord>();
+  const lots = new Map<string, LotFacts>((await e.store.getLots(lotRefs)).map((l) => [l.id, l]));
+  const lines = new Map<string, LineFacts>();
   const hasDelivery = Array.prototype.some.call(
     ids,
     (id: number) => registry.kinds[id] === NodeKind.DELIVERY,
@@ -110,6 +126,42 @@ export async function describe(
     for (const l of await e.store.listShipmentLines({ lotIds: lotRefs }))
       lines.set(`${l.shipmentId}/${l.lineNo}`, l);
   }
+  return describeWith(e, ids, depth, lots, lines);
+}
+
+/** Build nodes (with domain details) for a set of node ids from the index's trace catalogue. */
+export async function describeFromCatalogue(e: Env, ids: Int32Array, depth: Int32Array): Promise<Described> {
+  const { registry, catalogue } = e.index;
+  const lots = new Map<string, LotFacts>();
+  const lines = new Map<string, LineFacts>();
+  const deliveries: number[] = [];
+  const lotNodes = new Set<number>();
+  for (const id of ids) {
+    const kind = registry.kinds[id];
+    if (kind === NodeKind.LOT) {
+      lotNodes.add(id);
+      const l = catalogue.lot(id);
+      if (l) lots.set(l.id, l);
+    } else if (kind === NodeKind.DELIVERY) deliveries.push(id);
+  }
+  // Like the store read (lines of the closure's lots): a delivery shows its line when the line's lot is in
+  // the closure — always so for lines the commands write (the lot → delivery edge brings the lot in).
+  for (const id of deliveries) {
+    const l = catalogue.line(id);
+    const lotNode = l && registry.id(NodeKind.LOT, l.lotId);
+    if (l && lotNode !== undefined && lotNodes.has(lotNode)) lines.set(registry.refs[id]!, l);
+  }
+  return describeWith(e, ids, depth, lots, lines);
+}
+
+async function describeWith(
+  e: Env,
+  ids: Int32Array,
+  depth: Int32Array,
+  lots: Map<string, LotFacts>,
+  lines: Map<string, LineFacts>,
+): Promise<Described> {
+  const { registry } = e.index;
   const customerRefs: string[] = [];
   for (const id of ids) if (registry.kinds[id] === NodeKind.CUSTOMER) customerRefs.push(registry.refs[id]!);
   await ensureMaster(
@@ -159,8 +211,8 @@ export async function describe(
 export function unitOfEdge(
   e: Env,
   edge: GenealogyEdge,
-  lots: Map<string, Lot>,
-  lines: Map<string, ShipmentLineRecord>,
+  lots: Map<string, LotFacts>,
+  lines: Map<string, LineFacts>,
 ): string {
   const { registry } = e.index;
   const kind = registry.kinds[edge.src];
@@ -172,8 +224,8 @@ export function unitOfEdge(
 export function toTraceEdges(
   e: Env,
   edges: GenealogyEdge[],
-  lots: Map<string, Lot>,
-  lines: Map<string, ShipmentLineRecord>,
+  lots: Map<string, LotFacts>,
+  lines: Map<string, LineFacts>,
 ): TraceEdge[] {
   return edges.map((x) => ({
     from: x.src,
@@ -219,9 +271,12 @@ export function buildTree(graph: TraceGraph): TraceTree {
 
 export async function eventsBySeq(store: Store, seqs: Iterable<number>): Promise<Map<number, StoredEvent>> {
   const out = new Map<number, StoredEvent>();
-  for (const s of new Set(seqs)) {
-    const ev = await store.getEvent(s);
-    if (ev) out.set(s, ev);
+  const list = [...new Set(seqs)];
+  // A few reads in flight at a time (a network store overlaps them), in seq-list order.
+  for (let i = 0; i < list.length; i += 32) {
+    const chunk = list.slice(i, i + 32);
+    const got = await Promise.all(chunk.map((s) => store.getEvent(s)));
+    for (const [j, ev] of got.entries()) if (ev) out.set(chunk[j]!, ev);
   }
   return out;
 }

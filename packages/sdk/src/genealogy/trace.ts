@@ -1,13 +1,17 @@
 import { fromSteps } from '../domain/quantity.js';
 import type { EventPayloads } from '../ledger/events.js';
-import { NodeKind, type Store } from '../store/port.js';
+import { type GenealogyEdge, NodeKind, type Store } from '../store/port.js';
 import type { GenealogyIndex } from './genealogy-index.js';
 import {
   buildTree,
+  type Described,
   describe,
+  describeFromCatalogue,
+  type Env,
   env,
   eventsBySeq,
   orderOf,
+  rootFromCatalogue,
   rootOf,
   toTraceEdges,
   tracedLot,
@@ -22,18 +26,60 @@ import type {
   TraceGraph,
 } from './trace-types.js';
 
+/**
+ * Where a trace takes its details from: `'auto'` (the default) — the catalogue once it is filled; until
+ * then the store, while the fill runs in the background (at 1M lots the fill takes seconds, so the first
+ * trace after open does not wait for it); `'catalogue'` — the index's in-memory trace catalogue, filled
+ * and caught up first; `'store'` — lots, lines and edges read back from the store (the reference the
+ * catalogue is tested against).
+ */
+export type TraceVia = 'auto' | 'catalogue' | 'store';
+
+interface Source {
+  root(lotId: string): Promise<number>;
+  describe(e: Env, ids: Int32Array, depth: Int32Array): Promise<Described>;
+  /** Edges with both ends in `ids`, in the store's edge order. */
+  edges(ids: Int32Array, direction: 'forward' | 'backward'): Promise<GenealogyEdge[]>;
+}
+
+async function sourceOf(store: Store, index: GenealogyIndex, via: TraceVia): Promise<Source> {
+  if (via === 'auto' && !index.catalogue.isReady) {
+    index.catalogue.warm(store);
+    return sourceOf(store, index, 'store');
+  }
+  if (via === 'store') {
+    return {
+      root: async (lotId) => (await rootOf(store, index, lotId)).node,
+      describe,
+      edges: async (ids, direction) => {
+        const inSet = new Set(ids);
+        return direction === 'forward'
+          ? (await store.listEdges({ src: Array.from(ids) })).filter((x) => inSet.has(x.dst))
+          : (await store.listEdges({ dst: Array.from(ids) })).filter((x) => inSet.has(x.src));
+      },
+    };
+  }
+  await index.catalogue.catchUp(store, index.seq);
+  return {
+    root: async (lotId) => rootFromCatalogue(index, lotId),
+    describe: describeFromCatalogue,
+    edges: async (ids) => index.catalogue.edgesWithin(ids),
+  };
+}
+
 /** Every descendant lot, delivery and customer of `lotId`, with exact quantities. */
 export async function traceForward(
   store: Store,
   index: GenealogyIndex,
   lotId: string,
+  via: TraceVia = 'auto',
 ): Promise<ForwardTrace> {
-  const { node } = await rootOf(store, index, lotId);
+  const src = await sourceOf(store, index, via);
+  const node = await src.root(lotId);
   const e = await env(store, index);
   const c = index.graph.forwardWithDepth([node]);
-  const { nodes, lots, lines } = await describe(e, c.nodes, c.depth);
-  const inSet = new Set(c.nodes);
-  const rawEdges = (await store.listEdges({ src: Array.from(c.nodes) })).filter((x) => inSet.has(x.dst));
+  const { nodes, lots, lines } = await src.describe(e, c.nodes, c.depth);
+  const rawEdges = await src.edges(c.nodes, 'forward');
   const graph: TraceGraph = {
     direction: 'forward',
     root: node,
@@ -107,13 +153,14 @@ export async function traceBackward(
   store: Store,
   index: GenealogyIndex,
   lotId: string,
+  via: TraceVia = 'auto',
 ): Promise<BackwardTrace> {
-  const { node } = await rootOf(store, index, lotId);
+  const src = await sourceOf(store, index, via);
+  const node = await src.root(lotId);
   const e = await env(store, index);
   const c = index.graph.backwardWithDepth([node], { kinds: [NodeKind.LOT] });
-  const { nodes, lots, lines } = await describe(e, c.nodes, c.depth);
-  const inSet = new Set(c.nodes);
-  const rawEdges = (await store.listEdges({ dst: Array.from(c.nodes) })).filter((x) => inSet.has(x.src));
+  const { nodes, lots, lines } = await src.describe(e, c.nodes, c.depth);
+  const rawEdges = await src.edges(c.nodes, 'backward');
   const graph: TraceGraph = {
     direction: 'backward',
     root: node,

@@ -1,0 +1,297 @@
+import { fromSteps, Lotgraph, MemoryStore, type Store } from '@lotgraph/sdk';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { GenealogyIndex } from '../src/genealogy/genealogy-index.js';
+import { traceBackward, traceForward } from '../src/genealogy/trace.js';
+import { dayNumber, dayString } from '../src/genealogy/trace-catalogue.js';
+import { bakery, testClock } from './helpers.js';
+
+type Cmd =
+  | {
+      t: 'receive';
+      product: 'flour' | 'salt';
+      steps: number;
+      supplier: 'mill' | 'saltco' | null;
+      supplierLot: string | null;
+      expiry: string | null;
+    }
+  | { t: 'produce'; picks: number[]; frac: number; out: 'dough' | 'bread'; intoExisting: boolean }
+  | { t: 'ship'; picks: number[]; frac: number; customer: 'shop1' | 'shop2' }
+  | { t: 'split'; pick: number; frac: number }
+  | { t: 'correct'; pick: number; expiry: string | null; supplierLot: string | null }
+  | { t: 'check'; pick: number };
+
+const day = fc
+  .integer({ min: dayNumber('2027-01-01')!, max: dayNumber('2028-12-31')! })
+  .map((n) => dayString(n));
+const lotNo = fc.stringMatching(/^[A-Z0-9]{1,8}$/);
+const frac = fc.integer({ min: 1, max: 90 });
+const picks = fc.array(fc.nat(), { minLength: 1, maxLength: 3 });
+/** Each command is run by the first or the second instance (two processes sharing one store). */
+const step = fc.tuple(
+  fc.oneof(
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        t: fc.constant('receive' as const),
+        product: fc.constantFrom('flour' as const, 'salt' as const),
+        steps: fc.integer({ min: 1000, max: 900_000 }),
+        supplier: fc.constantFrom('mill' as const, 'saltco' as const, null),
+        supplierLot: fc.option(lotNo),
+        expiry: fc.option(day),
+      }),
+    },
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        t: fc.constant('produce' as const),
+        picks,
+        frac,
+        out: fc.constantFrom('dough' as const, 'bread' as const),
+        intoExisting: fc.boolean(),
+      }),
+    },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        t: fc.constant('ship' as const),
+        picks,
+        frac,
+        customer: fc.constantFrom('shop1' as const, 'shop2' as const),
+      }),
+    },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('split' as const), pick: fc.nat(), frac }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        t: fc.constant('correct' as const),
+        pick: fc.nat(),
+        expiry: fc.option(day),
+        supplierLot: fc.option(lotNo),
+      }),
+    },
+    { weight: 2, arbitrary: fc.record({ t: fc.constant('check' as const), pick: fc.nat() }) },
+  ),
+  fc.boolean(),
+);
+
+const DECIMALS: Record<string, number> = { flour: 3, salt: 3, dough: 3, bread: 0, crumbs: 3 };
+const part = (q: bigint, f: number) => {
+  const v = (q * BigInt(f)) / 100n;
+  return v < 1n ? 1n : v;
+};
+const indexOf = (lg: Lotgraph) => (lg as unknown as { index: GenealogyIndex }).index;
+
+/** The catalogue-based trace equals the store-based one for this lot (and the facade's, whichever it used). */
+async function expectSameTraces(lg: Lotgraph, store: Store, lotId: string) {
+  const fwd = await lg.trace.forward(lotId);
+  const bwd = await lg.trace.backward(lotId);
+  const index = indexOf(lg);
+  expect(fwd).toEqual(await traceForward(store, index, lotId, 'store'));
+  expect(bwd).toEqual(await traceBackward(store, index, lotId, 'store'));
+  expect(await traceForward(store, index, lotId, 'catalogue')).toEqual(fwd);
+  expect(await traceBackward(store, index, lotId, 'catalogue')).toEqual(bwd);
+}
+
+async function expectAllSame(lg: Lotgraph, store: Store) {
+  for (const l of await store.listLots()) await expectSameTraces(lg, store, l.id);
+}
+
+/** Run the steps, alternating instances as drawn; `check` steps compare traces mid-way. */
+async function run(steps: [Cmd, boolean][]) {
+  const { lg, store } = await bakery(new MemoryStore());
+  const lg2 = await Lotgraph.open({
+    store,
+    clock: testClock(Date.parse('2026-03-01T09:00:00Z')),
+    actor: 'other',
+  });
+  let n = 0;
+  const dec = (productId: string) => DECIMALS[productId] ?? 0;
+  for (const [c, second] of steps) {
+    const who = second ? lg2 : lg;
+    n++;
+    const rows = await store.listStock();
+    const pick = (i: number) => rows[i % rows.length]!;
+    switch (c.t) {
+      case 'receive':
+        await who.receive({
+          lotId: `R${n}`,
+          productId: c.product,
+          locationId: 'WH',
+          quantity: fromSteps(BigInt(c.steps), 3),
+          ...(c.supplier ? { supplierId: c.supplier } : {}),
+          ...(c.supplierLot ? { supplierLotNumber: c.supplierLot } : {}),
+          ...(c.expiry ? { expiry: c.expiry } : {}),
+        });
+        break;
+      case 'produce': {
+        if (!rows.length) break;
+        const picked = [...new Set(c.picks.map((p) => p % rows.length))].map((i) => rows[i]!);
+        const existing = (await store.listLots({ productId: c.out }))[0];
+        await who.produce({
+          orderId: `PO${n}`,
+          inputs: picked.map((r) => ({
+            lotId: r.lotId,
+            locationId: r.locationId,
+            quantity: fromSteps(part(r.quantity, c.frac), dec(r.productId)),
+          })),
+          outputs: [
+            {
+              lotId: c.intoExisting && existing ? existing.id : `P${n}`,
+              productId: c.out,
+              locationId: 'WH',
+              quantity: c.out === 'bread' ? '12' : '3.5',
+            },
+          ],
+        });
+        break;
+      }
+      case 'ship': {
+        if (!rows.length) break;
+        const picked = [...new Set(c.picks.map((p) => p % rows.length))].map((i) => rows[i]!);
+        await who.ship({
+          shipmentId: `SH${n}`,
+          customerId: c.customer,
+          lines: picked.map((r) => ({
+            lotId: r.lotId,
+            locationId: r.locationId,
+            quantity: fromSteps(part(r.quantity, c.frac), dec(r.productId)),
+          })),
+        });
+        break;
+      }
+      case 'split': {
+        if (!rows.length) break;
+        const r = pick(c.pick);
+        await who.split({
+          lotId: r.lotId,
+          locationId: r.locationId,
+          outputs: [{ lotId: `S${n}`, quantity: fromSteps(part(r.quantity, c.frac), dec(r.productId)) }],
+        });
+        break;
+      }
+      case 'correct': {
+        const lots = await store.listLots();
+        if (!lots.length || (c.expiry === null && c.supplierLot === null)) break;
+        const lot = lots[c.pick % lots.length]!;
+        await who.correct({
+          correctsSeq: lot.createdSeq,
+          reason: 'typo',
+          lot: {
+            id: lot.id,
+            ...(c.expiry ? { expiry: c.expiry } : {}),
+            ...(c.supplierLot ? { supplierLotNumber: c.supplierLot } : {}),
+          },
+        });
+        break;
+      }
+      case 'check': {
+        const lots = await store.listLots();
+        if (lots.length) await expectSameTraces(lg, store, lots[c.pick % lots.length]!.id);
+        break;
+      }
+    }
+  }
+  return { lg, lg2, store };
+}
+
+describe('trace catalogue', () => {
+  it('day numbers round-trip calendar dates', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: dayNumber('0001-01-01')!, max: dayNumber('9999-12-31')! }), (n) => {
+        expect(dayNumber(dayString(n))).toBe(n);
+      }),
+    );
+    expect(dayNumber('2026-02-30')).toBeUndefined();
+    expect(dayString(0)).toBe('1970-01-01');
+  });
+
+  it('catalogue-based traces equal store-based traces: two instances on one store, then after reopen', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 30 }), async (steps) => {
+        const { lg, lg2, store } = await run(steps);
+        await expectAllSame(lg, store);
+        await expectAllSame(lg2, store);
+        const reopened = await Lotgraph.open({ store, clock: testClock(), actor: 'again' });
+        await expectAllSame(reopened, store);
+        // The catalogue holds every edge the store holds, in the store's order.
+        const cat = indexOf(reopened).catalogue;
+        await cat.ready(store);
+        const all = await store.listEdges({});
+        expect(Array.from({ length: cat.edgeCount }, (_, i) => cat.edge(i))).toEqual(all);
+        for (const x of [lg, lg2, reopened]) await x.close();
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('reads no lot, line or edge rows once filled; a failed catch-up read changes nothing and is retried', async () => {
+    const inner = new MemoryStore();
+    const calls = new Map<string, number>();
+    let failListEdges = false;
+    const store = new Proxy(inner, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver);
+        if (typeof v !== 'function') return v;
+        return (...args: unknown[]) => {
+          calls.set(String(prop), (calls.get(String(prop)) ?? 0) + 1);
+          if (prop === 'listEdges' && failListEdges) return Promise.reject(new Error('connection lost'));
+          return v.apply(target, args);
+        };
+      },
+    }) as Store;
+    const { lg } = await bakery(store as MemoryStore);
+    const lg2 = await Lotgraph.open({ store: inner, clock: testClock(), actor: 'other' });
+    await lg.receive({
+      lotId: 'F1',
+      productId: 'flour',
+      locationId: 'WH',
+      quantity: '50',
+      supplierId: 'mill',
+    });
+    await lg.produce({
+      orderId: 'O1',
+      inputs: [{ lotId: 'F1', locationId: 'WH', quantity: '20' }],
+      outputs: [{ lotId: 'B1', productId: 'bread', locationId: 'WH', quantity: '40' }],
+    });
+    await lg.trace.forward('F1'); // the store path; starts filling the catalogue in the background
+    await indexOf(lg).catalogue.ready(store);
+    calls.clear();
+    await lg.ship({
+      shipmentId: 'S1',
+      customerId: 'shop1',
+      lines: [{ lotId: 'B1', locationId: 'WH', quantity: '10' }],
+    });
+    calls.clear();
+    const fwd = await lg.trace.forward('F1');
+    expect(fwd.customers.map((c) => c.customerId)).toEqual(['shop1']);
+    for (const m of ['getLots', 'listLots', 'listEdges', 'listShipmentLines'])
+      expect(calls.get(m) ?? 0, m).toBeLessThanOrEqual(m === 'getLots' || m === 'listShipmentLines' ? 1 : 0);
+    // Another instance appends: the catch-up must read those edges; make that read fail once.
+    await lg2.ship({
+      shipmentId: 'S2',
+      customerId: 'shop2',
+      lines: [{ lotId: 'B1', locationId: 'WH', quantity: '5' }],
+    });
+    failListEdges = true;
+    await expect(lg.trace.forward('F1')).rejects.toThrow('connection lost');
+    failListEdges = false;
+    const after = await lg.trace.forward('F1');
+    expect(after.customers.map((c) => c.customerId)).toEqual(['shop1', 'shop2']);
+    expect(after).toEqual(await traceForward(store, indexOf(lg), 'F1', 'store'));
+    calls.clear();
+    await lg.trace.forward('F1');
+    await lg.trace.backward('B1');
+    expect(calls.get('listEdges') ?? 0).toBe(0);
+    expect(calls.get('getLots') ?? 0).toBe(0);
+    expect(calls.get('listShipmentLines') ?? 0).toBe(0);
+  });
+
+  it('an unknown lot is LOT_NOT_FOUND on both paths', async () => {
+    const { lg, store } = await bakery(new MemoryStore());
+    for (const via of ['catalogue', 'store'] as const) {
+      const err = await traceForward(store, indexOf(lg), 'nope', via).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'LOT_NOT_FOUND', details: { field: 'lotId' } });
+    }
+  });
+});
