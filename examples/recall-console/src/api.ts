@@ -1,6 +1,14 @@
 // The console's HTTP client: JSON in and out, errors as `ApiError` carrying the service's code, message and
 // field (the sdk's stable error codes pass through the service unchanged).
 
+import type { HoldRecord, MassBalance, QualityVerdict, RecallEvidence } from '@lotgraph/sdk';
+
+/** The JSON shapes of the sdk's records, as the service sends them. */
+export type Hold = HoldRecord;
+export type Verdict = QualityVerdict;
+export type VerdictLine = QualityVerdict['lines'][number];
+export type { MassBalance };
+
 /** An error answered by the service (or a network failure, code `NETWORK`). */
 export class ApiError extends Error {
   readonly code: string;
@@ -94,60 +102,6 @@ export interface SearchResult {
   lots: LotSummary[];
 }
 
-export interface Hold {
-  id: string;
-  lotId: string;
-  locationId?: string;
-  reasonCode: string;
-  note?: string;
-  status: 'active' | 'released';
-  placedAt: string;
-  releasedAt?: string;
-}
-
-export interface VerdictLine {
-  code: string;
-  name: string;
-  method?: string;
-  unit?: string;
-  min?: string;
-  max?: string;
-  target?: string;
-  expected?: string;
-  value?: string;
-  result: 'pass' | 'fail' | 'missing';
-  testedAt?: string;
-  lab?: string;
-}
-
-export interface Verdict {
-  lotId: string;
-  productId: string;
-  verdict: 'conforming' | 'nonconforming' | 'incomplete' | 'no_specification';
-  lines: VerdictLine[];
-  decision?: {
-    decision: 'release' | 'reject';
-    approver: string;
-    at: string;
-    note?: string;
-    override: boolean;
-  };
-}
-
-export interface MassBalance {
-  lotId: string;
-  productId: string;
-  unit: string;
-  received: string;
-  produced: string;
-  returned: string;
-  consumed: string;
-  shipped: string;
-  adjusted: string;
-  onHand: string;
-  balance: string;
-}
-
 export interface LotRecord {
   lot: {
     id: string;
@@ -224,72 +178,4 @@ export interface ScopeCustomer {
   lastShippedAt: string;
 }
 
-export interface Evidence {
-  recallId: string;
-  drill: boolean;
-  classification: string;
-  reason: string;
-  status: 'open' | 'closed';
-  timeline: {
-    openedAt: string;
-    scopeComputedAt: string;
-    scopeMs: number;
-    listProducedAt: string;
-    firstNotificationAt?: string;
-    lastNotificationAt?: string;
-    closedAt?: string;
-    hoursToList: number;
-    hoursToClose?: number;
-    targetHours: number;
-    metTarget: boolean;
-    within24h: boolean;
-  };
-  effectiveness: {
-    level: string;
-    requiredShare: number;
-    consignees: number;
-    notified: number;
-    acknowledged: number;
-    consigneesReachedShare: number;
-    quantityShipped: Qty[];
-    quantityAccountedFor: Qty[];
-    quantityAccountedShare: number;
-    met: boolean;
-  };
-  massBalance: (MassBalance & { variancePercent: number; withinTolerance: boolean; suspect: boolean })[];
-  tolerance: number;
-  scope: {
-    suspectLots: string[];
-    attributedUnit: string;
-    lots: {
-      lotId: string;
-      productId: string;
-      depth: number;
-      supplierLotNumber?: string;
-      expiry?: string;
-      attributed: string;
-    }[];
-    deliveries: {
-      shipmentId: string;
-      lineNo: number;
-      lotId: string;
-      productId: string;
-      customerId: string;
-      quantity: string;
-      unit: string;
-      shippedAt: string;
-      attributed: string;
-    }[];
-    customers: ScopeCustomer[];
-    onHand: { lotId: string; productId: string; locationId: string; quantity: string; unit: string }[];
-    counts: { lots: number; deliveries: number; customers: number; onHandBalances: number };
-  };
-  steps: {
-    type: 'notified' | 'acknowledged' | 'closed';
-    customerId?: string;
-    channel?: string;
-    note?: string;
-    at: string;
-    seq: number;
-  }[];
-}
+export type Evidence = RecallEvidence;
