@@ -3,6 +3,7 @@
 import { GenealogyGraph } from '@lotgraph/core-wasm';
 import { CsrGraph } from '../baselines/csr.mjs';
 import { NaiveGraph } from '../baselines/naive.mjs';
+import { int, silentProgress, sizeLabel } from '../format.mjs';
 import { generate, keyToId, nodeKey, randomSets, records } from '../generator.mjs';
 
 const gc = typeof globalThis.gc === 'function' ? globalThis.gc : () => {};
@@ -33,8 +34,6 @@ function ms(x) {
 
 const mbytes = (b) => (Number.isFinite(b) ? `${(b / MB).toFixed(1)} MB` : 'n/a');
 const ratio = (slow, fast) => (fast > 0 && Number.isFinite(slow) ? `${(slow / fast).toFixed(2)}×` : 'n/a');
-const int = (x) => Math.round(x).toLocaleString('en-US');
-const sizeLabel = (n) => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`);
 
 async function heapAfterGc() {
   gc();
@@ -626,13 +625,7 @@ function report(results, memResults, { quick }) {
 
 /** @param {{ sizes: number[], quick: boolean, log: (m: string) => void, progress: Function }} ctx */
 export async function run({ sizes, quick = false, log = () => {}, progress }) {
-  const prog =
-    progress ??
-    (() => {
-      const f = () => {};
-      f.done = () => {};
-      return f;
-    });
+  const prog = progress ?? silentProgress;
   const ctx = { quick, log, progress: prog };
   const results = [];
   const memResults = [];

@@ -24,11 +24,10 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Lotgraph } from '@lotgraph/sdk';
 import { freshTarget, STORE_LABEL, serverVersions } from '../fixtures/targets.mjs';
+import { gc, int, silentProgress } from '../format.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const WRITER = path.join(here, '..', 'workers', 'writer.mjs');
-const int = (n) => Math.round(n).toLocaleString('en-US');
-const gc = () => globalThis.gc?.();
 const envInt = (name, fallback) => {
   const v = process.env[name];
   if (v === undefined || v === '') return fallback;
@@ -382,13 +381,7 @@ export async function importInto(kind, { total, chunk, seconds, log, progress })
 // ---------------------------------------------------------------------------------------------------------
 
 export async function run({ quick = false, log = () => {}, progress }) {
-  const prog =
-    progress ??
-    (() => {
-      const f = () => {};
-      f.done = () => {};
-      return f;
-    });
+  const prog = progress ?? silentProgress;
   const versions = await serverVersions();
   const writers = envInt('LOTGRAPH_SCALE_WRITERS', 8);
   const count = envInt('LOTGRAPH_SCALE_WRITER_COMMANDS', quick ? 60 : 400);

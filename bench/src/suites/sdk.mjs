@@ -14,18 +14,8 @@ import { SqliteStore } from '@lotgraph/adapters/sqlite';
 import { Lotgraph, MemoryStore } from '@lotgraph/sdk';
 import { days, masterData } from '../../../examples/quickstart/src/sample.mjs';
 import { bulkLoad, sdkRef } from '../fixtures/bulk-store.mjs';
+import { fmtMs, gc, int, silentProgress, sizeLabel, stats } from '../format.mjs';
 import { generate, randomSets } from '../generator.mjs';
-
-const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-function stats(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return { median: quantile(s, 0.5), p95: quantile(s, 0.95), n: s.length };
-}
-const fmtMs = (x) =>
-  x >= 100 ? `${x.toFixed(0)} ms` : x >= 1 ? `${x.toFixed(2)} ms` : `${(x * 1000).toFixed(0)} µs`;
-const int = (n) => Math.round(n).toLocaleString('en-US');
-const sizeLabel = (n) => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`);
-const gc = () => globalThis.gc?.();
 
 async function ingest(kind, dayCount, mode) {
   const dir = mkdtempSync(path.join(tmpdir(), 'lotgraph-bench-ingest-'));
@@ -215,13 +205,7 @@ async function benchSize(lots, { log, progress, quick }) {
 }
 
 export async function run({ sizes, quick = false, log = () => {}, progress }) {
-  const prog =
-    progress ??
-    (() => {
-      const f = () => {};
-      f.done = () => {};
-      return f;
-    });
+  const prog = progress ?? silentProgress;
   const ctx = { quick, log, progress: prog };
   const dayCount = quick ? 10 : 120;
   const ingestRuns = [];

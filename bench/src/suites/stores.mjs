@@ -12,18 +12,9 @@ import { Lotgraph } from '@lotgraph/sdk';
 import { days, masterData } from '../../../examples/quickstart/src/sample.mjs';
 import { bulkLoad, sdkRef } from '../fixtures/bulk-store.mjs';
 import { freshTarget, STORE_LABEL, serverVersions } from '../fixtures/targets.mjs';
+import { fmtMs, gc, int, silentProgress, sizeLabel, stats } from '../format.mjs';
 import { generate, randomSets } from '../generator.mjs';
 
-const quantile = (s, q) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
-const stats = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return { median: quantile(s, 0.5), p95: quantile(s, 0.95), n: s.length };
-};
-const fmtMs = (x) =>
-  x >= 100 ? `${x.toFixed(0)} ms` : x >= 1 ? `${x.toFixed(2)} ms` : `${(x * 1000).toFixed(0)} µs`;
-const int = (n) => Math.round(n).toLocaleString('en-US');
-const sizeLabel = (n) => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`);
-const gc = () => globalThis.gc?.();
 /** 0.43 → "0.4", 7.6 → "7.6", 83.2 → "83". */
 const ratio = (x) => (x < 10 ? x.toFixed(1) : x.toFixed(0));
 const median = (xs) => {
@@ -286,13 +277,7 @@ export async function ingestSection({ quick = false, log = () => {} } = {}) {
 }
 
 export async function run({ sizes, quick = false, log = () => {}, progress }) {
-  const prog =
-    progress ??
-    (() => {
-      const f = () => {};
-      f.done = () => {};
-      return f;
-    });
+  const prog = progress ?? silentProgress;
   const ctx = { quick, log, progress: prog };
   const versions = await serverVersions();
   const ingest = await ingestSection({ quick, log });

@@ -12,19 +12,8 @@ import { SqliteStore } from '@lotgraph/adapters/sqlite';
 import { Lotgraph } from '@lotgraph/sdk';
 import { traceBackward, traceForward } from '@lotgraph/sdk/testing';
 import { bulkLoad, sdkRef } from '../fixtures/bulk-store.mjs';
+import { fmtMs, gc, int, mb, silentProgress, sizeLabel, stats } from '../format.mjs';
 import { generate, randomSets } from '../generator.mjs';
-
-const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-function stats(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return { median: quantile(s, 0.5), p95: quantile(s, 0.95), n: s.length };
-}
-const fmtMs = (x) =>
-  x >= 100 ? `${x.toFixed(0)} ms` : x >= 1 ? `${x.toFixed(2)} ms` : `${(x * 1000).toFixed(0)} µs`;
-const int = (n) => Math.round(n).toLocaleString('en-US');
-const sizeLabel = (n) => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`);
-const mb = (b) => `${(b / 2 ** 20).toFixed(1)} MB`;
-const gc = () => globalThis.gc?.();
 
 async function benchSize(lots, { log, progress, quick }) {
   const dir = mkdtempSync(path.join(tmpdir(), 'lotgraph-bench-trace-'));
@@ -123,13 +112,7 @@ async function benchSize(lots, { log, progress, quick }) {
 }
 
 export async function run({ sizes, quick = false, log = () => {}, progress }) {
-  const prog =
-    progress ??
-    (() => {
-      const f = () => {};
-      f.done = () => {};
-      return f;
-    });
+  const prog = progress ?? silentProgress;
   const results = [];
   for (const lots of quick ? [10_000] : sizes)
     results.push(await benchSize(lots, { log, progress: prog, quick }));
