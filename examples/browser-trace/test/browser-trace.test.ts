@@ -7,19 +7,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchChromium } from '../../../scripts/chromium.mjs';
 // @ts-expect-error — plain ESM module without types
 import { makeData } from '../src/make-data.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  const msg = `${CHROMIUM} is missing: the browser-trace test cannot run (apt-get install -y chromium).`;
-  if (process.env.CI) throw new Error(`${msg} CI is set, so this is a failure.`);
-  console.warn(`\n!!! SKIPPING the browser-trace test: ${msg}\n`);
-}
+const haveChromium = chromiumAvailable('the browser-trace test');
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = mkdtempSync(path.join(tmpdir(), 'lotgraph-browser-trace-'));
 const TYPES: Record<string, string> = {
@@ -58,10 +52,7 @@ describe.skipIf(!haveChromium)('browser trace page in headless Chromium', () => 
   });
 
   it("traces forward, backward and a recall scope client-side, with the server's numbers", async () => {
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu'],
-    });
+    const browser = await launchChromium();
     try {
       const tab = await browser.newPage({ viewport: { width: 1200, height: 900 } });
       const errors: string[] = [];

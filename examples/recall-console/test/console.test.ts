@@ -3,14 +3,15 @@
 // picture (expand, re-centre), a drill opened from the lot, a customer acknowledged, the report downloaded,
 // a quality release; then a large exported genealogy loaded client-side and a heavy-hitter closure drawn.
 // Screenshots of each screen go to docs/images/console-*.png (shown in the README).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MemoryStore } from '@lotgraph/sdk';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchChromium } from '../../../scripts/chromium.mjs';
 // @ts-expect-error — plain ESM module without types
 import { loadDemo } from '../../wms-service/src/demo-data.mjs';
 // @ts-expect-error — plain ESM module without types
@@ -18,13 +19,7 @@ import { start } from '../../wms-service/src/server.mjs';
 // @ts-expect-error — plain ESM module without types
 import { writeBigSnapshot } from '../scripts/big-snapshot.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  const msg = `${CHROMIUM} is missing: the recall-console test cannot run (apt-get install -y chromium).`;
-  if (process.env.CI) throw new Error(`${msg} CI is set, so this is a failure.`);
-  console.warn(`\n!!! SKIPPING the recall-console test: ${msg}\n`);
-}
+const haveChromium = chromiumAvailable('the recall-console test');
 const root = fileURLToPath(new URL('..', import.meta.url));
 const images = fileURLToPath(new URL('../../../docs/images/', import.meta.url));
 const outDir = mkdtempSync(path.join(tmpdir(), 'lotgraph-recall-console-'));
@@ -54,19 +49,7 @@ describe.skipIf(!haveChromium)('recall console in headless Chromium against the 
         demo = await loadDemo(lg, { days: 40, customers: 40 });
       },
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
     page.on('pageerror', (e) => pageErrors.push(String(e)));
   }, 120_000);

@@ -1,19 +1,13 @@
 // The built ESM bundle in headless Chromium (Debian's /usr/bin/chromium driven by playwright-core): a page
 // served from 127.0.0.1 imports dist/index.js, builds a graph, round-trips a snapshot and traces.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchChromium } from '../../../scripts/chromium.mjs';
 import { distDir, expectedTrace, requireDist } from './dist-support.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  const msg = `${CHROMIUM} is missing: the browser test cannot run (apt-get install -y chromium).`;
-  if (process.env.CI) throw new Error(`${msg} CI is set, so this is a failure.`);
-  console.warn(`\n!!! SKIPPING core-wasm browser test: ${msg}\n`);
-}
+const haveChromium = chromiumAvailable('the core-wasm browser test');
 
 const page = readFileSync(new URL('./fixtures/page.html', import.meta.url));
 
@@ -42,19 +36,7 @@ describe.skipIf(!haveChromium)('built package in headless Chromium', () => {
   });
 
   it('runs a trace client-side', async () => {
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const tab = await browser.newPage();
       const errors: string[] = [];
