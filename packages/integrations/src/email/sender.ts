@@ -31,6 +31,14 @@ const Email = z
 const Str = z.string().min(1).max(500);
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'expected YYYY-MM-DD' });
 
+/** The template of each alert topic. */
+const ALERT_TEMPLATES = {
+  'alert.expiry': 'expiry',
+  'alert.lowStock': 'lowStock',
+  'alert.holdPlaced': 'holdPlaced',
+  'alert.recallOpened': 'recallOpened',
+} as const;
+
 const PAYLOADS = {
   'alert.expiry': z.strictObject({
     date: Day,
@@ -235,87 +243,60 @@ export function emailSender(options: EmailSenderOptions): EmailSender {
           cause: e,
         });
       }
-      const to = options.alertRecipients;
-      switch (topic) {
-        case 'alert.expiry':
-          return send(
-            m.key,
-            to,
-            render(templates.expiry, payload as z.output<(typeof PAYLOADS)['alert.expiry']>, m.key),
-          );
-        case 'alert.lowStock':
-          return send(
-            m.key,
-            to,
-            render(templates.lowStock, payload as z.output<(typeof PAYLOADS)['alert.lowStock']>, m.key),
-          );
-        case 'alert.holdPlaced':
-          return send(
-            m.key,
-            to,
-            render(templates.holdPlaced, payload as z.output<(typeof PAYLOADS)['alert.holdPlaced']>, m.key),
-          );
-        case 'alert.recallOpened':
-          return send(
-            m.key,
-            to,
-            render(
-              templates.recallOpened,
-              payload as z.output<(typeof PAYLOADS)['alert.recallOpened']>,
-              m.key,
-            ),
-          );
-        case 'recall.letter': {
-          const p = payload as z.output<(typeof PAYLOADS)['recall.letter']>;
-          const lg = options.lotgraph;
-          if (!lg)
-            throw new DeliveryError('email', 'recall.letter needs the `lotgraph` option', {
-              retryable: false,
-              key: m.key,
-            });
-          let letters: Awaited<ReturnType<Lotgraph['recall']['letters']>>;
-          let drill = false;
-          try {
-            letters = await lg.recall.letters(p.recallId, options.letterSender ?? {});
-            drill = (await lg.recall.evidence(p.recallId)).drill;
-          } catch (e) {
-            // A recall that does not exist will not appear on a retry; a store outage may clear.
-            const code = (e as { code?: string }).code;
-            throw new DeliveryError('email', `rendering the letter failed: ${(e as Error).message}`, {
-              retryable: code === 'STORE_UNAVAILABLE',
-              key: m.key,
-              cause: e,
-            });
-          }
-          const letter = letters.find((l) => l.customerId === p.customerId);
-          if (!letter)
-            throw new DeliveryError(
-              'email',
-              `customer "${p.customerId}" is not in the scope of recall "${p.recallId}"`,
-              {
-                retryable: false,
-                key: m.key,
-              },
-            );
-          const mail = render(
-            templates.recallLetter,
-            {
-              recallId: p.recallId,
-              drill,
-              customerName: letter.name,
-              ...(options.letterSender?.name !== undefined ? { senderName: options.letterSender.name } : {}),
-            },
-            m.key,
-          );
-          return send(m.key, p.to, mail, [
-            {
-              filename: `recall-${p.recallId}-${p.customerId}.pdf`.replace(/[^A-Za-z0-9._-]/g, '_'),
-              content: Buffer.from(letter.pdf),
-              contentType: 'application/pdf',
-            },
-          ]);
-        }
+      if (topic !== 'recall.letter') {
+        // An alert: the topic's template, to the alert recipients (payloads checked above per topic).
+        const template = templates[ALERT_TEMPLATES[topic]] as (p: unknown) => RenderedMail;
+        return send(m.key, options.alertRecipients, render(template, payload, m.key));
       }
+      // A recall letter: the sdk renders it; to the customer's addresses in the payload.
+      const p = payload as z.output<(typeof PAYLOADS)['recall.letter']>;
+      const lg = options.lotgraph;
+      if (!lg)
+        throw new DeliveryError('email', 'recall.letter needs the `lotgraph` option', {
+          retryable: false,
+          key: m.key,
+        });
+      let letters: Awaited<ReturnType<Lotgraph['recall']['letters']>>;
+      let drill = false;
+      try {
+        letters = await lg.recall.letters(p.recallId, options.letterSender ?? {});
+        drill = (await lg.recall.evidence(p.recallId)).drill;
+      } catch (e) {
+        // A recall that does not exist will not appear on a retry; a store outage may clear.
+        const code = (e as { code?: string }).code;
+        throw new DeliveryError('email', `rendering the letter failed: ${(e as Error).message}`, {
+          retryable: code === 'STORE_UNAVAILABLE',
+          key: m.key,
+          cause: e,
+        });
+      }
+      const letter = letters.find((l) => l.customerId === p.customerId);
+      if (!letter)
+        throw new DeliveryError(
+          'email',
+          `customer "${p.customerId}" is not in the scope of recall "${p.recallId}"`,
+          {
+            retryable: false,
+            key: m.key,
+          },
+        );
+      const mail = render(
+        templates.recallLetter,
+        {
+          recallId: p.recallId,
+          drill,
+          customerName: letter.name,
+          ...(options.letterSender?.name !== undefined ? { senderName: options.letterSender.name } : {}),
+        },
+        m.key,
+      );
+      return send(m.key, p.to, mail, [
+        {
+          filename: `recall-${p.recallId}-${p.customerId}.pdf`.replace(/[^A-Za-z0-9._-]/g, '_'),
+          content: Buffer.from(letter.pdf),
+          contentType: 'application/pdf',
+        },
+      ]);
     },
     close() {
       transporter.close();
