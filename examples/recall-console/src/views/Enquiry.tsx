@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { enc, getJson, type LotRecord, type Movement, postJson, type SearchResult } from '../api';
 import { day, qty, when } from '../format';
 import { href, useLoad } from '../hooks';
-import { Badge, ErrorBox, Loading } from './common';
+import { Badge, ErrorBox, Loading, VERDICT_KIND } from './common';
 import { invalidateGenealogy } from './Genealogy';
 
 /** The search box: lot id, supplier lot number, GTIN, or a pasted GS1 scan. */
@@ -112,13 +112,6 @@ export function Search({ q }: { q: string }) {
     </>
   );
 }
-
-const VERDICT_KIND = {
-  conforming: 'ok',
-  nonconforming: 'bad',
-  incomplete: 'warn',
-  no_specification: 'info',
-} as const;
 
 export function LotView({ lotId }: { lotId: string }) {
   const [rec] = useLoad(`lot:${lotId}`, () => getJson<LotRecord>(`/lots/${enc(lotId)}/record`));

@@ -2,16 +2,10 @@ import { useState } from 'react';
 import { enc, getJson, type LotRecord, postJson } from '../api';
 import { when } from '../format';
 import { href, useLoad } from '../hooks';
-import { Badge, ErrorBox, Loading } from './common';
+import { Badge, ErrorBox, Loading, VERDICT_KIND } from './common';
 import { invalidateGenealogy } from './Genealogy';
 
 const KIND = { pass: 'ok', fail: 'bad', missing: 'warn' } as const;
-const VERDICT_KIND = {
-  conforming: 'ok',
-  nonconforming: 'bad',
-  incomplete: 'warn',
-  no_specification: 'info',
-} as const;
 
 function limits(l: { min?: string; max?: string; expected?: string; unit?: string }): string {
   if (l.expected !== undefined) return l.expected;

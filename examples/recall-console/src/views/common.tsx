@@ -35,3 +35,11 @@ export function Badge({
 }) {
   return <span className={`badge ${kind}`}>{children}</span>;
 }
+
+/** The badge colour of each QC verdict. */
+export const VERDICT_KIND = {
+  conforming: 'ok',
+  nonconforming: 'bad',
+  incomplete: 'warn',
+  no_specification: 'info',
+} as const;
