@@ -1,7 +1,7 @@
 // The console's HTTP client: JSON in and out, errors as `ApiError` carrying the service's code, message and
 // field (the sdk's stable error codes pass through the service unchanged).
 
-import type { HoldRecord, MassBalance, QualityVerdict, RecallEvidence } from '@lotgraph/sdk';
+import type { HoldRecord, MassBalance, QualityVerdict, RecallEvidence, ScopeCustomer } from '@lotgraph/sdk';
 
 /** The JSON shapes of the sdk's records, as the service sends them. */
 export type Hold = HoldRecord;
@@ -159,23 +159,6 @@ export interface RecallListItem {
   acknowledged: number;
 }
 
-export interface Qty {
-  productId: string;
-  quantity: string;
-  unit: string;
-}
-
-export interface ScopeCustomer {
-  customerId: string;
-  name: string;
-  gln?: string;
-  contacts: { name?: string; role?: string; email?: string; phone?: string }[];
-  deliveries: number;
-  lots: string[];
-  quantities: Qty[];
-  attributed: string;
-  firstShippedAt: string;
-  lastShippedAt: string;
-}
+export type { ScopeCustomer };
 
 export type Evidence = RecallEvidence;
