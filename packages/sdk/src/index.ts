@@ -12,7 +12,7 @@
  * @module
  */
 
-export type { StockAlert } from './alerts/alerts.js';
+export type { LowStockItem, StockAlert } from './alerts/alerts.js';
 export { hmacSha256Hex } from './alerts/alerts.js';
 export { RaiseAlertInput } from './alerts/commands.js';
 export type {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { StockAlert } from '@lotgraph/sdk';
+import type { LowStockItem, StockAlert } from '@lotgraph/sdk';
 import { html, type SafeHtml } from './html.js';
 
 /** What a template returns: a subject line, a plain-text body and an HTML body. */
@@ -25,7 +25,7 @@ export interface ExpiryAlert {
 /** Payload of topic `alert.lowStock`: products below their threshold on `date`. */
 export interface LowStockAlert {
   date: string;
-  items: { productId: string; onHand: string; threshold: string; unit: string; lots: number }[];
+  items: LowStockItem[];
 }
 
 /** Payload of topic `alert.holdPlaced`: a hold was placed on a lot. */

@@ -9,18 +9,9 @@ import { fromSteps, toSteps } from '../domain/quantity.js';
 import { fieldError } from '../errors.js';
 import { sha256 } from '../ledger/sha256.js';
 import type { Store } from '../store/port.js';
+import type { LowStockItem, StockAlert } from './alert-types.js';
 
-/** A lot × location balance that needs attention. */
-export interface StockAlert {
-  lotId: string;
-  productId: string;
-  locationId: string;
-  quantity: string;
-  unit: string;
-  expiry?: string;
-  /** Days from `date` to expiry (negative: expired that many days ago). */
-  daysToExpiry?: number;
-}
+export type { LowStockItem, StockAlert } from './alert-types.js';
 
 const day = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
 const checkDate = (date: string, field: string) => {
@@ -84,7 +75,7 @@ export async function expiredOnHand(store: Store, date: string): Promise<StockAl
 export async function lowStock(
   store: Store,
   opts: { thresholds: Record<string, string>; locationId?: string },
-): Promise<{ productId: string; onHand: string; threshold: string; unit: string; lots: number }[]> {
+): Promise<LowStockItem[]> {
   const out = [];
   for (const [productId, threshold] of Object.entries(opts.thresholds)) {
     const product = await store.getProduct(productId);

@@ -1,3 +1,4 @@
+import type { LowStockItem, StockAlert } from '../alerts/alert-types.js';
 import type { Decimal } from '../domain/quantity.js';
 import type { Location, LotAttributes, Party, Product } from '../domain/schemas.js';
 
@@ -255,17 +256,9 @@ export interface EventPayloads {
     withinDays?: number;
     locationId?: string;
     /** `expiry`: lots on hand expiring within `withinDays` of `date`. */
-    lots?: {
-      lotId: string;
-      productId: string;
-      locationId: string;
-      quantity: string;
-      unit: string;
-      expiry?: string;
-      daysToExpiry?: number;
-    }[];
+    lots?: StockAlert[];
     /** `lowStock`: products below their threshold. */
-    products?: { productId: string; onHand: string; threshold: string; unit: string; lots: number }[];
+    products?: LowStockItem[];
   };
   documentAttached: {
     documentId: string;
