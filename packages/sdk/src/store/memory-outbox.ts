@@ -82,7 +82,7 @@ export class MemoryOutbox implements OutboxPort {
     checkOutboxName(name);
     checkOutboxClaim(opts);
     const out: OutboxMessage[] = [];
-    for (const m of this.sorted(name)) {
+    for (const m of this.messages.get(name)?.values() ?? []) {
       if (out.length >= opts.limit) break;
       if (m.status !== 'pending' || m.nextAt > opts.now) continue;
       if (m.owner !== undefined && (m.leaseUntil ?? 0) > opts.now) continue;
@@ -140,13 +140,10 @@ export class MemoryOutbox implements OutboxPort {
     return hits.length;
   }
 
-  private sorted(name: string): Held[] {
-    return [...(this.messages.get(name)?.values() ?? [])].sort((a, b) => a.seq - b.seq);
-  }
-
   private matching(name: string, f: OutboxFilter): Held[] {
     const seqs = f.seqs ? new Set(f.seqs) : undefined;
-    return this.sorted(name)
+    // `record` inserts each subscription's messages in commit order: they are in ascending seq already.
+    return [...(this.messages.get(name)?.values() ?? [])]
       .filter(
         (m) =>
           (f.status === undefined || m.status === f.status) &&
