@@ -34,13 +34,15 @@ export function alertsFacade(h: LotgraphHost) {
      */
     raise: async (input: RaiseAlertInput): Promise<EventOf<'alertRaised'> | undefined> => {
       const parsed = parseInput(RaiseAlertInput, input, 'alerts.raise');
+      const scope = parsed.kind === 'expiry' ? String(parsed.withinDays) : (parsed.locationId ?? '*');
+      const idempotencyKey = parsed.idempotencyKey ?? `alert:${parsed.kind}:${parsed.date}:${scope}`;
+      const command = () => h.command('raiseAlert', { ...input, idempotencyKey } as RaiseAlertInput);
+      // Already raised (the scheduler's repeat call): the command replays it (or refuses another input
+      // under that key) without scanning stock again.
+      if (await h.store.findEventByIdempotencyKey(idempotencyKey)) return command();
       const content = await alertContent(h.store, parsed);
       if ((content.lots ?? content.products ?? []).length === 0) return undefined;
-      const scope = parsed.kind === 'expiry' ? String(parsed.withinDays) : (parsed.locationId ?? '*');
-      return h.command('raiseAlert', {
-        ...input,
-        idempotencyKey: parsed.idempotencyKey ?? `alert:${parsed.kind}:${parsed.date}:${scope}`,
-      } as RaiseAlertInput);
+      return command();
     },
   };
 }
