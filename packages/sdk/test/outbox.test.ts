@@ -214,6 +214,11 @@ describe('outbox dispatcher', () => {
     });
     await d.drain();
     expect(got.map((m) => m.seq)).toEqual([first?.seq, low?.seq]);
+    // Later that day nothing is expiring any more: a repeat call still answers the day's recorded alert.
+    await lg.adjust({ lotId: 'E1', locationId: 'WH', delta: '-3', reasonCode: 'DAMAGE' });
+    expect((await lg.alerts.raise({ kind: 'expiry', date: '2026-03-01', withinDays: 7 }))?.seq).toBe(
+      first?.seq,
+    );
     await expect(lg.alerts.raise({ kind: 'soon', date: '2026-03-01' } as never)).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
     });
