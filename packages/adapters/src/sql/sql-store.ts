@@ -154,9 +154,9 @@ export class SqlStore extends SqlReads implements Store {
   ): Promise<R> {
     this.check();
     const session = await this.session();
-    let open = false;
+    // Open from BEGIN until COMMIT is sent (a failed COMMIT is not rolled back: it ended the transaction).
+    let open = true;
     try {
-      open = true;
       const rows = await this.driver.begin(session, first);
       const result = await fn(session, rows);
       open = false;
