@@ -230,6 +230,7 @@ export {
   I64_MAX,
   negativeStockError,
   overReservedError,
+  duplicateSerialError,
   quantityRangeError,
   staleSeqError,
 } from './store/contract-errors.js';
@@ -278,6 +279,27 @@ export type {
   StreamGenealogyOptions,
   TestResultRecord,
 } from './store/port.js';
+export type {
+  LogisticUnitRecord,
+  SerialFilter,
+  SerialKey,
+  SerialPatch,
+  SerialRecord,
+  SerialState,
+  UnitFilter,
+  UnitPatch,
+  UnitState,
+} from './store/serial-port.js';
+export {
+  compareSerials,
+  pageSerials,
+  patchSerial,
+  patchUnit,
+  SERIAL_STATES,
+  serialKey,
+  serialMatches,
+  unitMatches,
+} from './store/serial-port.js';
 export {
   compareAvailableStock,
   compareBySeqThenId,

@@ -16,6 +16,7 @@ import type {
   DocumentRecord,
   GenealogyEdge,
   HoldRecord,
+  ProjectionChange,
   ReservationRecord,
   ShipmentLineRecord,
   ShipmentRecord,
@@ -23,6 +24,13 @@ import type {
   StoreHead,
   TestResultRecord,
 } from './port.js';
+import { type SerialKey, type SerialRecord, serialKey } from './serial-port.js';
+
+/** The serial and unit changes of a batch, passed through in batch order (see {@link AppendPlan}). */
+export type SerialUnitChange = Extract<
+  ProjectionChange,
+  { type: 'addSerials' | 'updateSerials' | 'putUnit' | 'updateUnits' }
+>;
 
 /**
  * Check the batch against the head: `expectedSeq`, at least one event, consecutive seqs, idempotency keys
@@ -59,6 +67,8 @@ export interface AppendKeys {
   reservationLots: string[];
   /** Refs of the nodes the batch adds, by kind: which `(kind, ref)` exist already? */
   nodeRefs: { kind: number; refs: string[] }[];
+  /** Serials the batch commissions: which exist already? */
+  serialKeys: SerialKey[];
 }
 
 /** The keys of {@link AppendKeys} for a batch (each list without duplicates). */
@@ -67,7 +77,10 @@ export function appendKeys(batch: AppendBatch): AppendKeys {
   const reservationIds = new Set<string>();
   const reservationLots = new Set<string>();
   const nodeRefs = new Map<number, Set<string>>();
+  const serialKeys = new Map<string, SerialKey>();
   for (const c of batch.changes) {
+    if (c.type === 'addSerials')
+      for (const serial of c.serials) serialKeys.set(serialKey(c.gtin, serial), { gtin: c.gtin, serial });
     if (c.type === 'stockDelta') stockLots.add(c.lotId);
     else if (c.type === 'putReservation') {
       reservationIds.add(c.reservation.id);
@@ -88,6 +101,7 @@ export function appendKeys(batch: AppendBatch): AppendKeys {
     reservationIds: [...reservationIds],
     reservationLots: [...reservationLots],
     nodeRefs: [...nodeRefs].map(([kind, refs]) => ({ kind, refs: [...refs] })),
+    serialKeys: [...serialKeys.values()],
   };
 }
 
@@ -103,6 +117,8 @@ export interface AppendState {
   reservations: Iterable<ReservationRecord>;
   /** Stored nodes among `(kind, nodeRefs)` (extra ones are harmless). */
   nodes: Iterable<{ kind: number; ref: string }>;
+  /** Stored serials among `serialKeys` (extra ones are harmless; absent: none of them is stored). */
+  serials?: Iterable<SerialRecord>;
 }
 
 /** A genealogy node to insert, with its dense id. */
@@ -139,6 +155,11 @@ export interface AppendPlan {
   testResults: TestResultRecord[];
   documents: DocumentRecord[];
   records: AuxRecord[];
+  /**
+   * The serial and unit changes, in batch order, to run as statements in that order (inserts of new
+   * serials, patches by key, unit upserts and patches): their effect depends on rows the plan did not read.
+   */
+  serialUnitChanges: SerialUnitChange[];
 }
 
 /**
@@ -152,6 +173,8 @@ export function planAppend(batch: AppendBatch, state: AppendState): AppendPlan {
   const t: Tables = emptyTables();
   for (const s of state.stock) t.stock.set(stockKey(s.lotId, s.locationId), s);
   for (const r of state.reservations) t.reservations.set(r.id, r);
+  for (const x of state.serials ?? []) t.serials.set(serialKey(x.gtin, x.serial), x);
+  const serialUnitChanges: SerialUnitChange[] = [];
   const stored = new Set<string>();
   for (const n of state.nodes) stored.add(nodeKey(n.kind, n.ref));
   // Only the rows the batch writes are written: note which keys each table's changes touch.
@@ -170,6 +193,13 @@ export function planAppend(batch: AppendBatch, state: AppendState): AppendPlan {
     if (c.type === 'stockDelta')
       touchedStock.set(stockKey(c.lotId, c.locationId), { lotId: c.lotId, locationId: c.locationId });
     else if (c.type === 'putReservation') touchedReservations.add(c.reservation.id);
+    else if (
+      c.type === 'addSerials' ||
+      c.type === 'updateSerials' ||
+      c.type === 'putUnit' ||
+      c.type === 'updateUnits'
+    )
+      serialUnitChanges.push(c);
     applyChange(c, i, table, g, nodes);
   });
   const stock: StockBalance[] = [];
@@ -209,5 +239,6 @@ export function planAppend(batch: AppendBatch, state: AppendState): AppendPlan {
     testResults: [...t.tests.values()],
     documents: [...t.documents.values()],
     records: [...t.records.values()],
+    serialUnitChanges,
   };
 }

@@ -10,6 +10,7 @@ import type { SuiteState } from './conformance-kit.js';
 import { ledgerConformance } from './conformance-ledger.js';
 import { outboxConformance } from './conformance-outbox.js';
 import { recordsConformance } from './conformance-records.js';
+import { serialsConformance } from './conformance-serials.js';
 import { stockConformance } from './conformance-stock.js';
 
 export { makeTestEvent } from './conformance-kit.js';
@@ -46,6 +47,7 @@ export function runStoreConformance(
     genealogyConformance(s);
     recordsConformance(s);
     outboxConformance(s);
+    serialsConformance(s);
 
     sdkScenarios(factory);
     if (options.extra) options.extra(factory);

@@ -119,3 +119,12 @@ export function checkI64(field: string, v: bigint): bigint {
   if (v < I64_MIN || v > I64_MAX) throw quantityRangeError(field, v);
   return v;
 }
+
+/** `CONFLICT`: a serial (GTIN + serial number) commissioned twice. */
+export function duplicateSerialError(index: number, gtin: string, serial: string): LotgraphError {
+  return new LotgraphError(
+    ErrorCodes.CONFLICT,
+    `changes[${index}]: serial "${serial}" of GTIN ${gtin} already exists`,
+    { field: `changes[${index}].serials`, gtin, serial },
+  );
+}

@@ -4,6 +4,7 @@ import { GENESIS_HASH, type StoredEvent } from '../ledger/events.js';
 import { changesMasterData, checkBatchHead } from './append-check.js';
 import { closedError } from './contract-errors.js';
 import { MemoryOutbox } from './memory-outbox.js';
+import { countMatching, serialsByKey, serialsMatching, unitsById, unitsMatching } from './memory-serials.js';
 import {
   applyChange,
   byId,
@@ -37,6 +38,7 @@ import {
   compareReservations,
   compareShipmentLines,
 } from './port.js';
+import type { SerialFilter, SerialKey, UnitFilter } from './serial-port.js';
 
 export class MemoryStore implements Store {
   readonly name = 'memory';
@@ -439,6 +441,26 @@ export class MemoryStore implements Store {
         (filter.kind === undefined || d.kind === filter.kind),
     );
     return clone(out.sort(compareBySeqThenId));
+  }
+  async getSerials(keys: readonly SerialKey[]) {
+    this.check();
+    return clone(serialsByKey(this.t.serials, keys));
+  }
+  async listSerials(filter: SerialFilter) {
+    this.check();
+    return clone(serialsMatching(this.t.serials.values(), filter));
+  }
+  async countSerials(filter: SerialFilter) {
+    this.check();
+    return countMatching(this.t.serials.values(), filter);
+  }
+  async getUnits(ids: readonly string[]) {
+    this.check();
+    return clone(unitsById(this.t.units, ids));
+  }
+  async listUnits(filter: UnitFilter) {
+    this.check();
+    return clone(unitsMatching(this.t.units.values(), filter));
   }
   async getRecord(collection: string, id: string) {
     this.check();

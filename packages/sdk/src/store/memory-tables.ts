@@ -5,6 +5,7 @@ import {
   checkI64,
   danglingEdgeError,
   duplicateNodeError,
+  duplicateSerialError,
   firstIdError,
   negativeStockError,
   overReservedError,
@@ -22,6 +23,13 @@ import type {
   Store,
   TestResultRecord,
 } from './port.js';
+import {
+  type LogisticUnitRecord,
+  patchSerial,
+  patchUnit,
+  type SerialRecord,
+  serialKey,
+} from './serial-port.js';
 
 /**
  * A deep copy of a store row or batch: plain objects, arrays, bigints, strings, numbers, booleans, null and
@@ -72,6 +80,9 @@ export interface Tables {
   tests: Map<string, TestResultRecord>;
   documents: Map<string, DocumentRecord>;
   records: Map<string, AuxRecord>;
+  /** By {@link serialKey}. */
+  serials: Map<string, SerialRecord>;
+  units: Map<string, LogisticUnitRecord>;
 }
 
 export function emptyTables(): Tables {
@@ -88,6 +99,8 @@ export function emptyTables(): Tables {
     tests: new Map(),
     documents: new Map(),
     records: new Map(),
+    serials: new Map(),
+    units: new Map(),
   };
 }
 
@@ -202,6 +215,47 @@ export function applyChange(
     case 'putRecord':
       table('records').set(`${c.record.collection}\u0000${c.record.id}`, c.record);
       return;
+    case 'addSerials': {
+      const serials = table('serials');
+      for (const serial of c.serials) {
+        const k = serialKey(c.gtin, serial);
+        if (serials.get(k)) throw duplicateSerialError(i, c.gtin, serial);
+        const row: SerialRecord = {
+          gtin: c.gtin,
+          serial,
+          lotId: c.lotId,
+          state: 'active',
+          locationId: c.locationId,
+          seq: c.seq,
+          history: [{ state: 'active', seq: c.seq }],
+        };
+        if (c.unitId !== undefined) row.unitId = c.unitId;
+        serials.set(k, row);
+      }
+      return;
+    }
+    case 'updateSerials': {
+      const serials = table('serials');
+      for (const serial of c.serials) {
+        const k = serialKey(c.gtin, serial);
+        const row = serials.get(k);
+        if (row) serials.set(k, patchSerial(row, c.patch, c.seq));
+      }
+      return;
+    }
+    case 'putUnit':
+      for (const [j, l] of c.unit.lots.entries())
+        checkI64(`changes[${i}].unit.lots[${j}].quantity`, l.quantity);
+      table('units').set(c.unit.id, c.unit);
+      return;
+    case 'updateUnits': {
+      const units = table('units');
+      for (const id of c.ids) {
+        const row = units.get(id);
+        if (row) units.set(id, patchUnit(row, c.patch, c.seq));
+      }
+      return;
+    }
     default: {
       const never: never = c;
       throw new LotgraphError(

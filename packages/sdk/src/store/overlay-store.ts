@@ -1,7 +1,8 @@
 import type { Location, Lot, Party, Product } from '../domain/schemas.js';
 import { ErrorCodes, LotgraphError } from '../errors.js';
 import type { StoredEvent } from '../ledger/events.js';
-import { negativeStockError } from './contract-errors.js';
+import { duplicateSerialError, negativeStockError } from './contract-errors.js';
+import { countMatching, serialsMatching, unitsMatching } from './memory-serials.js';
 import type {
   AppendBatch,
   AuxRecord,
@@ -24,6 +25,17 @@ import type {
   TestResultRecord,
 } from './port.js';
 import { compareAvailableStock, compareBySeqThenId, compareHolds, compareReservations } from './port.js';
+import {
+  type LogisticUnitRecord,
+  pageSerials,
+  patchSerial,
+  patchUnit,
+  type SerialFilter,
+  type SerialKey,
+  type SerialRecord,
+  serialKey,
+  type UnitFilter,
+} from './serial-port.js';
 
 const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
 const byId = <T extends { id: string }>(a: T, b: T) => cmp(a.id, b.id);
@@ -55,6 +67,9 @@ export class OverlayStore implements Store {
   private tests = new Map<string, TestResultRecord>();
   private documents = new Map<string, DocumentRecord>();
   private records = new Map<string, AuxRecord>();
+  /** Serials and units the batch touched, as they are after its changes (by serialKey / id). */
+  private serials = new Map<string, SerialRecord>();
+  private units = new Map<string, LogisticUnitRecord>();
 
   constructor(
     private readonly base: Store,
@@ -111,6 +126,36 @@ export class OverlayStore implements Store {
           break;
         case 'putRecord':
           this.records.set(`${c.record.collection}\u0000${c.record.id}`, c.record);
+          break;
+        case 'addSerials': {
+          const i = changes.indexOf(c);
+          const stored = await this.getSerials(c.serials.map((serial) => ({ gtin: c.gtin, serial })));
+          if (stored[0]) throw duplicateSerialError(i, c.gtin, stored[0].serial);
+          for (const serial of c.serials) {
+            const row: SerialRecord = {
+              gtin: c.gtin,
+              serial,
+              lotId: c.lotId,
+              state: 'active',
+              locationId: c.locationId,
+              seq: c.seq,
+              history: [{ state: 'active', seq: c.seq }],
+            };
+            if (c.unitId !== undefined) row.unitId = c.unitId;
+            this.serials.set(serialKey(c.gtin, serial), row);
+          }
+          break;
+        }
+        case 'updateSerials':
+          for (const row of await this.getSerials(c.serials.map((serial) => ({ gtin: c.gtin, serial }))))
+            this.serials.set(serialKey(row.gtin, row.serial), patchSerial(row, c.patch, c.seq));
+          break;
+        case 'putUnit':
+          this.units.set(c.unit.id, c.unit);
+          break;
+        case 'updateUnits':
+          for (const row of await this.getUnits(c.ids))
+            this.units.set(row.id, patchUnit(row, c.patch, c.seq));
           break;
         default:
           break;
@@ -316,6 +361,45 @@ export class OverlayStore implements Store {
         (filter.shipmentId === undefined || d.shipmentIds.includes(filter.shipmentId)) &&
         (filter.kind === undefined || d.kind === filter.kind),
     ).sort(compareBySeqThenId);
+  }
+  async getSerials(keys: readonly SerialKey[]) {
+    const rest = keys.filter((k) => !this.serials.has(serialKey(k.gtin, k.serial)));
+    const mine = keys.flatMap((k) => this.serials.get(serialKey(k.gtin, k.serial)) ?? []);
+    const base = rest.length > 0 ? await this.base.getSerials(rest) : [];
+    const all = new Map([...base, ...mine].map((r) => [serialKey(r.gtin, r.serial), r] as const));
+    return pageSerials([...all.values()], {});
+  }
+  async listSerials(filter: SerialFilter) {
+    if (this.serials.size === 0) return this.base.listSerials(filter);
+    const { limit: _limit, ...unpaged } = filter;
+    const rows = new Map(
+      (await this.base.listSerials(unpaged)).map((r) => [serialKey(r.gtin, r.serial), r] as const),
+    );
+    for (const [k, r] of this.serials) rows.set(k, r);
+    const { after, ...unpagedFilter } = unpaged;
+    const matching = serialsMatching(rows.values(), unpagedFilter);
+    return pageSerials(matching, filter);
+  }
+  async countSerials(filter: SerialFilter) {
+    if (this.serials.size === 0) return this.base.countSerials(filter);
+    const { after: _a, limit: _l, ...rest } = filter;
+    const rows = new Map(
+      (await this.base.listSerials(rest)).map((r) => [serialKey(r.gtin, r.serial), r] as const),
+    );
+    for (const [k, r] of this.serials) rows.set(k, r);
+    return countMatching(rows.values(), rest);
+  }
+  async getUnits(ids: readonly string[]) {
+    const rest = ids.filter((id) => !this.units.has(id));
+    const base = rest.length > 0 ? await this.base.getUnits(rest) : [];
+    const mine = ids.flatMap((id) => this.units.get(id) ?? []);
+    return [...new Map([...base, ...mine].map((u) => [u.id, u] as const)).values()].sort(byId);
+  }
+  async listUnits(filter: UnitFilter) {
+    if (this.units.size === 0) return this.base.listUnits(filter);
+    const rows = new Map((await this.base.listUnits(filter)).map((u) => [u.id, u] as const));
+    for (const [id, u] of this.units) rows.set(id, u);
+    return unitsMatching(rows.values(), filter);
   }
   async getRecord(collection: string, id: string) {
     return this.records.get(`${collection}\u0000${id}`) ?? (await this.base.getRecord(collection, id));

@@ -71,6 +71,15 @@
 import type { Location, Lot, Party, Product } from '../domain/schemas.js';
 import type { Json, StoredEvent } from '../ledger/events.js';
 import type { OutboxPort } from './outbox-port.js';
+import type {
+  LogisticUnitRecord,
+  SerialFilter,
+  SerialKey,
+  SerialPatch,
+  SerialRecord,
+  UnitFilter,
+  UnitPatch,
+} from './serial-port.js';
 
 /** Node kind codes of the genealogy graph. */
 export const NodeKind = {
@@ -295,7 +304,23 @@ export type ProjectionChange =
   | { type: 'putReservation'; reservation: ReservationRecord }
   | { type: 'putTestResult'; result: TestResultRecord }
   | { type: 'putDocument'; document: DocumentRecord }
-  | { type: 'putRecord'; record: AuxRecord };
+  | { type: 'putRecord'; record: AuxRecord }
+  /** Commission serials of one GTIN and lot (state `active`); a key already stored → `CONFLICT`. */
+  | {
+      type: 'addSerials';
+      gtin: string;
+      lotId: string;
+      locationId: string;
+      unitId?: string;
+      serials: string[];
+      seq: number;
+    }
+  /** Patch stored serials of one GTIN (keys not stored are skipped). */
+  | { type: 'updateSerials'; gtin: string; serials: string[]; patch: SerialPatch; seq: number }
+  /** Insert or replace a logistic unit. */
+  | { type: 'putUnit'; unit: LogisticUnitRecord }
+  /** Patch stored units (ids not stored are skipped). */
+  | { type: 'updateUnits'; ids: string[]; patch: UnitPatch; seq: number };
 
 /** What {@link Store.append} writes in one transaction. */
 export interface AppendBatch {
@@ -472,6 +497,18 @@ export interface Store {
   getDocument(id: string): Promise<DocumentRecord | undefined>;
   /** Documents linked to the lot / shipment / of the kind, ordered by seq then id. */
   listDocuments(filter?: { lotId?: string; shipmentId?: string; kind?: string }): Promise<DocumentRecord[]>;
+
+  // ── serials and logistic units (types in `serial-port.ts`) ─────────────
+  /** The serials with these keys (missing keys are skipped), ordered by GTIN then serial. */
+  getSerials(keys: readonly SerialKey[]): Promise<SerialRecord[]>;
+  /** Serials matching the filter, ordered by GTIN then serial, after `filter.after`, at most `filter.limit`. */
+  listSerials(filter: SerialFilter): Promise<SerialRecord[]>;
+  /** How many serials match the filter (`after`/`limit` ignored). */
+  countSerials(filter: SerialFilter): Promise<number>;
+  /** The units with these SSCCs (missing ones are skipped), ordered by id. */
+  getUnits(ids: readonly string[]): Promise<LogisticUnitRecord[]>;
+  /** Units matching the filter, ordered by id. */
+  listUnits(filter: UnitFilter): Promise<LogisticUnitRecord[]>;
 
   // ── free-form projections ──────────────────────────────────────────────
   getRecord(collection: string, id: string): Promise<AuxRecord | undefined>;
