@@ -14,7 +14,13 @@ export const ErrorCodes = {
   HOLD_NOT_FOUND: 'HOLD_NOT_FOUND',
   SHIPMENT_NOT_FOUND: 'SHIPMENT_NOT_FOUND',
   DOCUMENT_NOT_FOUND: 'DOCUMENT_NOT_FOUND',
+  /** A serialised item (GTIN + serial) that was never commissioned. */
+  SERIAL_NOT_FOUND: 'SERIAL_NOT_FOUND',
+  /** A logistic unit (SSCC) that was never packed. */
+  UNIT_NOT_FOUND: 'UNIT_NOT_FOUND',
   LOT_EXISTS: 'LOT_EXISTS',
+  /** A serial (GTIN + serial number) commissioned again. */
+  SERIAL_EXISTS: 'SERIAL_EXISTS',
   INSUFFICIENT_STOCK: 'INSUFFICIENT_STOCK',
   LOT_ON_HOLD: 'LOT_ON_HOLD',
   LOT_EXPIRED: 'LOT_EXPIRED',
@@ -160,7 +166,9 @@ export type NotFoundEntity =
   | 'reservation'
   | 'hold'
   | 'shipment'
-  | 'document';
+  | 'document'
+  | 'serial'
+  | 'unit';
 
 const NOT_FOUND: Record<NotFoundEntity, ErrorCode> = {
   lot: ErrorCodes.LOT_NOT_FOUND,
@@ -173,6 +181,8 @@ const NOT_FOUND: Record<NotFoundEntity, ErrorCode> = {
   hold: ErrorCodes.HOLD_NOT_FOUND,
   shipment: ErrorCodes.SHIPMENT_NOT_FOUND,
   document: ErrorCodes.DOCUMENT_NOT_FOUND,
+  serial: ErrorCodes.SERIAL_NOT_FOUND,
+  unit: ErrorCodes.UNIT_NOT_FOUND,
 };
 
 /** `<ENTITY>_NOT_FOUND` naming the input field that referenced the missing record. */

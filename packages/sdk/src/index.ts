@@ -103,8 +103,11 @@ export {
   PositiveDecimal,
   Product,
   QuantityInput,
+  SerialNumber,
+  SerialRef,
   Shipment,
   ShipmentLine,
+  Sscc,
   Text,
   UnitConversion,
 } from './domain/schemas.js';
@@ -209,6 +212,19 @@ export {
 } from './recall/schemas.js';
 export type { RecallScope, ScopeCustomer, ScopeDelivery, ScopeLot } from './recall/scope.js';
 export { computeScope } from './recall/scope.js';
+// ── serials and logistic units ───────────────────────────────────────────
+/** Item-level serials (GTIN + serial) and SSCC logistic units: inputs, events and query results. */
+export type { SerialListInput } from './serials/facade.js';
+export type { ScanTarget, SerialInfo, UnitContents } from './serials/queries.js';
+export {
+  CommissionSerialsInput,
+  MAX_SERIALS_PER_COMMAND,
+  MoveUnitInput,
+  PackInput,
+  SetSerialStateInput,
+  UnpackInput,
+} from './serials/schemas.js';
+export type { SerialGroup, SerialRange, UnitLotLine, UnitSnapshot } from './serials/serial-types.js';
 export type { MassBalance, MassBalance as LotMassBalance } from './stock/mass-balance.js';
 export { massBalance, massBalances } from './stock/mass-balance.js';
 export type { ProductStock, StockLine } from './stock/stock.js';
@@ -225,12 +241,12 @@ export {
   danglingEdgeError,
   duplicateKeyError,
   duplicateNodeError,
+  duplicateSerialError,
   emptyBatchError,
   firstIdError,
   I64_MAX,
   negativeStockError,
   overReservedError,
-  duplicateSerialError,
   quantityRangeError,
   staleSeqError,
 } from './store/contract-errors.js';
@@ -279,6 +295,14 @@ export type {
   StreamGenealogyOptions,
   TestResultRecord,
 } from './store/port.js';
+export {
+  compareAvailableStock,
+  compareBySeqThenId,
+  compareHolds,
+  compareReservations,
+  compareShipmentLines,
+  NodeKind,
+} from './store/port.js';
 export type {
   LogisticUnitRecord,
   SerialFilter,
@@ -300,11 +324,3 @@ export {
   serialMatches,
   unitMatches,
 } from './store/serial-port.js';
-export {
-  compareAvailableStock,
-  compareBySeqThenId,
-  compareHolds,
-  compareReservations,
-  compareShipmentLines,
-  NodeKind,
-} from './store/port.js';

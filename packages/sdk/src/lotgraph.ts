@@ -43,6 +43,7 @@ import { type ImportOptions, type ImportProgress, importCommands } from './ledge
 import { outboxFacade } from './outbox/facade.js';
 import { documentsFacade, qualityFacade } from './quality/facade.js';
 import { recallFacade } from './recall/facade.js';
+import { serialsFacade, unitsFacade } from './serials/facade.js';
 import { stockFacade } from './stock/facade.js';
 
 export type { BatchCommand } from './ledger/host.js';
@@ -350,6 +351,10 @@ export class Lotgraph {
 
   /** Stock alerts. */
   readonly alerts = alertsFacade(this.host);
+  /** Item-level serials (GTIN + serial under a lot): commission, change state, look up, resolve scans. */
+  readonly serials = serialsFacade(this.host);
+  /** Logistic units (SSCC pallets, cases): pack, unpack, move, look inside. Ship them with `ship({ units })`. */
+  readonly units = unitsFacade(this.host);
 
   /** Imports into the ledger. */
   readonly imports = importsFacade(this.host);

@@ -63,6 +63,8 @@ export async function snapshotStore(store: Store): Promise<unknown> {
     reservations: await store.listReservations(),
     receipts: await store.listRecords('receipt'),
     returns: await store.listRecords('return'),
+    serials: await store.listSerials({}),
+    units: await store.listUnits({}),
     chunks,
   };
 }

@@ -217,6 +217,19 @@ describe('one command registry', () => {
     ]).catch((e) => {
       throw new Error(`${e.message} ${JSON.stringify(e.details)}`);
     });
+    const K = (serial: string) => ({ gtin: '09506000134352', serial });
+    await run([
+      { command: 'commissionSerials', input: { lotId: 'F1', locationId: 'WH', serials: ['K1', 'K2', 'K3'] } },
+      {
+        command: 'pack',
+        input: { unitId: '106141411234567897', kind: 'case', locationId: 'WH', serials: [K('K1'), K('K2')] },
+      },
+      { command: 'moveUnit', input: { unitId: '106141411234567897', toLocationId: 'COLD' } },
+      { command: 'unpack', input: { unitId: '106141411234567897', all: true } },
+      { command: 'setSerialState', input: { serials: [K('K3')], state: 'destroyed', reason: 'torn bag' } },
+    ]).catch((e) => {
+      throw new Error(`${e.message} ${JSON.stringify(e.details)}`);
+    });
     expect([...used].sort()).toEqual(Object.keys(COMMANDS).sort());
     // The real recall put its holds in the same append as recallOpened.
     const holds = await store.listHolds({ status: 'active' });

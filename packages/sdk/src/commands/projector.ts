@@ -11,6 +11,7 @@ import { ErrorCodes, LotgraphError } from '../errors.js';
 import type { EventPayloads, InputLine, Json, LotFacts, OutputLine, StoredEvent } from '../ledger/events.js';
 import { decimalsOf } from '../projection/decimals.js';
 import type { NodeRef, Projection, ProjectionContext, Projectors } from '../projection/types.js';
+import { projectShippedSerials } from '../serials/projector.js';
 import { type HoldRecord, NodeKind, type ShipmentLineRecord } from '../store/port.js';
 import { deliveryRef, RECEIPTS, RETURNS, returnKey } from './records.js';
 
@@ -225,6 +226,7 @@ export const coreProjectors: Projectors = {
     }
     out.nodes.push(customer);
     out.changes.push({ type: 'addShipmentLines', lines });
+    projectShippedSerials(e, out);
   },
   async returned(e, ctx, out) {
     const p = e.payload as unknown;

@@ -1,7 +1,9 @@
 import { convertToSteps, fromSteps } from '../domain/quantity.js';
 import { normaliseGtin, type Product } from '../domain/schemas.js';
 import { ErrorCodes, fieldError, LotgraphError } from '../errors.js';
-import type { CommandSpec } from '../ledger/command.js';
+import type { CommandSpec, FollowUp } from '../ledger/command.js';
+import { commissionSerialsCommand } from '../serials/commands.js';
+import { packCommand } from '../serials/unit-commands.js';
 import { addDays, lotFacts, requireLocation, requireParty, requireProduct } from './lookups.js';
 import { readScan, type ScanFacts } from './scan.js';
 import { ReceiveInput } from './schemas.js';
@@ -80,7 +82,37 @@ export const receiveCommand: CommandSpec<typeof ReceiveInput, 'received'> = {
       }
       steps = scanned;
     }
+    // Serials: from the input or a scanned (21); one base unit each.
+    let serials = input.serials;
+    if (scan.serial !== undefined) {
+      if (serials !== undefined && (serials.length !== 1 || serials[0] !== scan.serial))
+        throw mismatch('serials', serials.join(', '), scan.serial);
+      serials = [scan.serial];
+    }
+    if (serials !== undefined) {
+      if (!product.gtin)
+        throw fieldError(
+          ['serials'],
+          `product "${product.id}" has no GTIN; serials are GTIN + serial number`,
+        );
+      const one = 10n ** BigInt(product.decimals);
+      const count = BigInt(serials.length) * one;
+      if (steps === undefined) steps = count;
+      else if (steps !== count)
+        throw fieldError(
+          ['serials'],
+          `${serials.length} serials for ${fromSteps(steps, product.decimals)} ${product.unit} (one ${product.unit} each)`,
+          serials.length,
+        );
+    }
+    const unitId = input.unitId ?? scan.sscc;
+    if (input.unitId !== undefined && scan.sscc !== undefined && input.unitId !== scan.sscc)
+      throw mismatch('unitId', input.unitId, scan.sscc);
     if (steps === undefined) throw fieldError(['quantity'], 'is required (the scan carries no net quantity)');
+    const unitKind =
+      unitId === undefined
+        ? undefined
+        : (input.unitKind ?? (await store.getUnits([unitId]))[0]?.kind ?? 'pallet');
 
     const supplierLotNumber = input.supplierLotNumber ?? scan.batch;
     const lotId = input.lotId ?? scan.batch;
@@ -146,6 +178,38 @@ export const receiveCommand: CommandSpec<typeof ReceiveInput, 'received'> = {
       quantity: fromSteps(steps, product.decimals),
       ...(input.receiptId !== undefined ? { receiptId: input.receiptId } : {}),
       ...(input.scan !== undefined ? { scan: input.scan } : {}),
+      ...(serials !== undefined ? { serials } : {}),
+      ...(unitId !== undefined ? { unitId, unitKind } : {}),
     };
+  },
+  followUps(payload, input, key) {
+    const out: FollowUp[] = [];
+    const meta = input.eventTime !== undefined ? { eventTime: input.eventTime } : {};
+    if (payload.unitId !== undefined)
+      out.push({
+        spec: packCommand as unknown as FollowUp['spec'],
+        input: {
+          unitId: payload.unitId,
+          kind: payload.unitKind,
+          locationId: payload.locationId,
+          // Serialised items go in by serial (below); loose stock as a lot quantity.
+          ...(payload.serials ? {} : { lots: [{ lotId: payload.lot.id, quantity: payload.quantity }] }),
+          idempotencyKey: `${key}/pack`,
+          ...meta,
+        },
+      });
+    if (payload.serials !== undefined)
+      out.push({
+        spec: commissionSerialsCommand as unknown as FollowUp['spec'],
+        input: {
+          lotId: payload.lot.id,
+          locationId: payload.locationId,
+          serials: payload.serials,
+          ...(payload.unitId !== undefined ? { unitId: payload.unitId } : {}),
+          idempotencyKey: `${key}/serials`,
+          ...meta,
+        },
+      });
+    return out;
   },
 };

@@ -26,6 +26,8 @@ import {
   recallNotifyCommand,
   recallOpenCommand,
 } from '../recall/commands.js';
+import { commissionSerialsCommand, setSerialStateCommand } from '../serials/commands.js';
+import { moveUnitCommand, packCommand, unpackCommand } from '../serials/unit-commands.js';
 import { holdCommand, releaseCommand } from './hold.js';
 import { defineLocationCommand, definePartyCommand, defineProductCommand } from './master.js';
 import { adjustCommand, correctCommand, moveCommand, reconcileCommand, returnCommand } from './movement.js';
@@ -64,6 +66,11 @@ export const COMMANDS = {
   recallAcknowledge: recallAcknowledgeCommand,
   recallClose: recallCloseCommand,
   raiseAlert: raiseAlertCommand,
+  commissionSerials: commissionSerialsCommand,
+  setSerialState: setSerialStateCommand,
+  pack: packCommand,
+  unpack: unpackCommand,
+  moveUnit: moveUnitCommand,
 } as const;
 
 /** The name of a registered command. */

@@ -10,6 +10,10 @@ export interface ScanFacts {
   productionDate?: string;
   /** Net weight / volume (with its unit) or a count (unit absent: the product's base unit). */
   quantity?: { value: string; unit?: string };
+  /** (21) serial number: one serialised item. */
+  serial?: string;
+  /** (00) SSCC of the logistic unit the label is on. */
+  sscc?: string;
 }
 
 /**
@@ -21,7 +25,11 @@ export function readScan(text: string, referenceDate: string): ScanFacts {
   const r = parse(text, { referenceDate });
   if (!r.valid) throw gs1Invalid(text, [...r.diagnostics]);
   const facts: ScanFacts = {};
-  if (r.gtin !== undefined) facts.gtin = r.gtin;
+  // A logistic unit's label names its contents' GTIN in (02).
+  const gtin = r.gtin ?? r.contentGtin;
+  if (gtin !== undefined) facts.gtin = gtin;
+  if (r.serial !== undefined) facts.serial = r.serial;
+  if (r.sscc !== undefined) facts.sscc = r.sscc;
   if (r.batch !== undefined) facts.batch = r.batch;
   if (r.expiry !== undefined) facts.expiry = r.expiry;
   if (r.bestBefore !== undefined) facts.bestBefore = r.bestBefore;

@@ -15,6 +15,9 @@ import {
   Party,
   PositiveDecimal,
   Product,
+  SerialNumber,
+  SerialRef,
+  Sscc,
   Text,
 } from '../domain/schemas.js';
 
@@ -68,6 +71,15 @@ export const ReceiveInput = CommandMeta.extend({
   /** A GS1 element string or Digital Link (e.g. `(01)09506000134352(10)ABC(17)261231(3103)012500`). */
   scan: Text(LIMITS.name).optional(),
   receiptId: Id.optional(),
+  /**
+   * Serial numbers of the received items (one base unit each; a scan with (21) gives one), commissioned
+   * in the same append. Their count must equal the quantity.
+   */
+  serials: z.array(SerialNumber).min(1).max(100_000).optional(),
+  /** Pack what is received into this logistic unit (SSCC; default: a scanned (00)), created when new. */
+  unitId: Sscc.optional(),
+  /** Kind of a new logistic unit (default `pallet`). */
+  unitKind: Code.optional(),
   ...LotAttrs,
 }).superRefine((v, ctx) => {
   if (v.scan === undefined) {
@@ -218,7 +230,14 @@ export const ShipInput = CommandMeta.extend({
   shipmentId: Id,
   customerId: Id,
   orderRef: Name.optional(),
-  lines: list(ShipLineInput).min(1),
+  lines: list(ShipLineInput).optional(),
+  /** Logistic units (SSCC scans) shipped whole, with every lot and serial nested in them. */
+  units: list(Sscc).optional(),
+  /** Serialised items shipped on their own (picked out of their case if packed). */
+  serials: z.array(SerialRef).max(100_000).optional(),
+}).superRefine((v, ctx) => {
+  if ((v.lines?.length ?? 0) + (v.units?.length ?? 0) + (v.serials?.length ?? 0) === 0)
+    ctx.addIssue({ code: 'custom', path: ['lines'], message: 'give at least one line, unit or serial' });
 });
 /** Input of `ship`. */
 export type ShipInput = z.input<typeof ShipInput>;

@@ -4,6 +4,7 @@ import { fromSteps } from '../domain/quantity.js';
 import { ErrorCodes, fieldError, LotgraphError, notFound } from '../errors.js';
 import type { CommandSpec } from '../ledger/command.js';
 import type { EventPayloads } from '../ledger/events.js';
+import { shipSerialised } from '../serials/ship-units.js';
 import {
   assertUsable,
   baseQuantity,
@@ -34,7 +35,7 @@ export const shipCommand: CommandSpec<typeof ShipInput, 'shipped'> = {
     const taker = new StockTaker(store);
     const lines: Line[] = [];
     const taken = new Map<string, bigint>();
-    for (const [i, l] of input.lines.entries()) {
+    for (const [i, l] of (input.lines ?? []).entries()) {
       const orderLine = l.orderLine !== undefined ? { orderLine: l.orderLine } : {};
       if (l.reservationId !== undefined) {
         const path = ['lines', i, 'reservationId'];
@@ -153,11 +154,20 @@ export const shipCommand: CommandSpec<typeof ShipInput, 'shipped'> = {
         );
       }
     }
+    const scanned =
+      input.units?.length || input.serials?.length
+        ? await shipSerialised(store, input, day, taken)
+        : undefined;
+    for (const l of scanned?.lines ?? []) lines.push({ lineNo: lines.length + 1, ...l });
     return {
       shipmentId: input.shipmentId,
       customerId: input.customerId,
       ...(input.orderRef !== undefined ? { orderRef: input.orderRef } : {}),
       lines,
+      ...(scanned?.units.length ? { units: scanned.units } : {}),
+      ...(scanned?.nestedUnits.length ? { nestedUnits: scanned.nestedUnits } : {}),
+      ...(scanned?.detached.length ? { detached: scanned.detached } : {}),
+      ...(scanned?.pickedSerials.length ? { pickedSerials: scanned.pickedSerials } : {}),
     };
   },
 };

@@ -1,3 +1,4 @@
+import { hasValidCheckDigit } from '@lotgraph/gs1';
 import * as z from 'zod';
 import { Instant, IsoDate } from './dates.js';
 import { isDecimal, MAX_STEPS } from './quantity.js';
@@ -98,6 +99,20 @@ export type QuantityInput = z.infer<typeof QuantityInput>;
 export const Gtin = z
   .string()
   .regex(/^(\d{8}|\d{12}|\d{13}|\d{14})$/, { message: 'must be a GTIN of 8, 12, 13 or 14 digits' });
+/** A serial number: 1–20 characters of GS1 character set 82 (AI 21). */
+export const SerialNumber = z
+  .string()
+  .regex(/^[!"%-?A-Z_a-z]{1,20}$/, { message: 'must be 1–20 characters of GS1 character set 82 (AI 21)' });
+/** An SSCC: 18 digits with a valid GS1 check digit (AI 00). */
+export const Sscc = z
+  .string()
+  .regex(/^\d{18}$/, { message: 'must be an SSCC of 18 digits' })
+  .refine(hasValidCheckDigit, { message: 'has a wrong check digit' });
+/** One serialised item: GTIN (8/12/13/14 digits) + serial number. */
+export const SerialRef = z.strictObject({ gtin: Gtin, serial: SerialNumber });
+/** One serialised item. */
+export type SerialRef = z.input<typeof SerialRef>;
+
 /** GLN: 13 digits. */
 export const Gln = z.string().regex(/^\d{13}$/, { message: 'must be a GLN of 13 digits' });
 

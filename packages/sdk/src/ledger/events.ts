@@ -1,6 +1,7 @@
 import type { LowStockItem, StockAlert } from '../alerts/alert-types.js';
 import type { Decimal } from '../domain/quantity.js';
 import type { Location, LotAttributes, Party, Product } from '../domain/schemas.js';
+import type { SerialEventPayloads } from '../serials/serial-types.js';
 
 /** A JSON value (what an event payload is made of). Quantities inside are decimal strings. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json | undefined };
@@ -58,6 +59,11 @@ export const EVENT_TYPES = [
   'reservationReleased',
   'pickConfirmed',
   'customerPolicyDefined',
+  'serialsCommissioned',
+  'serialsStateChanged',
+  'unitPacked',
+  'unitUnpacked',
+  'unitMoved',
   'specDefined',
   'tested',
   'qualityDecided',
@@ -94,7 +100,7 @@ export interface OutputLine {
 }
 
 /** Payloads by event type. */
-export interface EventPayloads {
+export interface EventPayloads extends SerialEventPayloads {
   productDefined: { product: Product };
   partyDefined: { party: Party };
   locationDefined: { location: Location };
@@ -105,6 +111,11 @@ export interface EventPayloads {
     quantity: Decimal;
     receiptId?: string;
     scan?: string;
+    /** Serials of the received items, commissioned by a follow-up `serialsCommissioned` in the same append. */
+    serials?: string[];
+    /** The logistic unit it was received on (packed by a follow-up `unitPacked`). */
+    unitId?: string;
+    unitKind?: string;
   };
   produced: { orderId: string; inputs: InputLine[]; outputs: OutputLine[] };
   transformed: {
@@ -145,7 +156,17 @@ export interface EventPayloads {
       orderLine?: string;
       /** The reservation this line consumed (as it was, quantity in steps). */
       reservation?: { quantitySteps: string } & Record<string, Json | undefined>;
+      /** Serial numbers shipped on this line, one base unit each, under `gtin` (GTIN-14). */
+      serials?: string[];
+      gtin?: string;
     }[];
+    /** Serials shipped on their own, taken out of the unit they were packed in. */
+    pickedSerials?: { gtin: string; serials: string[] }[];
+    /** Logistic units (SSCCs) shipped whole — the ones scanned; units nested in them are in `nestedUnits`. */
+    units?: string[];
+    nestedUnits?: string[];
+    /** Units taken out of a parent that stays behind (a case picked off a pallet). */
+    detached?: string[];
   };
   returned: {
     returnId: string;

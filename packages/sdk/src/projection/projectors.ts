@@ -10,6 +10,7 @@ import { coreProjectors } from '../commands/projector.js';
 import type { StoredEvent } from '../ledger/events.js';
 import { qualityProjectors } from '../quality/projector.js';
 import { recallProjectors } from '../recall/projector.js';
+import { serialProjectors } from '../serials/projector.js';
 import { applyProjectors, mergeProjectors } from './project.js';
 import type { Projection, ProjectionContext } from './types.js';
 
@@ -20,6 +21,7 @@ export const PROJECTORS = mergeProjectors([
   qualityProjectors,
   recallProjectors,
   alertProjectors,
+  serialProjectors,
 ]);
 
 /** Project one event with the registered projectors. */

@@ -33,68 +33,7 @@ export async function massBalance(store: Store, lotId: string): Promise<MassBala
       field: 'lotId',
       value: lotId,
     });
-  const product = await store.getProduct(lot.productId);
-  const d = product?.decimals ?? 0;
-  const q = (s: string) => toSteps(s, d);
-  let received = 0n;
-  let produced = 0n;
-  let returned = 0n;
-  let consumed = 0n;
-  let shipped = 0n;
-  let adjusted = 0n;
-  for await (const e of iterateEvents(store)) {
-    const p = e.payload as unknown;
-    switch (e.type) {
-      case 'received': {
-        const r = p as EventPayloads['received'];
-        if (r.lot.id === lotId) received += q(r.quantity);
-        break;
-      }
-      case 'produced':
-      case 'transformed': {
-        const r = p as EventPayloads['produced'];
-        for (const i of r.inputs) if (i.lotId === lotId) consumed += q(i.quantity);
-        for (const o of r.outputs) if (o.lot.id === lotId) produced += q(o.quantity);
-        break;
-      }
-      case 'shipped':
-        for (const l of (p as EventPayloads['shipped']).lines)
-          if (l.lotId === lotId) shipped += q(l.quantity);
-        break;
-      case 'returned': {
-        const r = p as EventPayloads['returned'];
-        if (r.lotId === lotId) returned += q(r.quantity);
-        break;
-      }
-      case 'adjusted': {
-        const r = p as EventPayloads['adjusted'];
-        if (r.lotId === lotId) adjusted += q(r.delta);
-        break;
-      }
-      case 'corrected':
-        for (const s of (p as EventPayloads['corrected']).stock)
-          if (s.lotId === lotId) adjusted += q(s.delta);
-        break;
-      default:
-        break;
-    }
-  }
-  const onHand = (await store.listStock({ lotId })).reduce((a, s) => a + s.quantity, 0n);
-  const balance = received + produced + returned + adjusted - consumed - shipped - onHand;
-  const f = (x: bigint) => fromSteps(x, d);
-  return {
-    lotId,
-    productId: lot.productId,
-    unit: product?.unit ?? '',
-    received: f(received),
-    produced: f(produced),
-    returned: f(returned),
-    consumed: f(consumed),
-    shipped: f(shipped),
-    adjusted: f(adjusted),
-    onHand: f(onHand),
-    balance: f(balance),
-  };
+  return (await massBalances(store, [lotId]))[0] as MassBalance;
 }
 
 /**
@@ -149,6 +88,12 @@ export async function massBalances(store: Store, lotIds: readonly string[]): Pro
       case 'corrected':
         for (const s of (p as EventPayloads['corrected']).stock) add(s.lotId, 5, s.delta);
         break;
+      case 'serialsStateChanged': {
+        // Serials coming back count as returned; serials destroyed, sampled or decommissioned as adjusted.
+        const r = p as EventPayloads['serialsStateChanged'];
+        for (const s of r.stock) add(s.lotId, r.state === 'returned' ? 2 : 5, s.delta);
+        break;
+      }
       default:
         break;
     }
