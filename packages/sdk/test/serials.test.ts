@@ -390,6 +390,43 @@ describe('serials', () => {
   });
 });
 
+describe('serials in recalls', () => {
+  it('the notification list, its CSV and the letters name the serials each pharmacy received', async () => {
+    const { lg, store } = await pharma();
+    await lg.serials.commission({ lotId: 'A1', locationId: 'WH', serials: ['N1', 'N2', 'N3', 'N4'] });
+    await lg.serials.commission({ lotId: 'I1', locationId: 'WH', serials: ['M1'] });
+    const x = (serial: string, gtin = GTIN) => ({ gtin, serial });
+    await lg.units.pack({ unitId: CASE_A, kind: 'case', locationId: 'WH', serials: [x('N1'), x('N2')] });
+    await lg.ship({ shipmentId: 'S1', customerId: 'ph1', units: [CASE_A] });
+    await lg.ship({ shipmentId: 'S2', customerId: 'ph2', serials: [x('N3'), x('M1', GTIN2)] });
+    await lg.ship({
+      shipmentId: 'S3',
+      customerId: 'ph2',
+      lines: [{ lotId: 'A1', locationId: 'WH', quantity: '5' }],
+    });
+    const ev = await lg.recall.open({
+      recallId: 'R1',
+      lots: ['A1'],
+      reason: 'sterility',
+      classification: 'I',
+    });
+    const { letterContent } = await import('@lotgraph/sdk/reports');
+    const { notificationList, recallMasterData } = await import('../src/recall/queries.js');
+    const master = await recallMasterData(store, ev);
+    const rows = notificationList(ev, master);
+    expect(rows.map((r) => [r.customerId, r.quantity, r.serials])).toEqual([
+      ['ph1', '2', [{ lotId: 'A1', gtin: GTIN, serials: ['N1', 'N2'] }]],
+      ['ph2', '6', [{ lotId: 'A1', gtin: GTIN, serials: ['N3'] }]],
+    ]);
+    const csv = await lg.recall.notificationCsv('R1');
+    expect(csv.split('\r\n')[0]?.endsWith(',serials')).toBe(true);
+    expect(csv).toContain(`${GTIN}/N1 ${GTIN}/N2`);
+    expect(csv).not.toContain('M1');
+    const letter = letterContent(ev, 'ph2', { master });
+    expect(letter.paragraphs.map((p) => p.text)).toContain(`Serial numbers of lot A1 (GTIN ${GTIN}): N3`);
+  });
+});
+
 describe('serials: properties', () => {
   it('random serial and unit operations never let serials in custody exceed stock, and the books close (property)', async () => {
     type Op =

@@ -1,6 +1,7 @@
 import { fromSteps, toSteps } from '../domain/quantity.js';
 import type { Lot, Party, Product } from '../domain/schemas.js';
 import { fieldError, notFound } from '../errors.js';
+import { shippedSerials } from '../serials/queries.js';
 import { type MassBalance, massBalances } from '../stock/mass-balance.js';
 import type { Store } from '../store/port.js';
 import { RECALL, RECALL_STEP, type RecallCase, type RecallStep } from './schemas.js';
@@ -202,6 +203,11 @@ export interface RecallMasterData {
   products: ReadonlyMap<string, Product>;
   parties: ReadonlyMap<string, Party>;
   lots: ReadonlyMap<string, Lot>;
+  /**
+   * Serialised items shipped, by `${shipmentId}\0${lotId}` (GTIN + serial numbers), for the deliveries in
+   * scope — only where serials were recorded (see `lg.serials`).
+   */
+  serials?: ReadonlyMap<string, { gtin: string; serials: string[] }>;
 }
 
 /** Read the master data of every product, party and lot a recall's documents mention. */
@@ -213,6 +219,10 @@ export async function recallMasterData(store: Store, e: RecallEvidence): Promise
     products: new Map((await store.listProducts()).map((p) => [p.id, p])),
     parties: new Map((await store.listParties()).map((p) => [p.id, p])),
     lots: new Map((await store.getLots(lotIds)).map((l) => [l.id, l])),
+    serials: await shippedSerials(
+      store,
+      e.scope.deliveries.map((d) => d.shipmentId),
+    ),
   };
 }
 
@@ -236,6 +246,8 @@ export interface NotificationRow {
   lastShippedAt: string;
   /** The shipment lines behind the row. */
   lines: RecallScope['deliveries'];
+  /** Serialised items of the row's lots the customer received (absent when none were recorded). */
+  serials?: { lotId: string; gtin: string; serials: string[] }[];
 }
 
 /**
@@ -287,6 +299,18 @@ export function notificationList(
       if (party?.address) row.customerAddress = party.address;
       if (c.contacts[0]) row.contact = c.contacts[0];
       if (p?.gtin) row.gtin = p.gtin;
+      const serials: NonNullable<NotificationRow['serials']> = [];
+      const seen = new Set<string>();
+      for (const l of lines) {
+        const k = `${l.shipmentId}\u0000${l.lotId}`;
+        const g = master.serials?.get(k);
+        if (!g || seen.has(k)) continue;
+        seen.add(k);
+        const at = serials.find((x) => x.lotId === l.lotId && x.gtin === g.gtin);
+        if (at) at.serials.push(...g.serials);
+        else serials.push({ lotId: l.lotId, gtin: g.gtin, serials: [...g.serials] });
+      }
+      if (serials.length > 0) row.serials = serials;
       rows.push(row);
     }
   }
@@ -315,6 +339,7 @@ export const NOTIFICATION_COLUMNS = [
   'expiry',
   'first_shipped_at',
   'last_shipped_at',
+  'serials',
 ] as const;
 
 /** The notification list as CSV: one row per customer and product (see {@link notificationList}). */
@@ -343,6 +368,8 @@ export function notificationCsv(e: RecallEvidence, master: Partial<RecallMasterD
       dates(r.lots.map((l) => l.expiry)),
       r.firstShippedAt,
       r.lastShippedAt,
+      // GTIN-14 "/" serial, space-separated (a serial never holds a space: GS1 character set 82).
+      (r.serials ?? []).flatMap((g) => g.serials.map((x) => `${g.gtin}/${x}`)).join(' '),
     ]),
   );
 }

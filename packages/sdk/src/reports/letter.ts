@@ -74,6 +74,11 @@ export function letterContent(
         indent: 24,
       });
     }
+    for (const g of r.serials ?? [])
+      p.push({
+        text: `Serial numbers of lot ${g.lotId} (GTIN ${g.gtin}): ${g.serials.join(', ')}`,
+        indent: 24,
+      });
   }
   p.push({ text: 'What to do', size: 11, bold: true });
   for (const t of [
