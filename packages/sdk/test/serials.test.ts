@@ -390,6 +390,42 @@ describe('serials', () => {
   });
 });
 
+describe('serials at the pick face', () => {
+  it('a pick confirmation accepts a serialised pack of the reserved lot and refuses others', async () => {
+    const { lg } = await pharma();
+    await lg.receive({
+      lotId: 'A2',
+      productId: 'amox',
+      locationId: 'WH',
+      quantity: '10',
+      expiry: '2029-01-31',
+    });
+    await lg.serials.commission({ lotId: 'A1', locationId: 'WH', serials: ['P1'] });
+    await lg.serials.commission({ lotId: 'A2', locationId: 'WH', serials: ['Q1'] });
+    const res = await lg.allocation.reserve({
+      orderId: 'O1',
+      productId: 'amox',
+      quantity: '1',
+      date: '2026-03-01',
+    });
+    const r = res.payload.reservations[0] as { reservationId: string; lotId: string };
+    expect(r.lotId).toBe('A1');
+    const ok = await lg.allocation.confirmPick({ reservationId: r.reservationId, scan: `(01)${GTIN}(21)P1` });
+    expect(ok.payload.serial).toEqual({ gtin: GTIN, serial: 'P1' });
+    expect(
+      await code(lg.allocation.confirmPick({ reservationId: r.reservationId, scan: `(01)${GTIN}(21)Q1` })),
+    ).toMatchObject({
+      code: 'GS1_MISMATCH',
+      details: { element: 'serial (21)' },
+    });
+    expect(
+      await code(lg.allocation.confirmPick({ reservationId: r.reservationId, scan: `(01)${GTIN}(21)NOPE` })),
+    ).toMatchObject({
+      code: 'SERIAL_NOT_FOUND',
+    });
+  });
+});
+
 describe('serials in recalls', () => {
   it('the notification list, its CSV and the letters name the serials each pharmacy received', async () => {
     const { lg, store } = await pharma();

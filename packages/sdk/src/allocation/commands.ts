@@ -4,6 +4,7 @@ import { fromSteps } from '../domain/quantity.js';
 import { ErrorCodes, fieldError, LotgraphError, notFound } from '../errors.js';
 import type { CommandSpec } from '../ledger/command.js';
 import type { Json } from '../ledger/events.js';
+import { requireSerials } from '../serials/unit-tree.js';
 import type { ReservationRecord } from '../store/port.js';
 import { allocate } from './queries.js';
 import { reservationJson } from './records.js';
@@ -113,13 +114,32 @@ export const confirmPickCommand: CommandSpec<typeof ConfirmPickInput, 'pickConfi
       );
     if (product?.gtin !== undefined && facts.gtin !== product.gtin.padStart(14, '0'))
       throw mismatch('GTIN (01)', product.gtin.padStart(14, '0'), facts.gtin);
+    // A serialised pack (01)+(21): the serial names its lot, which must be the reserved one, here.
+    let serial: { gtin: string; serial: string } | undefined;
+    if (facts.serial !== undefined && facts.gtin !== undefined) {
+      const [s] = await requireSerials(store, [{ gtin: facts.gtin, serial: facts.serial }], ['scan']);
+      if (s?.lotId !== r.lotId)
+        throw mismatch('serial (21)', `a serial of lot ${r.lotId}`, `of lot ${s?.lotId}`);
+      if (s.state !== 'active' && s.state !== 'returned')
+        throw mismatch('serial (21)', 'a serial in stock', `${s.serial} (${s.state})`);
+      if (s.locationId !== r.locationId)
+        throw mismatch('serial (21)', `a serial at ${r.locationId}`, `${s.serial} at ${s.locationId}`);
+      serial = { gtin: s.gtin, serial: s.serial };
+    }
     const batchOk =
+      (serial !== undefined && facts.batch === undefined) ||
       facts.batch === lot?.id ||
       (lot?.supplierLotNumber !== undefined && facts.batch === lot.supplierLotNumber);
     if (!batchOk) throw mismatch('batch/lot (10)', lot?.supplierLotNumber ?? lot?.id, facts.batch);
     if (facts.expiry !== undefined && lot?.expiry !== undefined && facts.expiry !== lot.expiry)
       throw mismatch('expiry (17)', lot.expiry, facts.expiry);
-    return { reservationId: r.id, lotId: r.lotId, locationId: r.locationId, scan: input.scan };
+    return {
+      reservationId: r.id,
+      lotId: r.lotId,
+      locationId: r.locationId,
+      scan: input.scan,
+      ...(serial !== undefined ? { serial } : {}),
+    };
   },
 };
 

@@ -226,7 +226,14 @@ export interface EventPayloads extends SerialEventPayloads {
     reservations: ({ quantitySteps: string } & Record<string, Json | undefined>)[];
     reason?: string;
   };
-  pickConfirmed: { reservationId: string; lotId: string; locationId: string; scan: string };
+  pickConfirmed: {
+    reservationId: string;
+    lotId: string;
+    locationId: string;
+    scan: string;
+    /** The serialised pack scanned, when the label carried (01)+(21). */
+    serial?: { gtin: string; serial: string };
+  };
   customerPolicyDefined: { customerId: string; minShelfLife: { minDays?: number; minPercent?: number } };
   specDefined: {
     productId: string;
