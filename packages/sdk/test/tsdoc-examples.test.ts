@@ -20,6 +20,7 @@ const FILES = [
   'packages/sdk/src/recall/facade.ts',
   'packages/sdk/src/exports/facade.ts',
   'packages/sdk/src/alerts/facade.ts',
+  'packages/sdk/src/serials/facade.ts',
   'packages/sdk/src/ledger/import.ts',
   'packages/sdk/src/store/memory-store.ts',
   'packages/adapters/src/sqlite/index.ts',

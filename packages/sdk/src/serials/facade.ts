@@ -36,7 +36,8 @@ export function serialsFacade(h: LotgraphHost) {
      *
      * @example
      * ```ts
-     * await lg.serials.commission({ lotId: 'L-1', locationId: 'WH', range: { prefix: 'SN', start: 1, count: 100, width: 6 } });
+     * await lg.serials.commission({ lotId: 'F-1', locationId: 'WH', range: { prefix: 'SN', start: 1, count: 10, width: 6 } });
+     * const sn = await lg.serials.get('09506000134352', 'SN000001'); // lot F-1, active, at WH
      * ```
      */
     commission: (input: CommissionSerialsInput): Promise<EventOf<'serialsCommissioned'>> =>
@@ -84,7 +85,10 @@ export function unitsFacade(h: LotgraphHost) {
      *
      * @example
      * ```ts
-     * await lg.units.pack({ unitId: '106141411234567897', kind: 'pallet', locationId: 'WH', units: [caseSscc] });
+     * await lg.serials.commission({ lotId: 'F-1', locationId: 'WH', serials: ['S1', 'S2'] });
+     * await lg.units.pack({ unitId: '006141410000000012', kind: 'case', locationId: 'WH',
+     *   serials: [{ gtin: '09506000134352', serial: 'S1' }], lots: [{ lotId: 'F-1', quantity: '5' }] });
+     * await lg.units.pack({ unitId: '006141410000000029', kind: 'pallet', units: ['006141410000000012'] });
      * ```
      */
     pack: (input: PackInput): Promise<EventOf<'unitPacked'>> => h.command('pack', input),
