@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import { sdkScenarios } from './conformance-sdk.js';
+import { sdkSerialScenarios } from './conformance-sdk-serials.js';
 import type { ConformanceFactory, ConformanceOptions } from './conformance-types.js';
 import type { AppendBatch } from './port.js';
 
@@ -50,6 +51,7 @@ export function runStoreConformance(
     serialsConformance(s);
 
     sdkScenarios(factory);
+    sdkSerialScenarios(factory);
     if (options.extra) options.extra(factory);
   });
 }
