@@ -448,11 +448,11 @@ export class MemoryStore implements Store {
   }
   async listSerials(filter: SerialFilter) {
     this.check();
-    return clone(serialsMatching(this.t.serials.values(), filter));
+    return clone(serialsMatching(this.t.serials, filter));
   }
   async countSerials(filter: SerialFilter) {
     this.check();
-    return countMatching(this.t.serials.values(), filter);
+    return countMatching(this.t.serials, filter);
   }
   async getUnits(ids: readonly string[]) {
     this.check();

@@ -10,6 +10,7 @@ import {
   negativeStockError,
   overReservedError,
 } from './contract-errors.js';
+import { SerialTable } from './memory-serials.js';
 import type {
   AuxRecord,
   DocumentRecord,
@@ -80,8 +81,8 @@ export interface Tables {
   tests: Map<string, TestResultRecord>;
   documents: Map<string, DocumentRecord>;
   records: Map<string, AuxRecord>;
-  /** By {@link serialKey}. */
-  serials: Map<string, SerialRecord>;
+  /** By {@link serialKey}, indexed by lot, unit and shipment. */
+  serials: SerialTable;
   units: Map<string, LogisticUnitRecord>;
 }
 
@@ -99,7 +100,7 @@ export function emptyTables(): Tables {
     tests: new Map(),
     documents: new Map(),
     records: new Map(),
-    serials: new Map(),
+    serials: new SerialTable(),
     units: new Map(),
   };
 }
