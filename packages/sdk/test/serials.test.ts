@@ -426,6 +426,40 @@ describe('serials at the pick face', () => {
   });
 });
 
+describe('serials in traces', () => {
+  it('a forward trace lists the serials each delivery carried; backward from a serial gives its lot genealogy', async () => {
+    const { lg } = await pharma();
+    await lg.serials.commission({ lotId: 'A1', locationId: 'WH', serials: ['T1', 'T2', 'T3'] });
+    await lg.ship({
+      shipmentId: 'S1',
+      customerId: 'ph1',
+      serials: [
+        { gtin: GTIN, serial: 'T2' },
+        { gtin: GTIN, serial: 'T1' },
+      ],
+    });
+    await lg.ship({
+      shipmentId: 'S2',
+      customerId: 'ph2',
+      lines: [{ lotId: 'A1', locationId: 'WH', quantity: '4' }],
+    });
+    const plain = await lg.trace.forward('A1');
+    expect(plain.deliveries.every((d) => !('serials' in d))).toBe(true);
+    const t = await lg.trace.forward('A1', { serials: true });
+    expect(t.deliveries.map((d) => [d.customerId, d.quantity, d.serials])).toEqual([
+      ['ph1', '2', ['T1', 'T2']],
+      ['ph2', '4', undefined],
+    ]);
+    const back = await lg.trace.fromSerial(GTIN, 'T2');
+    expect(back.serial).toMatchObject({ lotId: 'A1', state: 'shipped', customerId: 'ph1' });
+    expect(back.lot.lotId).toBe('A1');
+    expect(back.lot.supplierLots.map((l) => l.lotId)).toEqual(['A1']);
+    expect(await code(lg.trace.forward('A1', { serials: 'yes' } as never))).toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+  });
+});
+
 describe('serials in recalls', () => {
   it('the notification list, its CSV and the letters name the serials each pharmacy received', async () => {
     const { lg, store } = await pharma();

@@ -1,8 +1,12 @@
+import * as z from 'zod';
 import { checkArgs, IdList } from '../domain/args.js';
-import { Id } from '../domain/schemas.js';
+import { Gtin, Id, normaliseGtin, SerialNumber } from '../domain/schemas.js';
 import type { LotgraphHost } from '../ledger/host.js';
+import { type DeliverySerials, type SerialInfo, serialInfo, withSerials } from '../serials/queries.js';
 import { traceBackward, traceForward, traceOneStep, traceRefs } from './trace.js';
 import type { BackwardTrace, ForwardTrace, OneStepTrace, TraceRefs } from './trace-types.js';
+
+const ForwardOptions = z.strictObject({ serials: z.boolean().optional() });
 
 /** `lg.trace`: see {@link Lotgraph}. */
 export function traceFacade(h: LotgraphHost) {
@@ -15,11 +19,33 @@ export function traceFacade(h: LotgraphHost) {
      * const { customers, deliveries } = await lg.trace.forward('F-1');
      * ```
      */
-    forward: async (lotId: string): Promise<ForwardTrace> => {
-      checkArgs('trace.forward', { lotId: Id }, { lotId });
+    forward: async (
+      lotId: string,
+      options: { serials?: boolean } = {},
+    ): Promise<ForwardTrace & { deliveries: (ForwardTrace['deliveries'][number] & DeliverySerials)[] }> => {
+      const a = checkArgs('trace.forward', { lotId: Id, options: ForwardOptions }, { lotId, options });
       return h.serial(async () => {
         await h.syncUnlocked();
-        return traceForward(h.store, h.index, lotId);
+        const t = await traceForward(h.store, h.index, lotId);
+        // Item level on request: the serials each delivery carried (one store query per 1,000 shipments).
+        return a.options.serials ? { ...t, deliveries: await withSerials(h.store, t.deliveries) } : t;
+      });
+    },
+    /**
+     * Backward from one serialised item: the serial (lot, state, where it went) and its lot's genealogy.
+     *
+     * @example
+     * ```ts
+     * await lg.serials.commission({ lotId: 'F-1', locationId: 'WH', serials: ['S1'] });
+     * const { serial, lot } = await lg.trace.fromSerial('09506000134352', 'S1'); // serial.lotId === 'F-1'
+     * ```
+     */
+    fromSerial: async (gtin: string, serial: string): Promise<{ serial: SerialInfo; lot: BackwardTrace }> => {
+      const a = checkArgs('trace.fromSerial', { gtin: Gtin, serial: SerialNumber }, { gtin, serial });
+      return h.serial(async () => {
+        await h.syncUnlocked();
+        const info = await serialInfo(h.store, normaliseGtin(a.gtin), a.serial);
+        return { serial: info, lot: await traceBackward(h.store, h.index, info.lotId) };
       });
     },
     /** Every ancestor lot down to supplier lots, with quantities consumed and production orders. */

@@ -158,3 +158,34 @@ export async function resolveScan(store: Store, scan: string, day: string): Prom
     return { kind: 'lot', gtin: normaliseGtin(f.gtin), batch: f.batch };
   throw fieldError(['scan'], 'names no SSCC (00), serialised item (01)+(21) or lot (01)+(10)', scan);
 }
+
+/** The serialised items a delivery carried (only where serials were recorded). */
+export interface DeliverySerials {
+  /** GTIN-14 of the serials. */
+  gtin?: string;
+  /** Serial numbers shipped on this delivery (under the shipment's lot). */
+  serials?: string[];
+}
+
+/**
+ * The deliveries with the serials each carried — per shipment and lot, from the serial table (one query per
+ * 1,000 shipments). A delivery without recorded serials is returned as it is.
+ */
+export async function withSerials<D extends { shipmentId: string; lotId: string }>(
+  store: Store,
+  deliveries: readonly D[],
+): Promise<(D & DeliverySerials)[]> {
+  const found = await shippedSerials(
+    store,
+    deliveries.map((d) => d.shipmentId),
+  );
+  // Two lines of one lot in one shipment (from two locations) share the lot's serials: list them once.
+  const used = new Set<string>();
+  return deliveries.map((d) => {
+    const k = `${d.shipmentId}\u0000${d.lotId}`;
+    const g = found.get(k);
+    if (!g || used.has(k)) return { ...d };
+    used.add(k);
+    return { ...d, gtin: g.gtin, serials: g.serials };
+  });
+}
