@@ -11,67 +11,37 @@
  * GLN, the Digital Link form of a PGLN); locations `https://id.gs1.org/414/{GLN}/254/{location id}` (location
  * GLN with its extension, the Digital Link form of an SGLN), or `…/414/{GLN}` when the id is no valid
  * extension and the GLN is the location's alone. Anything else is a `urn:lotgraph:{class|party|location}:`
- * URI. Import replays such a document as commands (idempotent by `eventID`), so export → import → export is
- * identical.
+ * URI. Serials and logistic units (commissioning, aggregation, state changes, unit moves, SSCCs and serials
+ * shipped) are written by `epcis-serials.ts`. Import (`epcis-import.ts`) replays such a document as commands
+ * (idempotent by `eventID`), so export → import → export is identical.
  *
  * @module
  */
 import * as z from 'zod';
 import { checkArgs, StoreArg } from '../domain/args.js';
 import { Instant } from '../domain/dates.js';
-import type { Product } from '../domain/schemas.js';
-import { ErrorCodes, isLotgraphError, LotgraphError } from '../errors.js';
+import type { Lot, Product } from '../domain/schemas.js';
 import type { EventPayloads, StoredEvent } from '../ledger/events.js';
 import { iterateEvents } from '../ledger/iterate.js';
 import type { Store } from '../store/port.js';
 import {
-  dlElements,
-  type EpcisVocabulary,
+  type EpcisDocument,
+  type EpcisEvent,
   epcClass,
   masterDataVocabularies,
   masterIds,
+  UOM,
   urn,
 } from './epcis-ids.js';
+import { serialExporter } from './epcis-serials.js';
+
+export type { EpcisDocument, EpcisEvent, ImportCommand } from './epcis-ids.js';
+export { epcisToCommands } from './epcis-import.js';
 
 const CONTEXT = [
   'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld',
   { lg: 'urn:lotgraph:ns:' },
 ];
-// UN/ECE Recommendation 20 codes (what EPCIS `uom` admits). A unit without one gets no `uom`: quantities are
-// always in the product's base unit, which the product's master data declares.
-const UOM: Record<string, string> = {
-  kg: 'KGM',
-  g: 'GRM',
-  t: 'TNE',
-  l: 'LTR',
-  ml: 'MLT',
-  m: 'MTR',
-  pc: 'H87',
-};
-const UNIT_OF = Object.fromEntries(Object.entries(UOM).map(([k, v]) => [v, k]));
-
-/** One EPCIS event as exported (a JSON object). */
-export type EpcisEvent = Record<string, unknown> & { type: string; eventID: string; eventTime: string };
-
-/** An EPCIS 2.0 document. */
-export interface EpcisDocument {
-  '@context': unknown[];
-  type: 'EPCISDocument';
-  schemaVersion: '2.0';
-  creationDate: string;
-  epcisHeader?: { epcisMasterData: { vocabularyList: EpcisVocabulary[] } };
-  epcisBody: { eventList: EpcisEvent[] };
-}
-
-const fromUrn = (kind: string, u: unknown, field: string): string => {
-  const prefix = `urn:lotgraph:${kind}:`;
-  if (typeof u !== 'string' || !u.startsWith(prefix)) throw bad(field, `expected a ${prefix}… identifier`, u);
-  return decodeURIComponent(u.slice(prefix.length));
-};
-function bad(field: string, message: string, value?: unknown): LotgraphError {
-  return new LotgraphError(ErrorCodes.VALIDATION_FAILED, `${field}: ${message}`, { field, value });
-}
-
 function quantityElement(products: Map<string, Product>, productId: string, lotId: string, quantity: string) {
   const p = products.get(productId);
   const el: Record<string, unknown> = { epcClass: epcClass(p, productId, lotId), quantity: Number(quantity) };
@@ -116,8 +86,26 @@ export async function exportEpcis(
     eventTime: e.eventTime,
     eventTimeZoneOffset: '+00:00',
   });
+  const sites = new Map(locations.map((l) => [l.id, l.site]));
+  const lots = new Map<string, Lot | undefined>();
+  const serials = serialExporter({
+    base,
+    location: locationId,
+    qe,
+    useProduct: (id) => usedProducts.add(id),
+    products,
+    site: (id) => sites.get(id),
+    lot: async (id) => {
+      if (!lots.has(id)) {
+        if (lots.size > 10_000) lots.clear();
+        lots.set(id, await store.getLot(id));
+      }
+      return lots.get(id);
+    },
+  });
   for await (const e of iterateEvents(store)) {
     const p = e.payload as unknown;
+    eventList.push(...(await serials.events(e)));
     if (e.type === 'received') {
       const r = p as EventPayloads['received'];
       const ilmd: Record<string, unknown> = {};
@@ -176,9 +164,8 @@ export async function exportEpcis(
         action: 'OBSERVE',
         bizStep: 'shipping',
         disposition: 'in_transit',
-        epcList: [],
-        quantityList: r.lines.map((l) => qe(l.productId, l.lotId, l.quantity)),
-        'lg:lineLocations': r.lines.map((l) => locationId(l.locationId)),
+        // epcList (SSCCs and serials), quantityList (loose quantities), lg:lineLocations, lg:scan.
+        ...serials.shipping(r),
         bizTransactionList: [{ type: 'desadv', bizTransaction: urn('shipment', r.shipmentId) }],
         destinationList: [{ type: 'owning_party', destination: partyId(r.customerId) }],
       });
@@ -200,218 +187,4 @@ export async function exportEpcis(
   );
   if (vocabularyList.length) doc.epcisHeader = { epcisMasterData: { vocabularyList } };
   return doc;
-}
-
-/** A command the importer will run (`lg[command](input)`). */
-export interface ImportCommand {
-  command: 'receive' | 'produce' | 'ship' | 'split' | 'merge' | 'repack';
-  input: Record<string, unknown>;
-}
-
-/** Parse an `epcClass` back to product (by GTIN or id) and lot. */
-async function parseClass(
-  store: Store,
-  cls: unknown,
-  field: string,
-): Promise<{ productId: string; lotId: string }> {
-  if (typeof cls !== 'string') throw bad(field, 'expected an epcClass string', cls);
-  if (cls.startsWith('https://')) {
-    // Validated on the way in: the GS1 parser must accept the URI, with a GTIN and a valid AI (10) lot.
-    const el = dlElements(cls);
-    const gtin = el?.get('01');
-    const lotId = el?.get('10');
-    if (!gtin || lotId === undefined)
-      throw bad(field, 'expected a valid GS1 Digital Link with (01) GTIN and (10) batch/lot', cls);
-    const product = await store.findProductByGtin(gtin);
-    if (!product)
-      throw new LotgraphError(ErrorCodes.PRODUCT_NOT_FOUND, `${field}: no product with GTIN ${gtin}`, {
-        field,
-        value: cls,
-      });
-    return { productId: product.id, lotId };
-  }
-  const m = /^urn:lotgraph:class:([^:]+):(.+)$/.exec(cls);
-  if (!m) throw bad(field, 'expected a GS1 Digital Link (01)/(10) URI or a urn:lotgraph:class: URI', cls);
-  return { productId: decodeURIComponent(m[1]!), lotId: decodeURIComponent(m[2]!) };
-}
-
-/** Resolves party and location identifiers (GS1 Digital Link by GLN, or lotgraph URNs) to our ids. */
-async function masterResolver(store: Store) {
-  const parties = await store.listParties();
-  const locations = await store.listLocations();
-  const ids = masterIds(parties, locations);
-  const partyBy = new Map(parties.map((p) => [ids.party(p.id), p.id]));
-  const locationBy = new Map(locations.map((l) => [ids.location(l.id), l.id]));
-  const resolve = (kind: 'party' | 'location', by: Map<string, string>, u: unknown, field: string) => {
-    if (typeof u === 'string' && u.startsWith('https://')) {
-      const id = by.get(u);
-      if (id !== undefined) return id;
-      if (!dlElements(u)) throw bad(field, 'not a valid GS1 Digital Link', u);
-      throw new LotgraphError(
-        kind === 'party' ? ErrorCodes.PARTY_NOT_FOUND : ErrorCodes.LOCATION_NOT_FOUND,
-        `${field}: no ${kind} with this GLN (${u})`,
-        { field, value: u },
-      );
-    }
-    return fromUrn(kind, u, field);
-  };
-  return {
-    party: (u: unknown, field: string) => resolve('party', partyBy, u, field),
-    location: (u: unknown, field: string) => resolve('location', locationBy, u, field),
-  };
-}
-
-/** Item `i` of an extension list (undefined when the list is missing or short). */
-const at = (list: unknown, i: number): unknown => (Array.isArray(list) ? list[i] : undefined);
-
-const qty = (el: Record<string, unknown>, field: string) => {
-  if (typeof el.quantity !== 'number' || !(el.quantity > 0))
-    throw bad(`${field}.quantity`, 'expected a positive number', el.quantity);
-  const uom = typeof el.uom === 'string' ? el.uom : undefined;
-  const unit =
-    uom === undefined ? undefined : (UNIT_OF[uom] ?? (uom.startsWith('lg:') ? uom.slice(3) : undefined));
-  if (uom !== undefined && unit === undefined)
-    throw bad(`${field}.uom`, `unknown unit of measure "${uom}"`, uom);
-  // Plain decimal notation (no exponent) so the sdk parses it exactly.
-  const s = el.quantity.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 });
-  return { quantity: s, ...(unit !== undefined ? { unit } : {}) };
-};
-
-/** Turn an EPCIS document (as exported by {@link exportEpcis}) into sdk commands, in document order. */
-export async function epcisToCommands(store: Store, doc: unknown): Promise<ImportCommand[]> {
-  checkArgs('epcisToCommands', { store: StoreArg }, { store });
-  const d = doc as Partial<EpcisDocument>;
-  if (d?.type !== 'EPCISDocument' || !Array.isArray(d.epcisBody?.eventList))
-    throw bad('document', 'expected an EPCISDocument with epcisBody.eventList');
-  const out: ImportCommand[] = [];
-  const master = await masterResolver(store);
-  for (const [i, raw] of d.epcisBody!.eventList.entries()) {
-    const f = `epcisBody.eventList.${i}`;
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
-      throw bad(f, 'expected an EPCIS event object', raw);
-    const ev = raw as Record<string, unknown>;
-    try {
-      const key = fromUrn('event', ev.eventID, `${f}.eventID`);
-      const meta = { idempotencyKey: key, eventTime: String(ev.eventTime) };
-      if (ev.type === 'ObjectEvent' && ev.bizStep === 'receiving') {
-        const el = (ev.quantityList as Record<string, unknown>[] | undefined)?.[0];
-        if (!el) throw bad(`${f}.quantityList`, 'a receipt needs one quantity element');
-        const { productId, lotId } = await parseClass(store, el.epcClass, `${f}.quantityList.0.epcClass`);
-        const ilmd = (ev.ilmd ?? {}) as Record<string, string>;
-        const src = (ev.sourceList as { source: string }[] | undefined)?.[0]?.source;
-        const txn = (ev.bizTransactionList as { bizTransaction: string }[] | undefined)?.[0]?.bizTransaction;
-        const input: Record<string, unknown> = {
-          ...meta,
-          lotId,
-          productId,
-          locationId: master.location(
-            (ev.bizLocation as { id?: string } | undefined)?.id,
-            `${f}.bizLocation.id`,
-          ),
-          ...qty(el, `${f}.quantityList.0`),
-        };
-        if (src) input.supplierId = master.party(src, `${f}.sourceList.0.source`);
-        if (txn) input.receiptId = fromUrn('receipt', txn, `${f}.bizTransactionList.0.bizTransaction`);
-        if (ilmd['cbvmda:itemExpirationDate']) input.expiry = ilmd['cbvmda:itemExpirationDate'];
-        if (ilmd['cbvmda:bestBeforeDate']) input.bestBefore = ilmd['cbvmda:bestBeforeDate'];
-        if (ilmd['cbvmda:countryOfOrigin']) input.originCountry = ilmd['cbvmda:countryOfOrigin'];
-        if (ilmd['lg:productionDate']) input.productionDate = ilmd['lg:productionDate'];
-        if (ilmd['lg:supplierLotNumber']) input.supplierLotNumber = ilmd['lg:supplierLotNumber'];
-        out.push({ command: 'receive', input });
-      } else if (ev.type === 'TransformationEvent') {
-        const lots = ((ev.ilmd as Record<string, unknown> | undefined)?.['lg:lots'] ?? {}) as Record<
-          string,
-          Record<string, string>
-        >;
-        const inputs = [];
-        for (const [j, el] of ((ev.inputQuantityList ?? []) as Record<string, unknown>[]).entries()) {
-          const c = await parseClass(store, el.epcClass, `${f}.inputQuantityList.${j}.epcClass`);
-          inputs.push({
-            lotId: c.lotId,
-            locationId: master.location(at(ev['lg:inputLocations'], j), `${f}.lg:inputLocations.${j}`),
-            ...qty(el, `${f}.inputQuantityList.${j}`),
-          });
-        }
-        const outputs = [];
-        for (const [j, el] of ((ev.outputQuantityList ?? []) as Record<string, unknown>[]).entries()) {
-          const c = await parseClass(store, el.epcClass, `${f}.outputQuantityList.${j}.epcClass`);
-          const facts = lots[el.epcClass as string] ?? {};
-          outputs.push({
-            lotId: c.lotId,
-            productId: c.productId,
-            locationId: master.location(at(ev['lg:outputLocations'], j), `${f}.lg:outputLocations.${j}`),
-            ...qty(el, `${f}.outputQuantityList.${j}`),
-            ...(facts['cbvmda:itemExpirationDate'] ? { expiry: facts['cbvmda:itemExpirationDate'] } : {}),
-            ...(facts['lg:productionDate'] ? { productionDate: facts['lg:productionDate'] } : {}),
-          });
-        }
-        const orderId = ev.transformationID
-          ? fromUrn('order', ev.transformationID, `${f}.transformationID`)
-          : undefined;
-        if (ev.bizStep === 'commissioning') {
-          if (orderId === undefined) throw bad(`${f}.transformationID`, 'a production needs its order id');
-          out.push({ command: 'produce', input: { ...meta, orderId, inputs, outputs } });
-        } else {
-          const kind = ev['lg:transformation'];
-          const order = orderId !== undefined ? { orderId } : {};
-          if (kind === 'split' && inputs.length === 1) {
-            const i0 = inputs[0]!;
-            out.push({
-              command: 'split',
-              input: {
-                ...meta,
-                ...order,
-                lotId: i0.lotId,
-                locationId: i0.locationId,
-                outputs: outputs.map(({ productId: _p, ...o }) => o),
-              },
-            });
-          } else if (kind === 'merge' && outputs.length === 1) {
-            const { productId: _p, quantity: _q, unit: _u, ...o } = outputs[0]! as Record<string, unknown>;
-            out.push({ command: 'merge', input: { ...meta, ...order, inputs, output: o } });
-          } else if (kind === 'repack' && inputs.length === 1 && outputs.length === 1) {
-            out.push({
-              command: 'repack',
-              input: { ...meta, ...order, input: inputs[0], output: outputs[0] },
-            });
-          } else {
-            throw bad(
-              `${f}.lg:transformation`,
-              'expected split (one input), merge (one output) or repack (one each)',
-              kind,
-            );
-          }
-        }
-      } else if (ev.type === 'ObjectEvent' && ev.bizStep === 'shipping') {
-        const lines = [];
-        for (const [j, el] of ((ev.quantityList ?? []) as Record<string, unknown>[]).entries()) {
-          const c = await parseClass(store, el.epcClass, `${f}.quantityList.${j}.epcClass`);
-          lines.push({
-            lotId: c.lotId,
-            locationId: master.location(at(ev['lg:lineLocations'], j), `${f}.lg:lineLocations.${j}`),
-            ...qty(el, `${f}.quantityList.${j}`),
-          });
-        }
-        const shipment = (ev.bizTransactionList as { bizTransaction: string }[] | undefined)?.[0]
-          ?.bizTransaction;
-        const customer = (ev.destinationList as { destination: string }[] | undefined)?.[0]?.destination;
-        out.push({
-          command: 'ship',
-          input: {
-            ...meta,
-            shipmentId: fromUrn('shipment', shipment, `${f}.bizTransactionList.0.bizTransaction`),
-            customerId: master.party(customer, `${f}.destinationList.0.destination`),
-            lines,
-          },
-        });
-      } else {
-        throw bad(`${f}.type`, `unsupported event (${String(ev.type)} / ${String(ev.bizStep)})`, ev.type);
-      }
-    } catch (e) {
-      // A field of the wrong shape deep inside an event: report the event, never a TypeError.
-      if (isLotgraphError(e)) throw e;
-      throw bad(f, `malformed event (${e instanceof Error ? e.message : String(e)})`);
-    }
-  }
-  return out;
 }
