@@ -3,7 +3,7 @@
 import { type Lotgraph, LotgraphError } from '@lotgraph/sdk';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { a, i, master, sscc } from './epcis-serials-fixture.js';
+import { a, i, master, sscc } from './serials-fixture.js';
 
 describe('GS1 EPCIS 2.0 of serials and logistic units: properties', () => {
   it('export → import → export is identical after random pack, move, ship, pick and state operations (property)', async () => {

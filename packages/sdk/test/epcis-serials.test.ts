@@ -23,7 +23,7 @@ import {
   RECEIVED,
   sn,
   wholesaler,
-} from './epcis-serials-fixture.js';
+} from './serials-fixture.js';
 
 const byStep = (events: EpcisEvent[], type: string, bizStep: string) =>
   events.filter((e) => e.type === type && e.bizStep === bizStep);

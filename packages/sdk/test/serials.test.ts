@@ -1,42 +1,12 @@
-import { gs1CheckDigit } from '@lotgraph/gs1';
-import { Lotgraph, LotgraphError, MemoryStore } from '@lotgraph/sdk';
+import { type Lotgraph, LotgraphError, MemoryStore } from '@lotgraph/sdk';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { snapshotStore, testClock } from './helpers.js';
-
-const GTIN = '09506000134352';
-const GTIN2 = '00614141000012';
-/** An SSCC with a valid check digit from a 17-digit base. */
-const sscc = (n: number) => {
-  const base = `0614141${String(n).padStart(10, '0')}`;
-  return `${base}${gs1CheckDigit(base)}`;
-};
-const PALLET = sscc(1);
-const CASE_A = sscc(2);
-const CASE_B = sscc(3);
+import { snapshotStore } from './helpers.js';
+import { CASE_A, CASE_B, GTIN, GTIN2, master, PALLET, sscc } from './serials-fixture.js';
 
 async function pharma(store = new MemoryStore()) {
-  const lg = await Lotgraph.open({ store, clock: testClock(), actor: 'test' });
-  await lg.defineProduct({
-    id: 'amox',
-    name: 'Amoxicillin 500 mg x 20',
-    unit: 'pack',
-    decimals: 0,
-    gtin: GTIN,
-  });
-  await lg.defineProduct({
-    id: 'ibu',
-    name: 'Ibuprofen 400 mg x 10',
-    unit: 'pack',
-    decimals: 0,
-    gtin: GTIN2,
-  });
+  const lg = await master(store);
   await lg.defineProduct({ id: 'bulk', name: 'Bulk powder', unit: 'kg', decimals: 3 });
-  await lg.defineParty({ id: 'maker', name: 'Maker', roles: ['supplier'] });
-  await lg.defineParty({ id: 'ph1', name: 'Pharmacy One', roles: ['customer'] });
-  await lg.defineParty({ id: 'ph2', name: 'Pharmacy Two', roles: ['customer'] });
-  await lg.defineLocation({ id: 'WH', site: 'dc' });
-  await lg.defineLocation({ id: 'DOCK', site: 'dc' });
   await lg.receive({
     lotId: 'A1',
     productId: 'amox',

@@ -22,7 +22,11 @@ export function traceFacade(h: LotgraphHost) {
     forward: async (
       lotId: string,
       options: { serials?: boolean } = {},
-    ): Promise<ForwardTrace & { deliveries: (ForwardTrace['deliveries'][number] & DeliverySerials)[] }> => {
+    ): Promise<
+      Omit<ForwardTrace, 'deliveries'> & {
+        deliveries: (ForwardTrace['deliveries'][number] & DeliverySerials)[];
+      }
+    > => {
       const a = checkArgs('trace.forward', { lotId: Id, options: ForwardOptions }, { lotId, options });
       return h.serial(async () => {
         await h.syncUnlocked();

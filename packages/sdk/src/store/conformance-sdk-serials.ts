@@ -2,21 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LotgraphError } from '../errors.js';
 import { Lotgraph } from '../lotgraph.js';
+import { clock } from './conformance-sdk.js';
 import type { ConformanceFactory } from './conformance-types.js';
 import { MemoryStore } from './memory-store.js';
 import type { Store } from './port.js';
 
 const GTIN = '09506000134352';
 const SSCC = ['006141410000000012', '006141410000000029', '006141410000000036', '006141410000000043'];
-
-function clock() {
-  let t = Date.parse('2026-03-01T08:00:00Z');
-  return () => {
-    const d = new Date(t);
-    t += 1000;
-    return d;
-  };
-}
 
 async function open(store: Store): Promise<Lotgraph> {
   const lg = await Lotgraph.open({ store, clock: clock(), actor: 'conformance' });

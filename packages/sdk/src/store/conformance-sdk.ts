@@ -4,7 +4,8 @@ import { Lotgraph } from '../lotgraph.js';
 import type { ConformanceFactory, ConformanceFixture } from './conformance-types.js';
 import type { Store } from './port.js';
 
-function clock() {
+/** A deterministic clock for the sdk scenarios: one second per call from 2026-03-01T08:00:00Z. */
+export function clock() {
   let t = Date.parse('2026-03-01T08:00:00Z');
   return () => {
     const d = new Date(t);

@@ -25,6 +25,7 @@ import type {
   TestResultRecord,
 } from './port.js';
 import {
+  commissionedRows,
   type LogisticUnitRecord,
   patchSerial,
   patchUnit,
@@ -218,19 +219,9 @@ export function applyChange(
       return;
     case 'addSerials': {
       const serials = table('serials');
-      for (const serial of c.serials) {
-        const k = serialKey(c.gtin, serial);
-        if (serials.get(k)) throw duplicateSerialError(i, c.gtin, serial);
-        const row: SerialRecord = {
-          gtin: c.gtin,
-          serial,
-          lotId: c.lotId,
-          state: 'active',
-          locationId: c.locationId,
-          seq: c.seq,
-          history: [{ state: 'active', seq: c.seq }],
-        };
-        if (c.unitId !== undefined) row.unitId = c.unitId;
+      for (const row of commissionedRows(c)) {
+        const k = serialKey(row.gtin, row.serial);
+        if (serials.get(k)) throw duplicateSerialError(i, row.gtin, row.serial);
         serials.set(k, row);
       }
       return;

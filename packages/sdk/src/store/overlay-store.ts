@@ -26,6 +26,7 @@ import type {
 } from './port.js';
 import { compareAvailableStock, compareBySeqThenId, compareHolds, compareReservations } from './port.js';
 import {
+  commissionedRows,
   type LogisticUnitRecord,
   pageSerials,
   patchSerial,
@@ -131,19 +132,7 @@ export class OverlayStore implements Store {
           const i = changes.indexOf(c);
           const stored = await this.getSerials(c.serials.map((serial) => ({ gtin: c.gtin, serial })));
           if (stored[0]) throw duplicateSerialError(i, c.gtin, stored[0].serial);
-          for (const serial of c.serials) {
-            const row: SerialRecord = {
-              gtin: c.gtin,
-              serial,
-              lotId: c.lotId,
-              state: 'active',
-              locationId: c.locationId,
-              seq: c.seq,
-              history: [{ state: 'active', seq: c.seq }],
-            };
-            if (c.unitId !== undefined) row.unitId = c.unitId;
-            this.serials.set(serialKey(c.gtin, serial), row);
-          }
+          for (const row of commissionedRows(c)) this.serials.set(serialKey(row.gtin, row.serial), row);
           break;
         }
         case 'updateSerials':

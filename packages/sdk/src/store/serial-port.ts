@@ -142,6 +142,30 @@ export const compareSerials = (a: SerialKey, b: SerialKey): number =>
 /** The map key of a serial (also the order of {@link compareSerials} within one GTIN). */
 export const serialKey = (gtin: string, serial: string) => `${gtin}\u0000${serial}`;
 
+/** The rows an `addSerials` change commissions: `active` at its location (and unit), history started. */
+export function commissionedRows(c: {
+  gtin: string;
+  lotId: string;
+  locationId: string;
+  unitId?: string;
+  serials: readonly string[];
+  seq: number;
+}): SerialRecord[] {
+  return c.serials.map((serial) => {
+    const row: SerialRecord = {
+      gtin: c.gtin,
+      serial,
+      lotId: c.lotId,
+      state: 'active',
+      locationId: c.locationId,
+      seq: c.seq,
+      history: [{ state: 'active', seq: c.seq }],
+    };
+    if (c.unitId !== undefined) row.unitId = c.unitId;
+    return row;
+  });
+}
+
 /** A serial row with `patch` applied at `seq` (a new object; the input is not changed). */
 export function patchSerial(row: SerialRecord, patch: SerialPatch, seq: number): SerialRecord {
   const out: SerialRecord = { ...row, seq, history: row.history.slice() };

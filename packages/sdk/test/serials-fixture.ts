@@ -1,6 +1,6 @@
-// Fixture of the EPCIS serial tests: a pharma wholesaler's master data and a day of serialised operations.
+// Fixture of the serial tests: a pharma wholesaler's master data and a day of serialised operations (EPCIS).
 import { gs1CheckDigit } from '@lotgraph/gs1';
-import { Lotgraph, MemoryStore } from '@lotgraph/sdk';
+import { Lotgraph, MemoryStore, type Store } from '@lotgraph/sdk';
 import { testClock } from './helpers.js';
 
 export const GTIN = '09506000134352';
@@ -23,8 +23,9 @@ export const dl = (id: string) => `https://id.gs1.org/00/${id}`;
 export const a = (n: number) => ({ gtin: GTIN, serial: `A${String(n).padStart(2, '0')}` });
 export const i = (n: number) => ({ gtin: GTIN2, serial: `I${String(n).padStart(2, '0')}` });
 
-export async function master() {
-  const lg = await Lotgraph.open({ store: new MemoryStore(), clock: testClock(), actor: 'epcis' });
+/** A pharma wholesaler's products (serialised packs), a supplier, two pharmacies and three locations. */
+export async function master(store: Store = new MemoryStore()) {
+  const lg = await Lotgraph.open({ store, clock: testClock(), actor: 'epcis' });
   await lg.defineProduct({
     id: 'amox',
     name: 'Amoxicillin 500 mg x 20',
