@@ -648,3 +648,89 @@ describe('MemoryStore serial table indexes', () => {
     );
   });
 });
+
+describe('batch overlay over serials', () => {
+  it('answers list, count and paging like a store holding the staged changes (property)', async () => {
+    const { OverlayStore } = await import('../src/store/overlay-store.js');
+    const { makeTestEvent } = await import('@lotgraph/sdk/testing');
+    const serial = fc.constantFrom('1', '2', '3', '4', '5', '6');
+    const change = fc.oneof(
+      fc.record({
+        kind: fc.constant('add' as const),
+        serials: fc.uniqueArray(serial, { minLength: 1, maxLength: 3 }),
+        lotId: fc.constantFrom('L1', 'L2'),
+      }),
+      fc.record({
+        kind: fc.constant('update' as const),
+        serials: fc.uniqueArray(serial, { minLength: 1, maxLength: 3 }),
+        state: fc.constantFrom('active' as const, 'shipped' as const),
+        unitId: fc.option(fc.constantFrom('U1', 'U2'), { nil: null }),
+      }),
+    );
+    const filter = fc.record(
+      {
+        lotId: fc.constantFrom('L1', 'L2'),
+        state: fc.constantFrom('active' as const, 'shipped' as const),
+        unitIds: fc.uniqueArray(fc.constantFrom('U1', 'U2'), { maxLength: 2 }),
+        after: fc.record({ gtin: fc.constant(GTIN), serial }),
+        limit: fc.integer({ min: 1, max: 4 }),
+      },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(change, { maxLength: 6 }),
+        fc.array(change, { maxLength: 6 }),
+        fc.array(filter, { minLength: 1, maxLength: 4 }),
+        async (stored, staged, filters) => {
+          const asChange = (c: (typeof stored)[number], seq: number) =>
+            c.kind === 'add'
+              ? {
+                  type: 'addSerials' as const,
+                  gtin: GTIN,
+                  lotId: c.lotId,
+                  locationId: 'WH',
+                  serials: c.serials,
+                  seq,
+                }
+              : {
+                  type: 'updateSerials' as const,
+                  gtin: GTIN,
+                  serials: c.serials,
+                  patch: { state: c.state, unitId: c.unitId },
+                  seq,
+                };
+          const base = new MemoryStore();
+          const all = new MemoryStore();
+          const append = async (store: MemoryStore, changes: ReturnType<typeof asChange>[]) => {
+            const h = await store.head();
+            const ev = await makeTestEvent(h.seq + 1, h.hash, `k${h.seq + 1}`);
+            return store.append({ expectedSeq: h.seq, events: [ev], changes }).then(
+              () => true,
+              () => false,
+            );
+          };
+          for (const [i, c] of stored.entries()) {
+            await append(base, [asChange(c, i + 1)]);
+            await append(all, [asChange(c, i + 1)]);
+          }
+          const overlay = new OverlayStore(base, await base.head());
+          for (const [i, c] of staged.entries()) {
+            const ch = asChange(c, 100 + i);
+            const ok = await append(all, [ch]);
+            const ev = await makeTestEvent(1000 + i, 'x'.repeat(64), `s${i}`);
+            const staged = await overlay.stage(ev, [ch]).then(
+              () => true,
+              () => false,
+            );
+            expect(staged).toBe(ok);
+          }
+          for (const f of filters) {
+            expect(await overlay.listSerials(f)).toEqual(await all.listSerials(f));
+            expect(await overlay.countSerials(f)).toBe(await all.countSerials(f));
+          }
+        },
+      ),
+    );
+  });
+});

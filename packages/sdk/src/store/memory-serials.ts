@@ -35,10 +35,14 @@ export class SerialTable extends Map<string, SerialRecord> {
 
   override set(key: string, row: SerialRecord): this {
     const old = super.get(key);
-    if (old) this.unindex(key, old);
     super.set(key, row);
     // Map's constructor calls set before the fields exist.
-    if (this.by) for (const f of INDEXED) this.link(f, row[f], key);
+    if (!this.by) return this;
+    for (const f of INDEXED) {
+      if (old && old[f] === row[f]) continue; // most patches leave lot, unit and shipment as they were
+      if (old) this.unlink(f, old[f], key);
+      this.link(f, row[f], key);
+    }
     return this;
   }
 
@@ -84,14 +88,15 @@ export class SerialTable extends Map<string, SerialRecord> {
     set.add(key);
   }
 
+  private unlink(f: IndexedField, value: string | undefined, key: string): void {
+    if (value === undefined) return;
+    const set = this.by[f].get(value);
+    set?.delete(key);
+    if (set?.size === 0) this.by[f].delete(value);
+  }
+
   private unindex(key: string, row: SerialRecord): void {
-    for (const f of INDEXED) {
-      const v = row[f];
-      if (v === undefined) continue;
-      const set = this.by[f].get(v);
-      set?.delete(key);
-      if (set?.size === 0) this.by[f].delete(v);
-    }
+    for (const f of INDEXED) this.unlink(f, row[f], key);
   }
 }
 

@@ -2,7 +2,7 @@ import type { Location, Lot, Party, Product } from '../domain/schemas.js';
 import { ErrorCodes, LotgraphError } from '../errors.js';
 import type { StoredEvent } from '../ledger/events.js';
 import { duplicateSerialError, negativeStockError } from './contract-errors.js';
-import { countMatching, serialsMatching, unitsMatching } from './memory-serials.js';
+import { countMatching, SerialTable, serialsMatching, unitsMatching } from './memory-serials.js';
 import type {
   AppendBatch,
   AuxRecord,
@@ -68,8 +68,10 @@ export class OverlayStore implements Store {
   private tests = new Map<string, TestResultRecord>();
   private documents = new Map<string, DocumentRecord>();
   private records = new Map<string, AuxRecord>();
-  /** Serials and units the batch touched, as they are after its changes (by serialKey / id). */
-  private serials = new Map<string, SerialRecord>();
+  /** Serials the batch touched, as they are after its changes (by serialKey), and as they were before it. */
+  private serials = new SerialTable();
+  private serialsBefore = new SerialTable();
+  /** Units the batch touched, as they are after its changes. */
   private units = new Map<string, LogisticUnitRecord>();
 
   constructor(
@@ -136,8 +138,11 @@ export class OverlayStore implements Store {
           break;
         }
         case 'updateSerials':
-          for (const row of await this.getSerials(c.serials.map((serial) => ({ gtin: c.gtin, serial }))))
-            this.serials.set(serialKey(row.gtin, row.serial), patchSerial(row, c.patch, c.seq));
+          for (const row of await this.getSerials(c.serials.map((serial) => ({ gtin: c.gtin, serial })))) {
+            const k = serialKey(row.gtin, row.serial);
+            if (!this.serials.has(k)) this.serialsBefore.set(k, row);
+            this.serials.set(k, patchSerial(row, c.patch, c.seq));
+          }
           break;
         case 'putUnit':
           this.units.set(c.unit.id, c.unit);
@@ -360,23 +365,23 @@ export class OverlayStore implements Store {
   }
   async listSerials(filter: SerialFilter) {
     if (this.serials.size === 0) return this.base.listSerials(filter);
-    const { limit: _limit, ...unpaged } = filter;
-    const rows = new Map(
-      (await this.base.listSerials(unpaged)).map((r) => [serialKey(r.gtin, r.serial), r] as const),
+    const { limit, ...unpaged } = filter;
+    // Stored rows the batch changed are replaced by their staged version: ask for enough to fill `limit`.
+    const base = await this.base.listSerials(
+      limit === undefined ? unpaged : { ...unpaged, limit: limit + this.serials.size },
     );
-    for (const [k, r] of this.serials) rows.set(k, r);
-    const { after, ...unpagedFilter } = unpaged;
-    const matching = serialsMatching(rows.values(), unpagedFilter);
-    return pageSerials(matching, filter);
+    const kept = base.filter((r) => !this.serials.has(serialKey(r.gtin, r.serial)));
+    return pageSerials([...kept, ...serialsMatching(this.serials, unpaged)], filter);
   }
   async countSerials(filter: SerialFilter) {
     if (this.serials.size === 0) return this.base.countSerials(filter);
     const { after: _a, limit: _l, ...rest } = filter;
-    const rows = new Map(
-      (await this.base.listSerials(rest)).map((r) => [serialKey(r.gtin, r.serial), r] as const),
+    // Stored count, minus the changed rows as they were, plus the staged rows as they are (indexed).
+    return (
+      (await this.base.countSerials(rest)) -
+      countMatching(this.serialsBefore, rest) +
+      countMatching(this.serials, rest)
     );
-    for (const [k, r] of this.serials) rows.set(k, r);
-    return countMatching(rows.values(), rest);
   }
   async getUnits(ids: readonly string[]) {
     const rest = ids.filter((id) => !this.units.has(id));
