@@ -479,7 +479,8 @@ describe('serials: properties', () => {
       | { op: 'ship'; units: number[]; serials: number[] }
       | { op: 'destroy'; serials: number[] }
       | { op: 'unpackAll'; unit: number }
-      | { op: 'shipLot'; qty: number };
+      | { op: 'shipLot'; qty: number; lot: 'A1' | 'I1'; fefo: boolean }
+      | { op: 'moveLot'; qty: number };
     const idx = fc.integer({ min: 0, max: 14 });
     const unit = fc.integer({ min: 1, max: 4 });
     const op: fc.Arbitrary<Op> = fc.oneof(
@@ -497,7 +498,13 @@ describe('serials: properties', () => {
         serials: fc.uniqueArray(idx, { minLength: 1, maxLength: 2 }),
       }),
       fc.record({ op: fc.constant('unpackAll' as const), unit }),
-      fc.record({ op: fc.constant('shipLot' as const), qty: fc.integer({ min: 1, max: 3 }) }),
+      fc.record({
+        op: fc.constant('shipLot' as const),
+        qty: fc.integer({ min: 1, max: 100 }),
+        lot: fc.constantFrom('A1' as const, 'I1' as const),
+        fefo: fc.boolean(),
+      }),
+      fc.record({ op: fc.constant('moveLot' as const), qty: fc.integer({ min: 80, max: 100 }) }),
     );
     await fc.assert(
       fc.asyncProperty(fc.array(op, { maxLength: 25 }), async (ops) => {
@@ -544,10 +551,22 @@ describe('serials: properties', () => {
               case 'unpackAll':
                 return lg.units.unpack({ unitId: sscc(o.unit), all: true });
               case 'shipLot':
+                // By lot quantity (or FEFO by product): only stock that is not serialised may go.
                 return lg.ship({
                   shipmentId: `S${ship++}`,
                   customerId: 'ph2',
-                  lines: [{ lotId: 'I1', locationId: 'WH', quantity: String(o.qty) }],
+                  lines: [
+                    o.fefo
+                      ? { productId: o.lot === 'A1' ? 'amox' : 'ibu', quantity: String(o.qty) }
+                      : { lotId: o.lot, locationId: 'WH', quantity: String(o.qty) },
+                  ],
+                });
+              case 'moveLot':
+                return lg.move({
+                  lotId: 'A1',
+                  fromLocationId: 'WH',
+                  toLocationId: 'DOCK',
+                  quantity: String(o.qty),
                 });
             }
           };

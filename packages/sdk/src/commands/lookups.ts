@@ -97,12 +97,40 @@ export async function assertUsable(
  */
 export class StockTaker {
   private taken = new Map<string, bigint>();
-  constructor(private readonly store: Store) {}
+  /**
+   * `serials: 'take'` for commands that name the serialised items they take (by serial or SSCC); others
+   * may take only a serialised lot's stock that is not serialised.
+   */
+  constructor(
+    private readonly store: Store,
+    private readonly options: { serials?: 'take' | 'leave' } = {},
+  ) {}
 
   async take(lot: Lot, product: Product, locationId: string, steps: bigint, path: Path): Promise<void> {
     const k = `${lot.id}\u0000${locationId}`;
     const already = this.taken.get(k) ?? 0n;
     const onHand = await this.store.getStock(lot.id, locationId);
+    if (lot.serialised && this.options.serials !== 'take') {
+      const serialised =
+        BigInt(
+          (await this.store.countSerials({ lotId: lot.id, locationId, state: 'active' })) +
+            (await this.store.countSerials({ lotId: lot.id, locationId, state: 'returned' })),
+        ) *
+        10n ** BigInt(product.decimals);
+      if (serialised > 0n && already + steps > onHand - serialised)
+        throw new LotgraphError(
+          ErrorCodes.INSUFFICIENT_STOCK,
+          `${at(path)}: lot "${lot.id}" at "${locationId}" has ${fromSteps(onHand - serialised - already, product.decimals)} ${product.unit} not serialised (${fromSteps(serialised, product.decimals)} ${product.unit} are serialised items: take them by serial or SSCC), ${fromSteps(steps, product.decimals)} requested`,
+          {
+            field: at(path),
+            lotId: lot.id,
+            locationId,
+            onHand: fromSteps(onHand, product.decimals),
+            serialised: fromSteps(serialised, product.decimals),
+            requested: fromSteps(already + steps, product.decimals),
+          },
+        );
+    }
     if (already + steps > onHand) {
       throw new LotgraphError(
         ErrorCodes.INSUFFICIENT_STOCK,

@@ -4,6 +4,7 @@ import { fromSteps } from '../domain/quantity.js';
 import { ErrorCodes, fieldError, LotgraphError, notFound } from '../errors.js';
 import type { CommandSpec } from '../ledger/command.js';
 import type { EventPayloads } from '../ledger/events.js';
+import { custodyCount } from '../serials/commands.js';
 import { shipSerialised } from '../serials/ship-units.js';
 import {
   assertUsable,
@@ -131,7 +132,11 @@ export const shipCommand: CommandSpec<typeof ShipInput, 'shipped'> = {
         if (need === 0n) break;
         if (r.onHold || isExpiredOn(r.lot.expiry, day)) continue;
         const k = `${r.lot.id}\u0000${r.locationId}`;
-        const free = r.onHand - r.reserved - (taken.get(k) ?? 0n);
+        // Serialised items are shipped by serial or SSCC, never picked by quantity.
+        const serialised = r.lot.serialised
+          ? BigInt(await custodyCount(store, r.lot.id, r.locationId)) * 10n ** BigInt(product.decimals)
+          : 0n;
+        const free = r.onHand - r.reserved - serialised - (taken.get(k) ?? 0n);
         if (free <= 0n) continue;
         const q = free < need ? free : need;
         need -= q;

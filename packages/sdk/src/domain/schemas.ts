@@ -210,6 +210,11 @@ export const Lot = z.object({
   createdAt: Instant,
   /** Sequence number of the event that created the lot. */
   createdSeq: z.number().int().positive(),
+  /**
+   * Set once serials were commissioned for the lot: its stock in our custody then includes serialised
+   * items, which only serial-aware commands (by serial or SSCC) may take.
+   */
+  serialised: z.literal(true).optional(),
 });
 /** A lot (batch). */
 export type Lot = z.infer<typeof Lot>;

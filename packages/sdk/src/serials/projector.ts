@@ -69,8 +69,11 @@ export function projectShippedSerials(e: StoredEvent, out: Projection): void {
 
 /** Projectors of the serial and unit events. */
 export const serialProjectors: Projectors = {
-  serialsCommissioned(e, _ctx, out) {
+  async serialsCommissioned(e, ctx, out) {
     const r = e.payload as unknown as EventPayloads['serialsCommissioned'];
+    // The lot is serialised from now on: lot-level commands leave its serialised items alone.
+    const lot = await ctx.lot(r.lotId);
+    if (lot && !lot.serialised) out.changes.push({ type: 'putLot', lot: { ...lot, serialised: true } });
     const serials = r.serials ?? (r.range ? expandRange(r.range) : []);
     out.changes.push({
       type: 'addSerials',

@@ -271,7 +271,7 @@ export async function unitStock(
   const perSerial = new Map<string, number>();
   for (const s of serials) perSerial.set(s.lotId, (perSerial.get(s.lotId) ?? 0) + 1);
   for (const lotId of perSerial.keys()) if (!steps.has(lotId)) steps.set(lotId, 0n);
-  const taker = new StockTaker(store);
+  const taker = new StockTaker(store, { serials: 'take' });
   const out: UnitLotLine[] = [];
   for (const [lotId, loose] of steps) {
     const lot = await requireLot(store, lotId, path);
