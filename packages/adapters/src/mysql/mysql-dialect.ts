@@ -18,6 +18,7 @@ export function mysqlDialect(collation: string): SqlDialect {
     listParam: (values) => (values.length === 0 ? [null] : [...values]),
     upsert: (_key, columns) =>
       `ON DUPLICATE KEY UPDATE ${columns.map((c) => `${c} = VALUES(${c})`).join(', ')}`,
+    concat: (parts) => `CONCAT(${parts.join(', ')})`,
     insertIgnore: { head: 'INSERT IGNORE INTO', tail: '' },
     forUpdate: ' FOR UPDATE',
     maxParams: 30_000,

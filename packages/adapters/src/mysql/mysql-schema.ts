@@ -113,6 +113,24 @@ CREATE TABLE IF NOT EXISTS outbox (
 ) ${T};
 `,
   },
+  {
+    version: 3,
+    name: 'serials (GTIN + serial: compact columns, state letter, history text) and logistic units (SSCC)',
+    sql: `
+CREATE TABLE IF NOT EXISTS serials (
+  gtin VARCHAR(14) NOT NULL, serial VARCHAR(20) NOT NULL, lot_id ${ID} NOT NULL, state VARCHAR(1) NOT NULL,
+  location_id ${ID}, unit_id ${ID}, shipment_id ${ID}, reason TEXT, seq BIGINT NOT NULL, history TEXT NOT NULL,
+  PRIMARY KEY (gtin, serial), KEY serials_lot (lot_id, location_id, state), KEY serials_unit (unit_id),
+  KEY serials_shipment (shipment_id)
+) ${T};
+CREATE TABLE IF NOT EXISTS logistic_units (
+  id ${ID} NOT NULL PRIMARY KEY, kind ${ID} NOT NULL, state VARCHAR(16) NOT NULL, parent_id ${ID},
+  location_id ${ID}, shipment_id ${ID}, created_seq BIGINT NOT NULL, seq BIGINT NOT NULL, lots LONGTEXT NOT NULL,
+  KEY logistic_units_parent (parent_id), KEY logistic_units_shipment (shipment_id),
+  KEY logistic_units_location (location_id, state)
+) ${T};
+`,
+  },
 ];
 
 /** The migrations with the server's binary no-pad collation filled in. */

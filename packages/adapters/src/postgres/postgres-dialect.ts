@@ -21,6 +21,7 @@ export function postgresDialect(schema: string): SqlDialect {
     listParam: (values) => [...values],
     upsert: (key, columns) =>
       `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+    concat: (parts) => parts.join(' || '),
     insertIgnore: { head: 'INSERT INTO', tail: ' ON CONFLICT DO NOTHING' },
     forUpdate: ' FOR UPDATE',
     notify: (seq) => ({ sql: 'SELECT pg_notify(?, ?)', params: [channelOf(schema), String(seq)] }),

@@ -173,4 +173,25 @@ CREATE TABLE {{s}}.outbox (
 CREATE INDEX ON {{s}}.outbox (subscription, status, next_at);
 `,
   },
+  {
+    version: 4,
+    name: 'serials (GTIN + serial: compact columns, state letter, history text) and logistic units (SSCC)',
+    sql: `
+CREATE TABLE {{s}}.serials (
+  gtin TEXT COLLATE "C" NOT NULL, serial TEXT COLLATE "C" NOT NULL, lot_id TEXT NOT NULL, state TEXT NOT NULL,
+  location_id TEXT, unit_id TEXT, shipment_id TEXT, reason TEXT, seq BIGINT NOT NULL, history TEXT NOT NULL,
+  PRIMARY KEY (gtin, serial)
+);
+CREATE INDEX ON {{s}}.serials (lot_id, location_id, state);
+CREATE INDEX ON {{s}}.serials (unit_id) WHERE unit_id IS NOT NULL;
+CREATE INDEX ON {{s}}.serials (shipment_id) WHERE shipment_id IS NOT NULL;
+CREATE TABLE {{s}}.logistic_units (
+  id TEXT PRIMARY KEY, kind TEXT NOT NULL, state TEXT NOT NULL, parent_id TEXT, location_id TEXT, shipment_id TEXT,
+  created_seq BIGINT NOT NULL, seq BIGINT NOT NULL, lots TEXT NOT NULL
+);
+CREATE INDEX ON {{s}}.logistic_units (parent_id) WHERE parent_id IS NOT NULL;
+CREATE INDEX ON {{s}}.logistic_units (shipment_id) WHERE shipment_id IS NOT NULL;
+CREATE INDEX ON {{s}}.logistic_units (location_id, state);
+`,
+  },
 ];

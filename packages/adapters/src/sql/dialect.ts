@@ -37,6 +37,8 @@ export const TABLES = [
   'document_lots',
   'document_shipments',
   'records',
+  'serials',
+  'logistic_units',
   'genealogy_pack',
   'genealogy_pack_parts',
   'outbox_subscriptions',
@@ -68,6 +70,8 @@ export interface SqlDialect {
   listParam(values: readonly (string | number)[]): unknown;
   /** The tail of an INSERT that replaces the row on a duplicate `key` (`ON CONFLICT … DO UPDATE`, `ON DUPLICATE KEY UPDATE`). */
   upsert(key: readonly string[], columns: readonly string[]): string;
+  /** String concatenation of SQL expressions (`a || b`, `CONCAT(a, b)`). */
+  concat(parts: readonly string[]): string;
   /** An `INSERT` that skips rows whose key exists: the statement head (`INSERT INTO`, `INSERT IGNORE INTO`) and tail. */
   insertIgnore: { head: string; tail: string };
   /** Appended to the head read in a write transaction (`FOR UPDATE`; SQLite's `BEGIN IMMEDIATE` needs none). */

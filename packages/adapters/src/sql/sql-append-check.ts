@@ -15,6 +15,7 @@ import type {
 import { decodeRecord } from './codec.js';
 import type { SqlDialect } from './dialect.js';
 import type { Row, Statement } from './driver.js';
+import { rowToSerial, serialKeyStatements } from './sql-serials.js';
 
 /** Rows read by a prefetch under the write lock: complete for `lots` (stock rows, every reservation). */
 export interface Known {
@@ -76,6 +77,7 @@ export function checkStatements(d: SqlDialect, k: AppendKeys): { statements: Sta
       sql: `SELECT kind, ref FROM ${d.table('nodes')} WHERE kind = ? AND ${d.inList('ref')}`,
       params: [kind, list(refs)],
     });
+  for (const s of serialKeyStatements(d, k.serialKeys)) add('serials', s);
   return { statements, parts };
 }
 
@@ -92,5 +94,6 @@ export function appendState(head: StoreHead, parts: string[], found: Row[][]): A
     })),
     reservations: of('reservations').map((r) => decodeRecord<ReservationRecord>(r.data as string)),
     nodes: of('nodes').map((r) => ({ kind: Number(r.kind), ref: r.ref as string })),
+    serials: of('serials').map(rowToSerial),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The SQL store core: one implementation of the Store port for every SQL database. Reads live in
- * {@link SqlReads}; this class adds the lifecycle written once — migrations, the writer lock, the append
+ * {@link SqlReads} (and {@link SqlSerialReads}); this class adds the lifecycle written once — migrations, the writer lock, the append
  * transaction, a commit lost in flight, change notification or polling, genealogy streaming and the pack.
  *
  * A command through the sdk takes two round trips: `BEGIN` + the head `FOR UPDATE` + the prefetch of every
@@ -45,7 +45,7 @@ import { newCollector } from './pack.js';
 import { appendState, checkStatements, coveredState, type Known } from './sql-append-check.js';
 import { type GenealogySource, streamGenealogy, streamRows, writePack } from './sql-genealogy.js';
 import { SqlOutbox } from './sql-outbox.js';
-import { SqlReads } from './sql-reads.js';
+import { SqlSerialReads, serialStatements } from './sql-serials.js';
 import { HeadFollower } from './sql-sync.js';
 import { EVENT_COLUMNS, eventValues, planStatements } from './sql-writes.js';
 
@@ -96,7 +96,7 @@ export interface SqlStoreStats {
 }
 
 /** The Store port on a SQL database (see the module docs). Entry points construct it. */
-export class SqlStore extends SqlReads implements Store {
+export class SqlStore extends SqlSerialReads implements Store {
   readonly name: string;
   /** Reads cross a connection: the sdk fetches each point read once per attempt. */
   readonly memoiseReads: boolean;
@@ -399,7 +399,12 @@ export class SqlStore extends SqlReads implements Store {
       const found = batch.events.length > 0 ? await session.script(check.statements) : [];
       plan = planAppend(batch, appendState(scope.head, check.parts, found));
     }
-    const writes = planStatements(this.d, plan, scope.head.edgeCount);
+    const writes = planStatements(
+      this.d,
+      plan,
+      scope.head.edgeCount,
+      serialStatements(this.d, plan.serialUnitChanges),
+    );
     writes.push({ sql: 'COMMIT' });
     try {
       await session.script(writes);

@@ -71,8 +71,16 @@ export function insertRows(
   return out;
 }
 
-/** The write statements of a plan, in dependency-free order, ending with the head update (and notify). */
-export function planStatements(d: SqlDialect, plan: AppendPlan, edgeBase: number): Statement[] {
+/**
+ * The write statements of a plan, in dependency-free order, then `more` (the serial and unit statements,
+ * see `sql-serials.ts`), ending with the head update (and notify).
+ */
+export function planStatements(
+  d: SqlDialect,
+  plan: AppendPlan,
+  edgeBase: number,
+  more: readonly Statement[] = [],
+): Statement[] {
   const id = ['id'];
   const s: Statement[] = [];
   s.push(...insertRows(d, 'events', EVENT_COLUMNS, plan.events.map(eventValues)));
@@ -246,6 +254,7 @@ export function planStatements(d: SqlDialect, plan: AppendPlan, edgeBase: number
       { key: ['collection', 'id'] },
     ),
   );
+  s.push(...more);
   const h = plan.head;
   s.push({
     sql: `UPDATE ${d.table('head')} SET seq = ?, hash = ?, node_count = ?, edge_count = ?, master_seq = ? WHERE id = 1`,

@@ -16,6 +16,7 @@ export const sqliteDialect: SqlDialect = {
   listParam: (values) => JSON.stringify(values),
   upsert: (key, columns) =>
     `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+  concat: (parts) => parts.join(' || '),
   insertIgnore: { head: 'INSERT INTO', tail: ' ON CONFLICT DO NOTHING' },
   forUpdate: '',
   // SQLITE_MAX_VARIABLE_NUMBER is 32 766 in the SQLite better-sqlite3 bundles.

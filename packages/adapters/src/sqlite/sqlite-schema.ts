@@ -211,4 +211,25 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox (subscription, status, next_at);
 `,
   },
+  {
+    version: 6,
+    name: 'serials (GTIN + serial: compact columns, state letter, history text) and logistic units (SSCC)',
+    sql: `
+CREATE TABLE serials (
+  gtin TEXT NOT NULL, serial TEXT NOT NULL, lot_id TEXT NOT NULL, state TEXT NOT NULL, location_id TEXT,
+  unit_id TEXT, shipment_id TEXT, reason TEXT, seq INTEGER NOT NULL, history TEXT NOT NULL,
+  PRIMARY KEY (gtin, serial)
+) WITHOUT ROWID;
+CREATE INDEX serials_lot ON serials (lot_id, location_id, state);
+CREATE INDEX serials_unit ON serials (unit_id) WHERE unit_id IS NOT NULL;
+CREATE INDEX serials_shipment ON serials (shipment_id) WHERE shipment_id IS NOT NULL;
+CREATE TABLE logistic_units (
+  id TEXT PRIMARY KEY, kind TEXT NOT NULL, state TEXT NOT NULL, parent_id TEXT, location_id TEXT, shipment_id TEXT,
+  created_seq INTEGER NOT NULL, seq INTEGER NOT NULL, lots TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX logistic_units_parent ON logistic_units (parent_id) WHERE parent_id IS NOT NULL;
+CREATE INDEX logistic_units_shipment ON logistic_units (shipment_id) WHERE shipment_id IS NOT NULL;
+CREATE INDEX logistic_units_location ON logistic_units (location_id, state);
+`,
+  },
 ];
