@@ -1,156 +1,389 @@
-// trace suite (issue 16): full traces assembled from the in-process trace catalogue vs the same traces
-// assembled from store reads (the path `lg.trace.forward/backward` took before the catalogue), on the
-// generated genealogy bulk-loaded into SQLite (`--sizes 100k,1m`). Both sides are the sdk's own functions
-// (`traceForward/traceBackward` from `@lotgraph/sdk/testing`, `'catalogue'` vs `'store'`) over the same open
-// Lotgraph, same lots, same run; the first set of every query is checked to give IDENTICAL results before
-// timing. Also: the catalogue's own load time (three bulk listings) and its typed-array size.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// trace suite (issue 16): what a user asks of a genealogy — full traces, recall scopes, recall drills — on a
+// realistic LEDGER (bench/src/fixtures/ledger-store.mjs: received / produced / shipped events with the
+// projections the commands write) in SQLite, PostgreSQL and MariaDB, at the sizes given (`--sizes`).
+//
+// Per store and size, same run, same open Lotgraph:
+//   - full traces from the trace catalogue (`traceForward/traceBackward(…, 'catalogue')`, what `lg.trace`
+//     does once the catalogue is filled) vs the same traces from store reads (`'store'`, the path before the
+//     catalogue), vs a `WITH RECURSIVE` query returning only the closure's ids and refs; the first set of
+//     every query is checked to give IDENTICAL catalogue and store answers;
+//   - `lg.trace.forwardRefs` of 10 heavy-hitter lots vs the core's `recallScope` on the same roots (checked
+//     to reach the same number of nodes);
+//   - `lg.recall.open({ drill: true })` (scope, attributed quantities, customers with what they received,
+//     mass balances, the recorded case) of 10 heavy-hitter lots and of one typical lot, with the scope
+//     computation's own time (`timeline.scopeMs`).
+// Stores: LOTGRAPH_BENCH_TRACE_STORES (default sqlite,postgres,mysql; `none` re-renders the kept results). Each (store, size) result is kept in
+// bench/results/trace-runs.json and the table shows every kept result with its own run date, so 1M on one
+// store and 100k on others can be run separately (`--quick` keeps nothing).
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
-import { SqliteStore } from '@lotgraph/adapters/sqlite';
 import { Lotgraph } from '@lotgraph/sdk';
 import { traceBackward, traceForward } from '@lotgraph/sdk/testing';
-import { bulkLoad, sdkRef } from '../fixtures/bulk-store.mjs';
+import { checkLedgerFixture, ledgerLoad, lotRef } from '../fixtures/ledger-store.mjs';
+import { freshTarget, STORE_LABEL, serverVersions } from '../fixtures/targets.mjs';
 import { fmtMs, gc, int, mb, silentProgress, sizeLabel, stats } from '../format.mjs';
 import { generate, randomSets } from '../generator.mjs';
 
-async function benchSize(lots, { log, progress, quick }) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'lotgraph-bench-trace-'));
-  const file = path.join(dir, 'genealogy.db');
+const RUNS = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../results/trace-runs.json');
+const LABEL = { ...STORE_LABEL, sqlite: 'SQLite' };
+
+// The ids-only recursive query of the stores suite (closure ids and refs, nothing else).
+const CTE = {
+  postgres: (s, dir) =>
+    `WITH RECURSIVE r(id) AS (SELECT unnest($1::bigint[]) UNION SELECT e.${dir === 'forward' ? 'dst' : 'src'} FROM ${s}.edges e
+       JOIN r ON e.${dir === 'forward' ? 'src' : 'dst'} = r.id) SELECT r.id, n.ref FROM r JOIN ${s}.nodes n ON n.id = r.id`,
+  mysql: (_s, dir) =>
+    `WITH RECURSIVE r(id) AS (SELECT j.id FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$')) AS j UNION SELECT e.${dir === 'forward' ? 'dst' : 'src'} FROM edges e
+       JOIN r ON e.${dir === 'forward' ? 'src' : 'dst'} = r.id) SELECT r.id, n.ref FROM r JOIN nodes n ON n.id = r.id`,
+  sqlite: (_s, dir) =>
+    `WITH RECURSIVE r(id) AS (SELECT value FROM json_each(?) UNION SELECT e.${dir === 'forward' ? 'dst' : 'src'} FROM edges e
+       JOIN r ON e.${dir === 'forward' ? 'src' : 'dst'} = r.id) SELECT r.id, n.ref FROM r JOIN nodes n ON n.id = r.id`,
+};
+
+function cteRunner(kind, store, schema) {
+  const sql = {
+    forward: CTE[kind](`"${schema}"`, 'forward'),
+    backward: CTE[kind](`"${schema}"`, 'backward'),
+  };
+  if (kind === 'postgres') return async (dir, ids) => (await store.pool.query(sql[dir], [ids])).rows;
+  if (kind === 'mysql')
+    return async (dir, ids) => (await store.pool.query(sql[dir], [JSON.stringify(ids)]))[0];
+  const st = { forward: store.db.prepare(sql.forward), backward: store.db.prepare(sql.backward) };
+  return async (dir, ids) => st[dir].all(JSON.stringify(ids));
+}
+
+async function timed(f) {
+  const t0 = performance.now();
+  const r = await f();
+  return [performance.now() - t0, r];
+}
+
+async function benchStore(kind, g, lots, { log, progress, quick }) {
+  const label = `trace ${sizeLabel(lots)} ${kind}`;
+  const target = await freshTarget(kind, `t${sizeLabel(lots).toLowerCase()}`);
+  let lg;
   try {
-    let p = progress(`trace ${sizeLabel(lots)}: generate`);
-    const g = generate(lots, { progress: p });
+    let store = await target.open();
+    const p = progress(`${label}: ledger load`);
+    const loaded = await ledgerLoad(store, g, { progress: p });
     p.done();
-    p = progress(`trace ${sizeLabel(lots)}: bulk load into SQLite`);
-    const bulkStore = SqliteStore.open({ filename: file, synchronous: 'NORMAL' });
-    await bulkLoad(bulkStore, g, { progress: p });
-    p.done();
-    bulkStore.db.pragma('wal_checkpoint(TRUNCATE)');
-    await bulkStore.close();
-    // First open writes the genealogy pack; the timed opens below read it.
-    await (await Lotgraph.open({ store: SqliteStore.open({ filename: file }) })).close();
+    if (kind === 'postgres') await store.pool.query('ANALYZE');
+    else if (kind === 'mysql')
+      await store.pool.query(
+        'ANALYZE TABLE nodes, edges, lots, parties, shipments, shipment_lines, stock, events',
+      );
+    else store.db.exec('ANALYZE');
+    await store.close();
+    log(`${label}: ledger of ${int(loaded.events)} events loaded in ${fmtMs(loaded.ms)}`);
+    // The first open writes the genealogy pack; the timed opens read it.
+    lg = await Lotgraph.open({ store: await target.open() });
     const openMs = [];
-    const catalogueMs = [];
-    let lg;
-    for (let r = 0; r < (quick ? 1 : 3); r++) {
-      if (lg) await lg.close();
+    const fillMs = [];
+    for (let r = 0; r < (quick ? 1 : 2); r++) {
+      await lg.close();
+      await lg.store.close();
+      lg = undefined;
       gc();
-      let t0 = performance.now();
-      lg = await Lotgraph.open({ store: SqliteStore.open({ filename: file }) });
-      openMs.push(performance.now() - t0);
-      // The first full trace fills the catalogue (three bulk listings): time that fill on its own.
-      t0 = performance.now();
-      await lg.index.catalogue.ready(lg.store);
-      catalogueMs.push(performance.now() - t0);
+      const [ms, opened] = await timed(async () => Lotgraph.open({ store: await target.open() }));
+      lg = opened;
+      openMs.push(ms);
+      fillMs.push((await timed(() => lg.index.catalogue.ready(lg.store)))[0]);
     }
+    // The per-lot totals a recall scope needs (one pass over the ledger, on first use; before it, a scope
+    // reads the store as before and starts this pass in the background).
+    const totalsMs = lg.index.catalogue.totalsReady
+      ? (await timed(() => lg.index.catalogue.totalsReady(lg.store)))[0]
+      : undefined;
+    store = lg.store;
     const index = lg.index;
-    const store = lg.store;
     gc();
-    const heap = process.memoryUsage();
+    const mem = process.memoryUsage();
     log(
-      `trace ${sizeLabel(lots)}: open ${fmtMs(stats(openMs).median)}, then first-trace catalogue fill ${fmtMs(stats(catalogueMs).median)}, ` +
-        `catalogue typed arrays ${mb(index.catalogue.typedBytes)}, heap ${mb(heap.heapUsed)}, rss ${mb(heap.rss)}`,
+      `${label}: open ${fmtMs(stats(openMs).median)}, catalogue fill ${fmtMs(stats(fillMs).median)}, totals ${totalsMs === undefined ? '—' : fmtMs(totalsMs)}, ` +
+        `catalogue ${mb(index.catalogue.typedBytes)}, heap ${mb(mem.heapUsed)}, rss ${mb(mem.rss)}`,
     );
+    const cte = cteRunner(kind, store, target.cfg.schema);
     const s = g.samples;
-    const queries = [
+    const rows = [];
+
+    // Full traces: catalogue vs store reads vs ids-only CTE.
+    const traces = [
+      { name: 'forward, 1 heavy-hitter lot', dir: 'forward', pool: s.heavyHitterLots, count: quick ? 2 : 8 },
       { name: 'forward, 1 typical raw lot', dir: 'forward', pool: s.typicalRawLots, count: quick ? 5 : 30 },
       { name: 'backward, 1 finished lot', dir: 'backward', pool: s.finishedLots, count: quick ? 5 : 30 },
-      { name: 'forward, 1 heavy-hitter lot', dir: 'forward', pool: s.heavyHitterLots, count: quick ? 2 : 8 },
     ];
-    const rows = [];
-    for (const q of queries) {
-      const sets = randomSets(q.pool, 1, q.count, 99).map((a) => [...a]);
-      const ms = { catalogue: [], store: [] };
+    for (const q of traces) {
+      const sets = randomSets(q.pool, 1, q.count, 99);
+      const ms = { catalogue: [], store: [], cte: [] };
       let nodes = 0;
       for (const [i, ids] of sets.entries()) {
-        const lotId = sdkRef(g, ids[0]);
+        const lotId = lotRef(ids[0]);
         const trace = (via) =>
           q.dir === 'forward'
             ? traceForward(store, index, lotId, via)
             : traceBackward(store, index, lotId, via);
         if (i === 0) {
-          const a = await trace('catalogue');
-          const b = await trace('store');
-          if (!isDeepStrictEqual(a, b)) throw new Error(`${q.name}: catalogue and store traces differ`);
+          const [a, b] = [await trace('catalogue'), await trace('store')];
+          if (!isDeepStrictEqual(a, b))
+            throw new Error(`${label} ${q.name}: catalogue and store traces differ`);
         }
-        // Alternate the order so no side always runs on a warmer cache.
-        for (const via of i % 2 === 0 ? ['catalogue', 'store'] : ['store', 'catalogue']) {
-          const t0 = performance.now();
-          const r = await trace(via);
-          ms[via].push(performance.now() - t0);
+        const order = i % 2 === 0 ? ['catalogue', 'store', 'cte'] : ['cte', 'store', 'catalogue'];
+        for (const via of order) {
+          const [t, r] = await timed(() => (via === 'cte' ? cte(q.dir, [ids[0]]) : trace(via)));
+          ms[via].push(t);
           if (via === 'catalogue') nodes += r.graph.nodes.length;
         }
       }
+      const row = { kind: 'trace', name: q.name, sets: sets.length, mean: nodes / sets.length };
+      for (const k of Object.keys(ms)) row[k] = stats(ms[k]);
+      rows.push(row);
+      log(
+        `${label}: ${q.name}: catalogue ${fmtMs(row.catalogue.median)}, store ${fmtMs(row.store.median)}, CTE ${fmtMs(row.cte.median)}`,
+      );
+    }
+
+    // Refs of 10 heavy lots vs the core's recall scope on the same roots (and the ids-only CTE).
+    {
+      const sets = randomSets(s.heavyHitterLots, 10, quick ? 2 : 10, 5);
+      const ms = { refs: [], core: [], cte: [] };
+      let nodes = 0;
+      for (const [i, ids] of sets.entries()) {
+        const refs = [...ids].map(lotRef);
+        const roots = Int32Array.from(ids);
+        const order = i % 2 === 0 ? ['refs', 'core'] : ['core', 'refs'];
+        if (i < (quick ? 1 : 3)) order.push('cte');
+        let counted = -1;
+        for (const w of order) {
+          const [t, r] = await timed(async () =>
+            w === 'refs'
+              ? lg.trace.forwardRefs(refs)
+              : w === 'core'
+                ? index.graph.recallScope(roots)
+                : cte('forward', [...ids]),
+          );
+          ms[w].push(t);
+          const n =
+            w === 'refs'
+              ? r.lots.length + r.deliveries.length + r.customers.length
+              : w === 'core'
+                ? r.countByKind.reduce((a, b) => a + b, 0)
+                : r.length;
+          if (counted >= 0 && n !== counted)
+            throw new Error(`${label}: 10 heavy lots: ${w} reached ${n} nodes, not ${counted}`);
+          counted = n;
+        }
+        nodes += counted;
+      }
       const row = {
-        name: q.name,
+        kind: 'refs',
+        name: 'forward refs, 10 heavy-hitter lots',
         sets: sets.length,
         mean: nodes / sets.length,
-        catalogue: stats(ms.catalogue),
-        store: stats(ms.store),
+      };
+      for (const k of Object.keys(ms)) row[k] = stats(ms[k]);
+      rows.push(row);
+      log(
+        `${label}: 10 heavy refs ${fmtMs(row.refs.median)}, core recallScope ${fmtMs(row.core.median)}, CTE ${fmtMs(row.cte.median)}`,
+      );
+    }
+
+    // Recall drills (they append a case each; run last).
+    let caseNo = 0;
+    for (const q of [
+      {
+        name: 'drill, 1 typical raw lot',
+        pool: s.typicalRawLots,
+        k: 1,
+        count: quick ? 2 : lots >= 1e6 ? 2 : 5,
+      },
+      {
+        name: 'drill, 10 heavy-hitter lots',
+        pool: s.heavyHitterLots,
+        k: 10,
+        count: quick ? 1 : lots >= 1e6 ? 1 : 3,
+      },
+    ]) {
+      const sets = randomSets(q.pool, q.k, q.count, 11);
+      const ms = { drill: [], scope: [] };
+      let scopeLots = 0;
+      let customers = 0;
+      let failed;
+      for (const ids of sets) {
+        const [t, ev] = await timed(() =>
+          lg.recall
+            .open({
+              recallId: `DRILL-${++caseNo}`,
+              drill: true,
+              reason: 'bench drill',
+              classification: 'II',
+              lots: [...ids].map(lotRef),
+            })
+            .catch((e) => ({ error: String(e?.message ?? e).slice(0, 160) })),
+        );
+        if (ev.error) {
+          // Kept in the table: e.g. a case too large for the server's packet limit.
+          failed = ev.error;
+          log(`${label}: ${q.name}: FAILED after ${fmtMs(t)}: ${failed}`);
+          break;
+        }
+        ms.drill.push(t);
+        ms.scope.push(ev.timeline.scopeMs);
+        scopeLots += ev.scope.counts.lots;
+        customers += ev.scope.counts.customers;
+      }
+      const row = {
+        kind: 'drill',
+        name: q.name,
+        sets: sets.length,
+        mean: scopeLots / sets.length,
+        customers: customers / sets.length,
+        drill: stats(ms.drill),
+        scope: stats(ms.scope),
+        ...(failed ? { failed } : {}),
       };
       rows.push(row);
       log(
-        `trace ${sizeLabel(lots)}: ${q.name}: catalogue ${fmtMs(row.catalogue.median)}, store reads ${fmtMs(row.store.median)}`,
+        `${label}: ${q.name}: lg.recall.open ${fmtMs(row.drill.median)} (scope ${fmtMs(row.scope.median)})`,
       );
     }
-    await lg.close();
     return {
+      store: kind,
       lots,
-      nodes: g.kinds.length,
-      edges: g.src.length,
+      date: new Date().toISOString().slice(0, 16).replace('T', ' '),
+      node: process.version,
+      quick,
+      nodes: loaded.nodes,
+      edges: loaded.edges,
+      events: loaded.events,
+      loadMs: loaded.ms,
       open: stats(openMs),
-      catalogueLoad: stats(catalogueMs),
+      fill: stats(fillMs),
+      totalsMs,
       typedBytes: index.catalogue.typedBytes,
-      heapUsed: heap.heapUsed,
-      rss: heap.rss,
+      heapUsed: mem.heapUsed,
+      rss: mem.rss,
       rows,
     };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (lg) {
+      await lg.close().catch(() => undefined);
+      await lg.store.close().catch(() => undefined);
+    }
+    await target.drop();
   }
+}
+
+const TARGETS = {
+  heavy: { sqlite: 30, postgres: 45, mysql: 45 },
+  small: 1,
+  refsRatio: 1.3,
+  drillHeavy: 150,
+  drillTypical: 5,
+};
+const mark = (ok) => (ok ? 'met' : '**missed**');
+
+function render(results, versions) {
+  const L = [];
+  L.push('## Traces and recall drills on a realistic ledger (issue 16)');
+  L.push('');
+  L.push(
+    'Ledger: `bench/src/fixtures/ledger-store.mjs` — the generated genealogy as `received` / `produced` / `shipped` events ' +
+      'with the projections the commands write (checked equal to `rebuildProjections` at 3k lots in every run), appended ' +
+      `through the Store port. Servers: ${versions.postgres}, ${versions.mysql}, 127.0.0.1, default configuration; SQLite file, WAL, ` +
+      '`synchronous = FULL`. Medians (p95 in brackets); targets are issue 16’s (at 1M lots).',
+  );
+  for (const r of results) {
+    L.push('');
+    L.push(
+      `### ${LABEL[r.store]}, ${sizeLabel(r.lots)} lots (${int(r.nodes)} nodes, ${int(r.edges)} edges, ${int(r.events)} events) — run ${r.date} UTC, Node ${r.node}${r.quick ? ' (**--quick**)' : ''}`,
+    );
+    L.push('');
+    L.push(
+      `Ledger load ${fmtMs(r.loadMs)}. \`Lotgraph.open()\` ${fmtMs(r.open.median)}; the catalogue's fill (three bulk listings, started by the first full trace) ` +
+        `${fmtMs(r.fill.median)}${r.totalsMs !== undefined ? `; its per-lot totals for recall scopes (one pass over the ledger, on first use) ${fmtMs(r.totalsMs)}` : ''}. Catalogue typed arrays ${mb(r.typedBytes)}; process heap after the fill ${mb(r.heapUsed)}, rss ${mb(r.rss)}.`,
+    );
+    L.push('');
+    L.push('| query | sets | mean result | sdk | reference | `WITH RECURSIVE` (ids only) | target |');
+    L.push('|---|---:|---:|---:|---:|---:|---|');
+    for (const q of r.rows) {
+      const m = (x) => (x?.n ? `${fmtMs(x.median)} (p95 ${fmtMs(x.p95)})` : '—');
+      if (q.kind === 'trace') {
+        const heavy = q.name.includes('heavy');
+        const limit = heavy ? TARGETS.heavy[r.store] : TARGETS.small;
+        const ok = q.catalogue.median <= limit && (!heavy || q.cte.median >= 3 * q.catalogue.median);
+        L.push(
+          `| full trace ${q.name} | ${q.sets} | ${int(q.mean)} nodes | catalogue ${m(q.catalogue)} | store reads ${m(q.store)} | ${m(q.cte)} | ` +
+            `≤ ${limit} ms${heavy ? ', ≥ 3× faster than the CTE' : ''}: ${mark(ok)} |`,
+        );
+      } else if (q.kind === 'refs') {
+        const ratio = q.refs.median / q.core.median;
+        L.push(
+          `| ${q.name} | ${q.sets} | ${int(q.mean)} nodes | \`forwardRefs\` ${m(q.refs)} | core \`recallScope\` ${m(q.core)} | ${m(q.cte)} | ` +
+            `≤ ${TARGETS.refsRatio}× core: ${ratio.toFixed(2)}×, ${mark(ratio <= TARGETS.refsRatio)} |`,
+        );
+      } else {
+        const limit = q.name.includes('heavy') ? TARGETS.drillHeavy : TARGETS.drillTypical;
+        if (q.failed) {
+          L.push(
+            `| \`lg.recall.open\` ${q.name} | ${q.sets} | — | **failed**: ${q.failed.replace(/\|/g, '/')} | — | — | ≤ ${limit} ms: **missed** |`,
+          );
+          continue;
+        }
+        L.push(
+          `| \`lg.recall.open\` ${q.name} | ${q.sets} | ${int(q.mean)} lots, ${int(q.customers)} customers | drill ${m(q.drill)} | of which scope ${m(q.scope)} | — | ` +
+            `≤ ${limit} ms: ${mark(q.drill.median <= limit)} |`,
+        );
+      }
+    }
+  }
+  L.push('');
+  L.push(
+    "**sdk** = the sdk on the open index: full traces assembled from the trace catalogue (`via: 'catalogue'`); " +
+      '`lg.trace.forwardRefs`; `lg.recall.open({ drill: true })` end to end (scope, attributed quantities, customers, mass balances, ' +
+      'the case appended and its evidence read back; "scope" is the `computeScope` part, `timeline.scopeMs`). **reference** = the ' +
+      "same full trace from store reads (the path before the catalogue, checked identical on the first set), or the core's own " +
+      '`recallScope` on the same roots (checked to reach as many nodes). The scope answers from the catalogue and its ' +
+      'per-lot totals; the rest of a drill is what keeps it far from its target: a stock read per affected lot, up to ' +
+      "5,000 shortest paths, the evidence's mass balances (one pass over the whole ledger, `recall/queries.ts`) and " +
+      'the case event carrying the whole scope (on MariaDB too large for the default 16 MB `max_allowed_packet` ' +
+      'at 10 heavy lots). Other jobs shared the 2-core machine during some runs.',
+  );
+  return L.join('\n');
 }
 
 export async function run({ sizes, quick = false, log = () => {}, progress }) {
   const prog = progress ?? silentProgress;
-  const results = [];
-  for (const lots of quick ? [10_000] : sizes)
-    results.push(await benchSize(lots, { log, progress: prog, quick }));
-  const L = [];
-  L.push('## Full traces from the trace catalogue (issue 16), SQLite');
-  L.push('');
-  L.push(
-    `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}${quick ? ' (**--quick**: tiny sizes, not representative)' : ''}. ` +
-      'Generated genealogy bulk-loaded into SQLite (`bench/src/fixtures/bulk-store.mjs`).',
-  );
-  for (const r of results) {
-    L.push('');
-    L.push(`### ${sizeLabel(r.lots)} lots (${int(r.nodes)} nodes, ${int(r.edges)} edges)`);
-    L.push('');
-    L.push(
-      `\`Lotgraph.open()\` (genealogy pack into the index): ${fmtMs(r.open.median)} median (p95 ${fmtMs(r.open.p95)}); ` +
-        `then the trace catalogue's fill, which the first full trace does (three bulk listings: lots, shipment lines, edges): ${fmtMs(r.catalogueLoad.median)} (p95 ${fmtMs(r.catalogueLoad.p95)}). ` +
-        `Catalogue typed arrays: ${mb(r.typedBytes)}; process heap after open ${mb(r.heapUsed)}, rss ${mb(r.rss)}.`,
-    );
-    L.push('');
-    L.push(
-      '| query | sets | mean result (nodes) | full trace from the catalogue | full trace from store reads (before) | speed-up |',
-    );
-    L.push('|---|---:|---:|---:|---:|---:|');
-    for (const q of r.rows) {
-      L.push(
-        `| ${q.name} | ${q.sets} | ${int(q.mean)} | ${fmtMs(q.catalogue.median)} (p95 ${fmtMs(q.catalogue.p95)}) | ` +
-          `${fmtMs(q.store.median)} (p95 ${fmtMs(q.store.p95)}) | ${(q.store.median / q.catalogue.median).toFixed(1)}× |`,
-      );
-    }
+  // `none`: measure nothing, re-render the kept results (bench/results/trace-runs.json).
+  const kinds = (process.env.LOTGRAPH_BENCH_TRACE_STORES ?? 'sqlite,postgres,mysql')
+    .split(',')
+    .filter((k) => k && k !== 'none');
+  await checkLedgerFixture(generate(3000, { seed: 7 }));
+  log('trace: ledger fixture equals the sdk projections (rebuildProjections, 3k lots)');
+  const fresh = [];
+  let kept = [];
+  try {
+    kept = quick ? [] : JSON.parse(readFileSync(RUNS, 'utf8'));
+  } catch {
+    kept = [];
   }
-  L.push('');
-  L.push(
-    "Medians (p95 in brackets). Both columns are the sdk's `traceForward/traceBackward` on the same open index: " +
-      '**catalogue** assembles lots, deliveries, customers and exact edge quantities from the in-memory catalogue ' +
-      '(store reads left: products and parties for the few master records a trace touches, and for backward traces the ' +
-      'production events); **store reads** reads lot rows, shipment lines and edges back from SQLite as before. The first ' +
-      'set of every query was checked to give identical results. Not yet measured here: PostgreSQL / MariaDB, `lg.recall`.',
-  );
-  return L.join('\n');
+  // Each (store, size) result is kept as soon as it is measured.
+  const keep = (r) => {
+    fresh.push(r);
+    if (quick) return;
+    kept = kept.filter((k) => !(k.store === r.store && k.lots === r.lots));
+    kept.push(r);
+    kept.sort(
+      (a, b) => a.lots - b.lots || Object.keys(LABEL).indexOf(a.store) - Object.keys(LABEL).indexOf(b.store),
+    );
+    writeFileSync(RUNS, `${JSON.stringify(kept, null, 1)}\n`);
+  };
+  for (const lots of kinds.length === 0 ? [] : quick ? [10_000] : sizes) {
+    const p = prog(`trace ${sizeLabel(lots)}: generate`);
+    const g = generate(lots, { progress: p });
+    p.done();
+    for (const kind of kinds) keep(await benchStore(kind, g, lots, { log, progress: prog, quick }));
+  }
+  return render(quick ? fresh : kept, await serverVersions());
 }

@@ -1,9 +1,10 @@
-import { fromSteps, Lotgraph, MemoryStore, type Store } from '@lotgraph/sdk';
+import { fromSteps, Lotgraph, MemoryStore, NodeKind, type Store } from '@lotgraph/sdk';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { GenealogyIndex } from '../src/genealogy/genealogy-index.js';
-import { traceBackward, traceForward } from '../src/genealogy/trace.js';
+import { traceBackward, traceForward, traceOneStep } from '../src/genealogy/trace.js';
 import { dayNumber, dayString } from '../src/genealogy/trace-catalogue.js';
+import { computeScope } from '../src/recall/scope.js';
 import { bakery, testClock } from './helpers.js';
 
 type Cmd =
@@ -19,6 +20,8 @@ type Cmd =
   | { t: 'ship'; picks: number[]; frac: number; customer: 'shop1' | 'shop2' }
   | { t: 'split'; pick: number; frac: number }
   | { t: 'correct'; pick: number; expiry: string | null; supplierLot: string | null }
+  | { t: 'return'; pick: number; frac: number }
+  | { t: 'rename'; party: 'shop1' | 'shop2' | 'mill' }
   | { t: 'check'; pick: number };
 
 const day = fc
@@ -70,6 +73,14 @@ const step = fc.tuple(
         supplierLot: fc.option(lotNo),
       }),
     },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('return' as const), pick: fc.nat(), frac }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        t: fc.constant('rename' as const),
+        party: fc.constantFrom('shop1' as const, 'shop2' as const, 'mill' as const),
+      }),
+    },
     { weight: 2, arbitrary: fc.record({ t: fc.constant('check' as const), pick: fc.nat() }) },
   ),
   fc.boolean(),
@@ -82,7 +93,10 @@ const part = (q: bigint, f: number) => {
 };
 const indexOf = (lg: Lotgraph) => (lg as unknown as { index: GenealogyIndex }).index;
 
-/** The catalogue-based trace equals the store-based one for this lot (and the facade's, whichever it used). */
+/**
+ * The catalogue-based traces (forward, backward, one step) equal the store-based ones for this lot (and the
+ * facade's, whichever it used).
+ */
 async function expectSameTraces(lg: Lotgraph, store: Store, lotId: string) {
   const fwd = await lg.trace.forward(lotId);
   const bwd = await lg.trace.backward(lotId);
@@ -91,10 +105,41 @@ async function expectSameTraces(lg: Lotgraph, store: Store, lotId: string) {
   expect(bwd).toEqual(await traceBackward(store, index, lotId, 'store'));
   expect(await traceForward(store, index, lotId, 'catalogue')).toEqual(fwd);
   expect(await traceBackward(store, index, lotId, 'catalogue')).toEqual(bwd);
+  // The refs-only closure reaches the same nodes as the full trace.
+  const refs = await lg.trace.forwardRefs(lotId);
+  const ofKind = (k: string) => fwd.graph.nodes.filter((x) => x.kind === k).map((x) => x.ref);
+  expect([...refs.lots].sort()).toEqual(ofKind('lot').sort());
+  expect([...refs.deliveries].sort()).toEqual(ofKind('delivery').sort());
+  expect([...refs.customers].sort()).toEqual(ofKind('customer').sort());
+  const one = await lg.trace.oneStep(lotId);
+  expect(one).toEqual(await traceOneStep(store, index, lotId, 'store'));
+  expect(await traceOneStep(store, index, lotId, 'catalogue')).toEqual(one);
+  await expectSameScope(lg, store, [lotId]);
+}
+
+/** The recall scope from the catalogue and its per-lot totals equals the one from store reads. */
+async function expectSameScope(lg: Lotgraph, store: Store, lotIds: string[]) {
+  const index = indexOf(lg);
+  const fromStore = await computeScope(store, index, lotIds, { via: 'store' });
+  expect(await computeScope(store, index, lotIds, { via: 'catalogue' })).toEqual(fromStore);
+  // Each lot's path: the shortest of the suspect lots' shortest chains (the first suspect lot on a tie).
+  const roots = lotIds.map((id) => index.registry.id(NodeKind.LOT, id)!);
+  for (const l of fromStore.lots) {
+    const n = index.registry.id(NodeKind.LOT, l.lotId)!;
+    let best: Int32Array | null = null;
+    for (const r of roots) {
+      const p = r === n ? Int32Array.of(n) : index.graph.path(r, n);
+      if (p && (!best || p.length < best.length)) best = p;
+    }
+    expect(l.path).toEqual(best ? [...best].map((x) => index.registry.refs[x]) : undefined);
+  }
 }
 
 async function expectAllSame(lg: Lotgraph, store: Store) {
-  for (const l of await store.listLots()) await expectSameTraces(lg, store, l.id);
+  const lots = await store.listLots();
+  for (const l of lots) await expectSameTraces(lg, store, l.id);
+  const received = lots.filter((l) => l.origin === 'received').map((l) => l.id);
+  if (received.length) await expectSameScope(lg, store, received.slice(0, 3));
 }
 
 /** Run the steps, alternating instances as drawn; `check` steps compare traces mid-way. */
@@ -185,6 +230,33 @@ async function run(steps: [Cmd, boolean][]) {
         });
         break;
       }
+      case 'return': {
+        const lines = await store.listShipmentLines();
+        if (!lines.length) break;
+        const l = lines[c.pick % lines.length]!;
+        await who
+          .return({
+            returnId: `RT${n}`,
+            customerId: l.customerId,
+            lotId: l.lotId,
+            locationId: 'WH',
+            quantity: fromSteps(part(l.quantity, c.frac), dec(l.productId)),
+          })
+          .catch((e: { code?: string }) => {
+            // More than the customer still holds of the lot: a refused command, nothing written.
+            if (e.code !== 'VALIDATION_FAILED') throw e;
+          });
+        break;
+      }
+      case 'rename':
+        // Master data changes: traces must not show a name the catalogue's cache kept from before.
+        await who.defineParty({
+          id: c.party,
+          name: `${c.party} renamed ${n}`,
+          roles: [c.party === 'mill' ? 'supplier' : 'customer'],
+          ...(c.party === 'mill' ? { gln: '9506000000001' } : {}),
+        });
+        break;
       case 'check': {
         const lots = await store.listLots();
         if (lots.length) await expectSameTraces(lg, store, lots[c.pick % lots.length]!.id);
@@ -206,7 +278,7 @@ describe('trace catalogue', () => {
     expect(dayString(0)).toBe('1970-01-01');
   });
 
-  it('catalogue-based traces equal store-based traces: two instances on one store, then after reopen', async () => {
+  it('catalogue-based traces (forward, backward, one step) equal store-based traces: two instances on one store, then after reopen', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 30 }), async (steps) => {
         const { lg, lg2, store } = await run(steps);
@@ -282,9 +354,24 @@ describe('trace catalogue', () => {
     calls.clear();
     await lg.trace.forward('F1');
     await lg.trace.backward('B1');
+    const one = await lg.trace.oneStep('B1');
+    expect(one.inputs.map((i) => i.lotId)).toEqual(['F1']);
+    expect(one.customers.map((c) => c.shipmentId)).toEqual(['S1', 'S2']);
     expect(calls.get('listEdges') ?? 0).toBe(0);
     expect(calls.get('getLots') ?? 0).toBe(0);
     expect(calls.get('listShipmentLines') ?? 0).toBe(0);
+    // Products and parties come from the catalogue's cache (nothing was redefined since they were read).
+    for (const m of ['getProduct', 'getParty', 'listProducts', 'listParties'])
+      expect(calls.get(m) ?? 0, m).toBe(0);
+    // The recall scope: once the per-lot totals are filled (one pass over the ledger), no ledger scan and
+    // no lot, line or edge reads; the same scope as from store reads.
+    await indexOf(lg).catalogue.totalsReady(store);
+    calls.clear();
+    const scope = await computeScope(store, indexOf(lg), ['F1']);
+    for (const m of ['readEvents', 'getLots', 'listLots', 'listEdges', 'listShipmentLines'])
+      expect(calls.get(m) ?? 0, m).toBe(0);
+    expect(scope.customers.map((c) => c.customerId)).toEqual(['shop1', 'shop2']);
+    expect(scope).toEqual(await computeScope(store, indexOf(lg), ['F1'], { via: 'store' }));
   });
 
   it('an unknown lot is LOT_NOT_FOUND on both paths', async () => {

@@ -5,7 +5,15 @@ import type { StoredEvent } from '../ledger/events.js';
 import { type GenealogyEdge, NodeKind, type Store } from '../store/port.js';
 import type { GenealogyIndex } from './genealogy-index.js';
 import type { LineFacts, LotFacts } from './trace-catalogue.js';
-import type { TracedLot, TraceEdge, TraceGraph, TraceNode, TraceNodeKind, TraceTree } from './trace-types.js';
+import type {
+  TracedLot,
+  TraceEdge,
+  TraceGraph,
+  TraceNode,
+  TraceNodeKind,
+  TraceTree,
+  TraceVia,
+} from './trace-types.js';
 
 export const KIND_NAME: Record<number, TraceNodeKind> = {
   [NodeKind.LOT]: 'lot',
@@ -20,7 +28,23 @@ export interface Env {
   parties: Map<string, Party>;
 }
 
-export async function env(store: Store, index: GenealogyIndex): Promise<Env> {
+/**
+ * Whether a trace answers from the catalogue (then filled and caught up with the index) or from store
+ * reads: `'auto'` takes the catalogue once it is filled, and until then starts the fill in the background.
+ */
+export async function useCatalogue(store: Store, index: GenealogyIndex, via: TraceVia): Promise<boolean> {
+  if (via === 'store') return false;
+  if (via === 'auto' && !index.catalogue.isReady) {
+    index.catalogue.warm(store);
+    return false;
+  }
+  await index.catalogue.catchUp(store, index.seq);
+  return true;
+}
+
+/** A trace's environment; `fromCatalogue`: master data through the catalogue's cache (caught up first). */
+export async function env(store: Store, index: GenealogyIndex, fromCatalogue = false): Promise<Env> {
+  if (fromCatalogue) return { store, index, ...index.catalogue.master };
   return { store, index, products: new Map(), parties: new Map() };
 }
 

@@ -1,6 +1,20 @@
-import type { Lot } from '../domain/schemas.js';
-import { ErrorCodes, LotgraphError } from '../errors.js';
+import type { Lot, Party, Product } from '../domain/schemas.js';
 import { type GenealogyEdge, NodeKind, type ShipmentLineRecord, type Store } from '../store/port.js';
+import {
+  Col,
+  dayNumber,
+  dayString,
+  I64_MAX,
+  I64_MIN,
+  type IntArray,
+  Interner,
+  int32,
+  NO_DAY,
+  NONE,
+  ODD_DAY,
+} from './catalogue-columns.js';
+import { fetchEdges, type Pending } from './catalogue-reads.js';
+import { scanEvents, type TotalDelta, TotalsKeeper } from './lot-totals.js';
 import type { NodeRegistry } from './node-registry.js';
 
 /** What a trace shows of a lot (a subset of {@link Lot}). */
@@ -13,101 +27,7 @@ export type LineFacts = Pick<
   'shipmentId' | 'lineNo' | 'customerId' | 'lotId' | 'productId' | 'quantity' | 'shippedAt'
 >;
 
-const NONE = -1;
-/** Sentinel of the expiry column: no expiry. */
-const NO_DAY = -2147483648;
-/** Sentinel of the expiry column: an expiry that is not a plain day number (kept in `expiryOdd`). */
-const ODD_DAY = -2147483647;
-const DAY_MS = 86_400_000;
-const I64_MIN = -(2n ** 63n);
-const I64_MAX = 2n ** 63n - 1n;
-/** Events read per round trip while looking for lot corrections. */
-const EVENT_PAGE = 2000;
-
-/** Strings stored once, referred to by a dense int. */
-class Interner {
-  private readonly ids = new Map<string, number>();
-  readonly strings: string[] = [];
-  id(s: string): number {
-    let i = this.ids.get(s);
-    if (i === undefined) {
-      i = this.strings.length;
-      this.ids.set(s, i);
-      this.strings.push(s);
-    }
-    return i;
-  }
-  opt(s: string | undefined): number {
-    return s === undefined ? NONE : this.id(s);
-  }
-  at(i: number): string {
-    return this.strings[i]!;
-  }
-}
-
-type IntArray = Int32Array | Uint32Array | Uint8Array;
-
-/** A growable typed-array column. */
-class Col<T extends IntArray | BigInt64Array> {
-  buf: T;
-  length = 0;
-  constructor(
-    private readonly make: (n: number) => T,
-    private readonly fill: number | bigint,
-  ) {
-    this.buf = make(256);
-    this.buf.fill(fill as never);
-  }
-  /** Make index `n - 1` addressable (new cells hold the fill value). */
-  ensure(n: number): void {
-    if (n > this.buf.length) {
-      const next = this.make(Math.max(n, this.buf.length * 2));
-      next.fill(this.fill as never);
-      next.set(this.buf as never);
-      this.buf = next;
-    }
-    if (n > this.length) this.length = n;
-  }
-  push(v: number | bigint): number {
-    const i = this.length;
-    this.ensure(i + 1);
-    this.buf[i] = v as never;
-    return i;
-  }
-  /** Drop the spare capacity (after a bulk fill). */
-  trim(): void {
-    if (this.buf.length > this.length) this.buf = this.buf.slice(0, Math.max(1, this.length)) as T;
-  }
-  get bytes(): number {
-    return this.buf.byteLength;
-  }
-}
-
-const int32 = () => new Col((n) => new Int32Array(n), NONE);
-
-/** `YYYY-MM-DD` → days since 1970-01-01, or undefined when the string does not round-trip exactly. */
-export function dayNumber(s: string): number | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) return undefined;
-  const d = new Date(0);
-  d.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  const n = Math.round(d.getTime() / DAY_MS);
-  return dayString(n) === s ? n : undefined;
-}
-
-/** Days since 1970-01-01 → `YYYY-MM-DD` (years 0000–9999). */
-export function dayString(n: number): string {
-  const d = new Date(n * DAY_MS);
-  const y = d.getUTCFullYear();
-  const mo = d.getUTCMonth() + 1;
-  const da = d.getUTCDate();
-  return `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(da).padStart(2, '0')}`;
-}
-
-/** Genealogy additions not yet described by the catalogue, in commit order. */
-type Pending =
-  | { type: 'exact'; edges: GenealogyEdge[] }
-  | { type: 'fetch'; sinceSeq: number; untilSeq: number; src: number[]; dst: number[] };
+export { dayNumber, dayString } from './catalogue-columns.js';
 
 /**
  * The trace catalogue: what a trace shows of every lot and delivery node and every edge of the genealogy
@@ -149,9 +69,12 @@ export class TraceCatalogue {
   private readonly eSeq = new Col((n) => new Uint32Array(n), 0);
   private readonly eQty = new Col((n) => new BigInt64Array(n), 0n);
   private readonly eQtyBig = new Map<number, bigint>();
-  // out-adjacency over edges [0, csrEdges): edges of node n are csrList[csrStart[n] … csrStart[n+1])
+  // out-adjacency over edges [0, csrEdges): edges of node n are csrList[csrStart[n] … csrStart[n+1]);
+  // in-adjacency likewise (inStart, inList); both list edge indexes in ascending (store) order
   private csrStart = new Int32Array(1);
   private csrList = new Int32Array(0);
+  private inStart = new Int32Array(1);
+  private inList = new Int32Array(0);
   private csrNodes = 0;
   private csrEdges = 0;
   /** Nodes [0, nodesDone) are described. */
@@ -159,6 +82,13 @@ export class TraceCatalogue {
   /** Lot corrections are applied up to this seq. */
   private eventSeq: number;
   private pending: Pending[] = [];
+  /**
+   * Products and parties traces have read, kept while no `productDefined` / `partyDefined` event comes by
+   * (cleared by the catch-up that sees one): a trace on a caught-up catalogue reads no master data again.
+   */
+  readonly master = { products: new Map<string, Product>(), parties: new Map<string, Party>() };
+  /** Per-lot totals (received, produced, returned) for recall scopes, filled on first use. */
+  private readonly totals: TotalsKeeper;
   private mark = new Uint8Array(0);
 
   /** The fill (three bulk listings), started by the first {@link TraceCatalogue.ready}. */
@@ -171,6 +101,7 @@ export class TraceCatalogue {
     private readonly loadNodes: number,
   ) {
     this.eventSeq = loadSeq;
+    this.totals = new TotalsKeeper(registry);
   }
 
   /**
@@ -250,10 +181,17 @@ export class TraceCatalogue {
     await this.ready(store);
     const targetNodes = this.registry.count;
     const queue = this.pending.slice();
-    if (!queue.length && targetNodes === this.nodesDone && seq <= this.eventSeq) return;
+    const totalsFrom = this.totals.at;
+    const eventsFrom = Math.min(this.eventSeq, totalsFrom ?? this.eventSeq);
+    if (!queue.length && targetNodes === this.nodesDone && seq <= eventsFrom) return;
     const { kinds, refs } = this.registry;
-    // Lot records change after creation only through `corrected` events: find the lots they name.
-    const corrected = seq > this.eventSeq ? await this.correctedLots(store, seq) : [];
+    // Lot records change after creation only through `corrected` events: find the lots they name (and,
+    // once the totals are filled, what the events added to them).
+    const totals: TotalDelta[] = [];
+    const { corrected, master } =
+      seq > eventsFrom
+        ? await scanEvents(store, eventsFrom, seq, this.eventSeq, totalsFrom, (d) => totals.push(...d))
+        : { corrected: [], master: false };
     const lotRefs = new Set<string>();
     const newDelivery = new Set<number>();
     for (let n = this.nodesDone; n < targetNodes; n++) {
@@ -271,7 +209,7 @@ export class TraceCatalogue {
     const [lots, lines, fetched] = await Promise.all([
       lotRefs.size ? store.getLots([...lotRefs]) : Promise.resolve([]),
       shippedLots.size ? store.listShipmentLines({ lotIds: [...shippedLots] }) : Promise.resolve([]),
-      Promise.all(queue.map((p) => (p.type === 'exact' ? p.edges : this.fetchEdges(store, p)))),
+      Promise.all(queue.map((p) => (p.type === 'exact' ? p.edges : fetchEdges(store, p)))),
     ]);
     // All read: apply.
     this.pending.splice(0, queue.length);
@@ -280,39 +218,36 @@ export class TraceCatalogue {
     for (const l of lots) this.putLot(l);
     for (const l of lines) this.putLine(l);
     if (seq > this.eventSeq) this.eventSeq = seq;
+    if (master) {
+      this.master.products.clear();
+      this.master.parties.clear();
+    }
+    if (totalsFrom !== undefined) this.totals.advance(totalsFrom, seq, totals);
     if (this.eSrc.length - this.csrEdges > Math.max(65_536, this.csrEdges >> 3)) this.buildCsr();
   }
 
-  /** The exact edges of another process's appends, known to the index by their endpoints only. */
-  private async fetchEdges(store: Store, p: Extract<Pending, { type: 'fetch' }>): Promise<GenealogyEdge[]> {
-    const got = (await store.listEdges({ src: [...new Set(p.src)], dst: [...new Set(p.dst)] })).filter(
-      (e) => e.seq > p.sinceSeq && e.seq <= p.untilSeq,
-    );
-    if (got.length !== p.src.length) {
-      throw new LotgraphError(
-        ErrorCodes.CONFLICT,
-        `trace catalogue out of step: ${got.length} edges read for seqs ${p.sinceSeq + 1}…${p.untilSeq}, the index has ${p.src.length}`,
-        { sinceSeq: p.sinceSeq, untilSeq: p.untilSeq },
-      );
-    }
-    return got;
+  /** True once the per-lot totals are filled and as current as the rest of the catalogue. */
+  get totalsAreReady(): boolean {
+    return this.done && this.totals.isCurrent(this.eventSeq);
   }
 
-  /** Ids of the lots that `corrected` events in `(eventSeq, seq]` changed (events read in pages). */
-  private async correctedLots(store: Store, seq: number): Promise<string[]> {
-    const ids = new Set<string>();
-    for (let from = this.eventSeq + 1; from <= seq; ) {
-      const page = await store.readEvents(from, Math.min(EVENT_PAGE, seq - from + 1));
-      if (!page.length) break;
-      for (const ev of page) {
-        if (ev.seq > seq) break;
-        if (ev.type !== 'corrected') continue;
-        const id = (ev.payload as { lot?: { id?: unknown } }).lot?.id;
-        if (typeof id === 'string') ids.add(id);
-      }
-      from = page[page.length - 1]!.seq + 1;
-    }
-    return [...ids];
+  /**
+   * Fill the per-lot totals (received, produced, returned) unless done: one pass over the ledger up to what
+   * the catalogue describes, on first use (a recall scope); later catch-ups add each new event's share.
+   */
+  async totalsReady(store: Store): Promise<void> {
+    await this.ready(store);
+    await this.totals.fill(store, () => this.eventSeq);
+  }
+
+  /** {@link TraceCatalogue.totalsReady} in the background (a failure is retried by the next call). */
+  warmTotals(store: Store): void {
+    if (!this.totalsAreReady) this.totalsReady(store).catch(() => undefined);
+  }
+
+  /** Received, produced and returned totals of lot node `n` (10^-9 units); call `totalsReady` first. */
+  totalsOf(n: number): [received: bigint, produced: bigint, returned: bigint] {
+    return this.totals.of(n);
   }
 
   private describeNodes(target: number, lots: readonly Lot[], lines: readonly LineFacts[]): void {
@@ -387,17 +322,31 @@ export class TraceCatalogue {
   private buildCsr(): void {
     const nodes = this.registry.count;
     const edges = this.eSrc.length;
-    const start = new Int32Array(nodes + 1);
-    const src = this.eSrc.buf;
-    for (let i = 0; i < edges; i++) start[src[i]! + 1]!++;
-    for (let n = 0; n < nodes; n++) start[n + 1]! += start[n]!;
-    const fill = start.slice(0, nodes);
-    const list = new Int32Array(edges);
-    for (let i = 0; i < edges; i++) list[fill[src[i]!]!++] = i;
-    this.csrStart = start;
-    this.csrList = list;
+    const csr = (end: ArrayLike<number>) => {
+      const start = new Int32Array(nodes + 1);
+      for (let i = 0; i < edges; i++) start[end[i]! + 1]!++;
+      for (let n = 0; n < nodes; n++) start[n + 1]! += start[n]!;
+      const fill = start.slice(0, nodes);
+      const list = new Int32Array(edges);
+      for (let i = 0; i < edges; i++) list[fill[end[i]!]!++] = i;
+      return [start, list] as const;
+    };
+    [this.csrStart, this.csrList] = csr(this.eSrc.buf);
+    [this.inStart, this.inList] = csr(this.eDst.buf);
     this.csrNodes = nodes;
     this.csrEdges = edges;
+  }
+
+  /** Indexes of the edges out of (`'out'`) or into (`'in'`) node `n`, in the store's edge order. */
+  edgesAt(n: number, side: 'in' | 'out'): number[] {
+    const [start, list, end] =
+      side === 'out'
+        ? [this.csrStart, this.csrList, this.eSrc.buf]
+        : [this.inStart, this.inList, this.eDst.buf];
+    const found: number[] = [];
+    if (n < this.csrNodes) for (let j = start[n]!, stop = start[n + 1]!; j < stop; j++) found.push(list[j]!);
+    for (let e = this.csrEdges; e < this.eSrc.length; e++) if (end[e] === n) found.push(e);
+    return found;
   }
 
   /** The lot facts of node `n` (undefined when it is not a lot with a record). */
@@ -476,13 +425,17 @@ export class TraceCatalogue {
     }
     for (let e = this.csrEdges; e < this.eSrc.length; e++) if (mark[src[e]!] && mark[dst[e]!]) found.push(e);
     for (let i = 0; i < nodes.length; i++) mark[nodes[i]!] = 0;
-    found.sort((a, b) => a - b);
-    return found.map((e) => this.edge(e));
+    // Typed-array sort: numeric, without a comparator call per step.
+    const order = Int32Array.from(found).sort();
+    const out = new Array<GenealogyEdge>(order.length);
+    for (let i = 0; i < order.length; i++) out[i] = this.edge(order[i]!);
+    return out;
   }
 
   /** Bytes held by the catalogue's typed arrays (strings and maps not counted). */
   get typedBytes(): number {
     let b = this.csrStart.byteLength + this.csrList.byteLength + this.mark.byteLength;
+    b += this.inStart.byteLength + this.inList.byteLength + this.totals.bytes;
     for (const c of this.columns()) b += c.bytes;
     return b;
   }

@@ -3,28 +3,120 @@ import { fromSteps } from '../domain/quantity.js';
 import { ErrorCodes, LotgraphError } from '../errors.js';
 import { type GenealogyEdge, NodeKind, type Store } from '../store/port.js';
 import type { GenealogyIndex } from './genealogy-index.js';
-import { ensureMaster, env, eventsBySeq, orderOf, rootOf } from './trace-build.js';
-import type { OneStepTrace, TraceRefs } from './trace-types.js';
+import { ensureMaster, env, eventsBySeq, orderOf, rootOf, useCatalogue } from './trace-build.js';
+import type { LineFacts } from './trace-catalogue.js';
+import type { OneStepTrace, TraceRefs, TraceVia } from './trace-types.js';
 
-/** Immediate suppliers and customers of a lot (one step back, one step forward), with dates. */
+/** The one-step neighbourhood of a lot node: lot → lot edges in and out, deliveries, related lots' products. */
+interface Links {
+  inEdges: GenealogyEdge[];
+  outEdges: GenealogyEdge[];
+  /** Shipment lines of the lot, in the store's order (seq, shipment id, line number). */
+  shipped: LineFacts[];
+  /** Product of a related lot node (undefined when it has no lot record). */
+  productOf: Map<number, string>;
+}
+
+async function linksFromStore(
+  store: Store,
+  index: GenealogyIndex,
+  node: number,
+  lotId: string,
+): Promise<Links> {
+  const { registry } = index;
+  const [shipped, inAll, outAll] = await Promise.all([
+    store.listShipmentLines({ lotId }),
+    store.listEdges({ dst: [node] }),
+    store.listEdges({ src: [node] }),
+  ]);
+  const inEdges = inAll.filter((x) => registry.kinds[x.src] === NodeKind.LOT);
+  const outEdges = outAll.filter((x) => registry.kinds[x.dst] === NodeKind.LOT);
+  const related = await store.getLots([
+    ...inEdges.map((x) => registry.refs[x.src]!),
+    ...outEdges.map((x) => registry.refs[x.dst]!),
+  ]);
+  const productOf = new Map<number, string>();
+  for (const l of related) {
+    const n = registry.id(NodeKind.LOT, l.id);
+    if (n !== undefined) productOf.set(n, l.productId);
+  }
+  return { inEdges, outEdges, shipped, productOf };
+}
+
+/** The same from the index's catalogue (caught up by the caller): no edge, lot or line reads. */
+function linksFromCatalogue(index: GenealogyIndex, node: number, lotId: string): Links {
+  const { registry, catalogue } = index;
+  const kinds = registry.kinds;
+  const inEdges: GenealogyEdge[] = [];
+  const outEdges: GenealogyEdge[] = [];
+  const shipped: (LineFacts & { seq: number })[] = [];
+  const productOf = new Map<number, string>();
+  const relate = (n: number) => {
+    const l = catalogue.lot(n);
+    if (l) productOf.set(n, l.productId);
+  };
+  for (const i of catalogue.edgesAt(node, 'in')) {
+    const x = catalogue.edge(i);
+    if (kinds[x.src] !== NodeKind.LOT) continue;
+    inEdges.push(x);
+    relate(x.src);
+  }
+  const seen = new Set<number>();
+  for (const i of catalogue.edgesAt(node, 'out')) {
+    const x = catalogue.edge(i);
+    if (kinds[x.dst] === NodeKind.LOT) {
+      outEdges.push(x);
+      relate(x.dst);
+    } else if (kinds[x.dst] === NodeKind.DELIVERY && !seen.has(x.dst)) {
+      // The line and its lot → delivery edge are written by the same `shipped` event: line seq = edge seq.
+      seen.add(x.dst);
+      const l = catalogue.line(x.dst);
+      if (l && l.lotId === lotId) shipped.push({ ...l, seq: x.seq });
+    }
+  }
+  shipped.sort(
+    (a, b) =>
+      a.seq - b.seq ||
+      (a.shipmentId < b.shipmentId ? -1 : a.shipmentId > b.shipmentId ? 1 : 0) ||
+      a.lineNo - b.lineNo,
+  );
+  return { inEdges, outEdges, shipped, productOf };
+}
+
+/**
+ * Immediate suppliers and customers of a lot (one step back, one step forward), with dates. Links, related
+ * lots and deliveries come from the catalogue or the store (`via`, as for full traces); the lot record,
+ * its receipts and the linking events are read from the store either way (not kept in memory).
+ */
 export async function traceOneStep(
   store: Store,
   index: GenealogyIndex,
   lotId: string,
+  via: TraceVia = 'auto',
 ): Promise<OneStepTrace> {
+  const fromCatalogue = await useCatalogue(store, index, via);
   const { lot, node } = await rootOf(store, index, lotId);
-  const e = await env(store, index);
+  const e = await env(store, index, fromCatalogue);
   const unitOf = (productId: string) => e.products.get(productId)?.unit ?? '';
-  const receipts = await store.listRecords(RECEIPTS, { key: lotId });
-  const shipped = await store.listShipmentLines({ lotId });
-  await ensureMaster(
-    e,
-    [lot.productId, ...shipped.map((l) => l.productId)],
-    [
-      ...receipts.map((r) => (r.value as { supplierId?: string }).supplierId),
-      ...shipped.map((l) => l.customerId),
-    ],
-  );
+  const [receipts, links] = await Promise.all([
+    store.listRecords(RECEIPTS, { key: lotId }),
+    fromCatalogue ? linksFromCatalogue(index, node, lotId) : linksFromStore(store, index, node, lotId),
+  ]);
+  const { inEdges, outEdges, shipped, productOf } = links;
+  const [events] = await Promise.all([
+    eventsBySeq(
+      store,
+      [...inEdges, ...outEdges].map((x) => x.seq),
+    ),
+    ensureMaster(
+      e,
+      [lot.productId, ...shipped.map((l) => l.productId), ...productOf.values()],
+      [
+        ...receipts.map((r) => (r.value as { supplierId?: string }).supplierId),
+        ...shipped.map((l) => l.customerId),
+      ],
+    ),
+  ]);
   const suppliers: OneStepTrace['suppliers'] = receipts.map((r) => {
     const v = r.value as {
       supplierId?: string;
@@ -49,37 +141,14 @@ export async function traceOneStep(
     return s;
   });
   const { registry } = index;
-  const inEdges = (await store.listEdges({ dst: [node] })).filter(
-    (x) => registry.kinds[x.src] === NodeKind.LOT,
-  );
-  const outEdges = (await store.listEdges({ src: [node] })).filter(
-    (x) => registry.kinds[x.dst] === NodeKind.LOT,
-  );
-  const events = await eventsBySeq(
-    store,
-    [...inEdges, ...outEdges].map((x) => x.seq),
-  );
-  const related = new Map(
-    (
-      await store.getLots([
-        ...inEdges.map((x) => registry.refs[x.src]!),
-        ...outEdges.map((x) => registry.refs[x.dst]!),
-      ])
-    ).map((l) => [l.id, l]),
-  );
-  await ensureMaster(
-    e,
-    [...related.values()].map((l) => l.productId),
-    [],
-  );
-  const link = (x: GenealogyEdge, other: number) => {
-    const l = related.get(registry.refs[other]!);
+  const link = (x: GenealogyEdge, other: number, unit: string) => {
     const ev = events.get(x.seq);
+    const productId = productOf.get(other) ?? '';
     const r: OneStepTrace['inputs'][number] = {
       lotId: registry.refs[other]!,
-      productId: l?.productId ?? '',
+      productId,
       quantity: fromSteps(x.quantity, x.scale),
-      unit: '',
+      unit: unit === '' ? unitOf(productId) : unit,
       date: ev?.eventTime ?? '',
       seq: x.seq,
     };
@@ -87,16 +156,9 @@ export async function traceOneStep(
     if (o !== undefined) r.orderId = o;
     return r;
   };
-  const inputs = inEdges.map((x) => {
-    const r = link(x, x.src);
-    r.unit = unitOf(r.productId);
-    return r;
-  });
-  const outputs = outEdges.map((x) => {
-    const r = link(x, x.dst);
-    r.unit = unitOf(lot.productId); // quantity consumed of this lot
-    return r;
-  });
+  const inputs = inEdges.map((x) => link(x, x.src, ''));
+  // An output shows the quantity consumed of this lot, so in this lot's unit.
+  const outputs = outEdges.map((x) => link(x, x.dst, unitOf(lot.productId)));
   const customers: OneStepTrace['customers'] = shipped.map((l) => {
     const p = e.parties.get(l.customerId);
     const product = e.products.get(l.productId);
@@ -134,13 +196,23 @@ export function traceRefs(
     roots.push(n);
   }
   const nodes = direction === 'forward' ? index.graph.forward(roots) : index.graph.backward(roots);
-  const out: TraceRefs = { lots: [], deliveries: [], customers: [] };
-  for (const n of nodes) {
-    const kind = registry.kinds[n];
-    const ref = registry.refs[n]!;
-    if (kind === NodeKind.LOT) out.lots.push(ref);
-    else if (kind === NodeKind.DELIVERY) out.deliveries.push(ref);
-    else if (kind === NodeKind.CUSTOMER) out.customers.push(ref);
+  // Count by kind first so each list is allocated once at its size (closures reach 100k+ nodes).
+  const { kinds, refs } = registry;
+  const sizes = [0, 0, 0];
+  for (let i = 0; i < nodes.length; i++) {
+    const k = kinds[nodes[i]!]!;
+    if (k <= NodeKind.CUSTOMER) sizes[k]!++;
   }
-  return out;
+  const lists = sizes.map((size) => new Array<string>(size));
+  const at = [0, 0, 0];
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    const k = kinds[n]!;
+    if (k <= NodeKind.CUSTOMER) lists[k]![at[k]!++] = refs[n]!;
+  }
+  return {
+    lots: lists[NodeKind.LOT]!,
+    deliveries: lists[NodeKind.DELIVERY]!,
+    customers: lists[NodeKind.CUSTOMER]!,
+  };
 }

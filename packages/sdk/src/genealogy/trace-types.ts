@@ -1,5 +1,14 @@
 import type { Lot } from '../domain/schemas.js';
 
+/**
+ * Where a trace takes its details from: `'auto'` (the default) — the catalogue once it is filled; until
+ * then the store, while the fill runs in the background (at 1M lots the fill takes seconds, so the first
+ * trace after open does not wait for it); `'catalogue'` — the index's in-memory trace catalogue, filled
+ * and caught up first; `'store'` — lots, lines and edges read back from the store (the reference the
+ * catalogue is tested against).
+ */
+export type TraceVia = 'auto' | 'catalogue' | 'store';
+
 /** Kind of a node in a trace result. */
 export type TraceNodeKind = 'lot' | 'delivery' | 'customer';
 

@@ -15,6 +15,7 @@ import {
   rootOf,
   toTraceEdges,
   tracedLot,
+  useCatalogue,
 } from './trace-build.js';
 import type {
   BackwardTrace,
@@ -24,18 +25,13 @@ import type {
   TracedDelivery,
   TracedOrder,
   TraceGraph,
+  TraceVia,
 } from './trace-types.js';
 
-/**
- * Where a trace takes its details from: `'auto'` (the default) — the catalogue once it is filled; until
- * then the store, while the fill runs in the background (at 1M lots the fill takes seconds, so the first
- * trace after open does not wait for it); `'catalogue'` — the index's in-memory trace catalogue, filled
- * and caught up first; `'store'` — lots, lines and edges read back from the store (the reference the
- * catalogue is tested against).
- */
-export type TraceVia = 'auto' | 'catalogue' | 'store';
+export type { TraceVia } from './trace-types.js';
 
 interface Source {
+  fromCatalogue: boolean;
   root(lotId: string): Promise<number>;
   describe(e: Env, ids: Int32Array, depth: Int32Array): Promise<Described>;
   /** Edges with both ends in `ids`, in the store's edge order. */
@@ -43,12 +39,9 @@ interface Source {
 }
 
 async function sourceOf(store: Store, index: GenealogyIndex, via: TraceVia): Promise<Source> {
-  if (via === 'auto' && !index.catalogue.isReady) {
-    index.catalogue.warm(store);
-    return sourceOf(store, index, 'store');
-  }
-  if (via === 'store') {
+  if (!(await useCatalogue(store, index, via))) {
     return {
+      fromCatalogue: false,
       root: async (lotId) => (await rootOf(store, index, lotId)).node,
       describe,
       edges: async (ids, direction) => {
@@ -59,8 +52,8 @@ async function sourceOf(store: Store, index: GenealogyIndex, via: TraceVia): Pro
       },
     };
   }
-  await index.catalogue.catchUp(store, index.seq);
   return {
+    fromCatalogue: true,
     root: async (lotId) => rootFromCatalogue(index, lotId),
     describe: describeFromCatalogue,
     edges: async (ids) => index.catalogue.edgesWithin(ids),
@@ -76,7 +69,7 @@ export async function traceForward(
 ): Promise<ForwardTrace> {
   const src = await sourceOf(store, index, via);
   const node = await src.root(lotId);
-  const e = await env(store, index);
+  const e = await env(store, index, src.fromCatalogue);
   const c = index.graph.forwardWithDepth([node]);
   const { nodes, lots, lines } = await src.describe(e, c.nodes, c.depth);
   const rawEdges = await src.edges(c.nodes, 'forward');
@@ -157,7 +150,7 @@ export async function traceBackward(
 ): Promise<BackwardTrace> {
   const src = await sourceOf(store, index, via);
   const node = await src.root(lotId);
-  const e = await env(store, index);
+  const e = await env(store, index, src.fromCatalogue);
   const c = index.graph.backwardWithDepth([node], { kinds: [NodeKind.LOT] });
   const { nodes, lots, lines } = await src.describe(e, c.nodes, c.depth);
   const rawEdges = await src.edges(c.nodes, 'backward');

@@ -6,11 +6,14 @@
  * @module
  */
 import { fromSteps, toSteps } from '../domain/quantity.js';
-import type { Lot, Product } from '../domain/schemas.js';
+import type { Product } from '../domain/schemas.js';
 import { ErrorCodes, LotgraphError } from '../errors.js';
 import type { GenealogyIndex } from '../genealogy/genealogy-index.js';
+import { TOTAL_SCALE } from '../genealogy/lot-totals.js';
+import type { LineFacts, LotFacts } from '../genealogy/trace-catalogue.js';
+import type { TraceVia } from '../genealogy/trace-types.js';
 import { massBalances } from '../stock/mass-balance.js';
-import { NodeKind, type Store } from '../store/port.js';
+import { type GenealogyEdge, NodeKind, type Store } from '../store/port.js';
 
 /** One affected lot. */
 export interface ScopeLot {
@@ -77,7 +80,7 @@ export async function computeScope(
   store: Store,
   index: GenealogyIndex,
   suspectLots: readonly string[],
-  options: { maxPaths?: number } = {},
+  options: { maxPaths?: number; via?: TraceVia } = {},
 ): Promise<RecallScope> {
   const { registry, graph } = index;
   const roots: number[] = [];
@@ -95,7 +98,10 @@ export async function computeScope(
   for (let i = 0; i < closure.nodes.length; i++) depthOf.set(closure.nodes[i]!, closure.depth[i]!);
   const lotNodes = [...closure.nodes].filter((n) => registry.kinds[n] === NodeKind.LOT);
   const lotIds = lotNodes.map((n) => registry.refs[n]!);
-  const lots = new Map((await store.getLots(lotIds)).map((l) => [l.id, l]));
+  const facts = (await useCatalogueForScope(store, index, options.via ?? 'auto'))
+    ? scopeFactsFromCatalogue(index, closure.nodes, lotNodes)
+    : await scopeFactsFromStore(store, lotIds, lotNodes);
+  const { lots, lines, edges, madeOf } = facts;
   const products = new Map<string, Product>();
   const product = async (id: string) => {
     let p = products.get(id);
@@ -106,7 +112,6 @@ export async function computeScope(
     return p;
   };
   for (const l of lots.values()) await product(l.productId);
-  const lines = await store.listShipmentLines({ lotIds });
   for (const l of lines) await product(l.productId);
 
   // On-hand stock of every affected lot.
@@ -115,13 +120,8 @@ export async function computeScope(
   for (const s of onHandRows) onHandSteps.set(s.lotId, (onHandSteps.get(s.lotId) ?? 0n) + s.quantity);
 
   // Mass flow of the suspect material, in base units (numbers; exact for first-level splits).
-  const edges = await store.listEdges({ src: lotNodes });
   const decimalsOfLot = (n: number) =>
     products.get(lots.get(registry.refs[n]!)?.productId ?? '')?.decimals ?? 0;
-  // What each affected lot ever held (received + produced + returned): the denominator of its shares.
-  const madeOf = new Map<string, number>();
-  for (const b of await massBalances(store, lotIds))
-    madeOf.set(b.lotId, Number(b.received) + Number(b.produced) + Number(b.returned));
   const taken = new Map<number, bigint>();
   for (const e of edges) taken.set(e.src, (taken.get(e.src) ?? 0n) + e.quantity);
   const total = (n: number) => {
@@ -196,6 +196,7 @@ export async function computeScope(
   const fmtAttr = (x: number) => x.toFixed(Math.min(6, suspectDecimals));
 
   const maxPaths = options.maxPaths ?? 5000;
+  const nearest = nearestRoot(index, roots);
   const scopeLots: ScopeLot[] = [];
   for (const [i, n] of lotNodes.entries()) {
     const l = lots.get(registry.refs[n]!);
@@ -207,11 +208,8 @@ export async function computeScope(
       attributed: fmtAttr(attributed.get(n) ?? 0),
     };
     if (i < maxPaths) {
-      let best: Int32Array | null = null;
-      for (const r of roots) {
-        const p = r === n ? Int32Array.of(n) : graph.path(r, n);
-        if (p && (!best || p.length < best.length)) best = p;
-      }
+      const r = nearest(n);
+      const best = r === undefined ? null : r === n ? Int32Array.of(n) : graph.path(r, n);
       if (best) s.path = [...best].map((x) => registry.refs[x]!);
     }
     copyLotFacts(l, s);
@@ -314,7 +312,109 @@ export async function computeScope(
   };
 }
 
-function copyLotFacts(l: Lot, s: ScopeLot): void {
+/**
+ * The root whose shortest chain to a node is shortest (the first such root on a tie), from one closure per
+ * root — rather than one shortest-chain search per root and node.
+ */
+function nearestRoot(index: GenealogyIndex, roots: readonly number[]): (n: number) => number | undefined {
+  if (roots.length === 1) return () => roots[0];
+  const count = index.registry.count;
+  const dist = new Int32Array(count).fill(-1);
+  const root = new Int32Array(count);
+  for (const r of roots) {
+    const c = index.graph.forwardWithDepth([r]);
+    for (let i = 0; i < c.nodes.length; i++) {
+      const n = c.nodes[i]!;
+      if (dist[n] === -1 || c.depth[i]! < dist[n]!) {
+        dist[n] = c.depth[i]!;
+        root[n] = r;
+      }
+    }
+  }
+  return (n) => (dist[n] === -1 ? undefined : root[n]);
+}
+
+/** What a scope reads about its closure: lot facts, shipment lines, lot out-edges, what each lot ever held. */
+interface ScopeFacts {
+  lots: Map<string, LotFacts>;
+  /** Shipment lines of the affected lots, in the store's order (seq, shipment id, line number). */
+  lines: LineFacts[];
+  /** Every edge out of an affected lot, in the store's order. */
+  edges: GenealogyEdge[];
+  /** Per affected lot with a record: received + produced + returned, as the mass balance counts them. */
+  madeOf: Map<string, number>;
+}
+
+async function scopeFactsFromStore(store: Store, lotIds: string[], lotNodes: number[]): Promise<ScopeFacts> {
+  const lots = new Map<string, LotFacts>((await store.getLots(lotIds)).map((l) => [l.id, l]));
+  const lines = await store.listShipmentLines({ lotIds });
+  const edges = await store.listEdges({ src: lotNodes });
+  // What each affected lot ever held (received + produced + returned): the denominator of its shares.
+  const madeOf = new Map<string, number>();
+  for (const b of await massBalances(store, lotIds))
+    madeOf.set(b.lotId, Number(b.received) + Number(b.produced) + Number(b.returned));
+  return { lots, lines, edges, madeOf };
+}
+
+/** The same from the index's catalogue and its per-lot totals (caught up by the caller): no store reads. */
+function scopeFactsFromCatalogue(index: GenealogyIndex, closure: Int32Array, lotNodes: number[]): ScopeFacts {
+  const { registry, catalogue } = index;
+  const lots = new Map<string, LotFacts>();
+  const madeOf = new Map<string, number>();
+  const inScope = new Set<string>();
+  const edgeIds: number[] = [];
+  const num = (v: bigint) => Number(fromSteps(v, TOTAL_SCALE));
+  for (const n of lotNodes) {
+    inScope.add(registry.refs[n]!);
+    for (const e of catalogue.edgesAt(n, 'out')) edgeIds.push(e);
+    const l = catalogue.lot(n);
+    if (!l) continue;
+    lots.set(l.id, l);
+    const [received, produced, returned] = catalogue.totalsOf(n);
+    madeOf.set(l.id, num(received) + num(produced) + num(returned));
+  }
+  edgeIds.sort((a, b) => a - b);
+  // A line and its lot → delivery edge come from one `shipped` event: the line's seq is the edge's.
+  const lines: (LineFacts & { seq: number })[] = [];
+  for (const d of closure) {
+    if (registry.kinds[d] !== NodeKind.DELIVERY) continue;
+    const l = catalogue.line(d);
+    if (!l || !inScope.has(l.lotId)) continue;
+    const lotNode = registry.id(NodeKind.LOT, l.lotId);
+    const seq = catalogue
+      .edgesAt(d, 'in')
+      .map((e) => catalogue.edge(e))
+      .find((e) => e.src === lotNode)?.seq;
+    if (seq !== undefined) lines.push({ ...l, seq });
+  }
+  lines.sort(
+    (a, b) =>
+      a.seq - b.seq ||
+      (a.shipmentId < b.shipmentId ? -1 : a.shipmentId > b.shipmentId ? 1 : 0) ||
+      a.lineNo - b.lineNo,
+  );
+  return { lots, lines, edges: edgeIds.map((e) => catalogue.edge(e)), madeOf };
+}
+
+/**
+ * Whether the scope is computed from the catalogue: as for traces (`'auto'`: once the catalogue and its
+ * per-lot totals are filled, starting both in the background otherwise), and only when `store` shows the
+ * index's seq — inside a batch the view holds events the index does not have yet.
+ */
+async function useCatalogueForScope(store: Store, index: GenealogyIndex, via: TraceVia): Promise<boolean> {
+  if (via === 'store') return false;
+  const c = index.catalogue;
+  if ((await store.head()).seq !== index.seq) return false;
+  if (via === 'auto' && !c.totalsAreReady) {
+    c.warmTotals(store);
+    return false;
+  }
+  await c.catchUp(store, index.seq);
+  await c.totalsReady(store);
+  return true;
+}
+
+function copyLotFacts(l: LotFacts, s: ScopeLot): void {
   if (l.supplierId !== undefined) s.supplierId = l.supplierId;
   if (l.supplierLotNumber !== undefined) s.supplierLotNumber = l.supplierLotNumber;
   if (l.expiry !== undefined) s.expiry = l.expiry;
