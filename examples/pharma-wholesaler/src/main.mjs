@@ -14,8 +14,8 @@
 //     shipments, `lg.serials.list({ lotId, shipmentIds })` the serial numbers each one received (with where each
 //     pack is now), and what is still in our warehouse is blocked.
 //
-// Runs on a MemoryStore (the SQL stores' serial tables are not there yet). Deterministic: fixed clock, ranges
-// for the recalled batch. Flags: --out DIR writes the notification list CSV there.
+// Runs on a MemoryStore, or on SQLite with --sqlite FILE (the same report). Deterministic: fixed clock,
+// ranges for the recalled batch. Flags: --out DIR writes the notification list CSV there.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -279,12 +279,19 @@ export async function runWholesaler({ store = new MemoryStore(), out = () => {} 
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
-  const i = args.indexOf('--out');
-  const outDir = i >= 0 ? args[i + 1] : undefined;
+  const flag = (name) => (args.indexOf(name) >= 0 ? args[args.indexOf(name) + 1] : undefined);
+  const outDir = flag('--out');
+  const sqliteFile = flag('--sqlite');
   const print = (s = '') => process.stdout.write(`${s}\n`);
-  print('lotgraph example — a pharma wholesaler with serialised packs on SSCC pallets (MemoryStore)');
+  print(
+    `lotgraph example — a pharma wholesaler with serialised packs on SSCC pallets (${sqliteFile ? 'SQLite' : 'MemoryStore'})`,
+  );
   print();
-  const { lg, csv } = await runWholesaler({ out: print });
+  // SQLite only on request: the adapters (and better-sqlite3) load lazily.
+  const store = sqliteFile
+    ? await (await import('@lotgraph/adapters/sqlite')).SqliteStore.open({ filename: sqliteFile })
+    : undefined;
+  const { lg, csv } = await runWholesaler({ out: print, ...(store ? { store } : {}) });
   if (outDir) {
     mkdirSync(outDir, { recursive: true });
     writeFileSync(path.join(outDir, 'notification-list.csv'), csv);
