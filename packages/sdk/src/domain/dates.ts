@@ -34,9 +34,17 @@ export const Instant = z
     message: 'must be an ISO-8601 instant with offset, e.g. 2026-03-01T08:00:00Z',
   });
 
+/** The last instant normalised and its result: a command normalises the same instants several times. */
+let lastInstant: string | undefined;
+let lastUtc = '';
+
 /** Normalise an ISO-8601 instant to UTC `YYYY-MM-DDTHH:mm:ss.sssZ`. */
 export function toUtcInstant(s: string): string {
-  return new Date(Date.parse(s)).toISOString();
+  if (s === lastInstant) return lastUtc;
+  const utc = new Date(Date.parse(s)).toISOString();
+  lastInstant = s;
+  lastUtc = utc;
+  return utc;
 }
 
 /** The UTC calendar day of an instant. */

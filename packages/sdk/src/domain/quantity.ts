@@ -56,12 +56,22 @@ export function toSteps(value: string, decimals: number, path: (string | number)
   if (typeof value !== 'string' || value.length > 40 || !DECIMAL_RE.test(value)) {
     throw fieldError(path, 'must be a decimal string such as "12.500"', value);
   }
-  const r = decimalToRational(value);
-  const scaled = r.num * 10n ** BigInt(decimals);
-  if (scaled % r.den !== 0n) {
-    throw fieldError(path, `has more than ${decimals} decimal places allowed by the unit`, value);
+  // value = digits / 10^f with digits = int + frac: a whole number of 10^-decimals steps exactly when the
+  // fraction digits past `decimals` are zeros, and then the steps are the digits up to `decimals`
+  // (the same as scaling the exact rational, without building one).
+  const neg = value.charCodeAt(0) === 45; // '-'
+  const dot = value.indexOf('.');
+  const int = value.slice(neg ? 1 : 0, dot < 0 ? value.length : dot);
+  const frac = dot < 0 ? '' : value.slice(dot + 1);
+  for (let i = decimals; i < frac.length; i++) {
+    if (frac.charCodeAt(i) !== 48) {
+      throw fieldError(path, `has more than ${decimals} decimal places allowed by the unit`, value);
+    }
   }
-  return bounded(scaled / r.den, value, path);
+  const digits =
+    frac.length >= decimals ? int + frac.slice(0, decimals) : int + frac + '0'.repeat(decimals - frac.length);
+  const steps = BigInt(digits);
+  return bounded(neg ? -steps : steps, value, path);
 }
 
 /** Largest step count of one quantity: the same bound on every store (see `LIMITS.maxSteps`). */

@@ -23,7 +23,7 @@ export function canonicalJson(value: unknown): string {
     return `${out}]`;
   }
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).sort();
+  const keys = sortedKeys(Object.keys(obj));
   let out = '{';
   for (const k of keys) {
     const v = obj[k];
@@ -32,6 +32,25 @@ export function canonicalJson(value: unknown): string {
     out += canonicalJson(v);
   }
   return `${out}}`;
+}
+
+/**
+ * `keys` sorted in place as `Array.prototype.sort()` orders strings (by UTF-16 code units): insertion
+ * sort for the few keys an event's objects have (no temporary array per object, as `sort` makes).
+ */
+function sortedKeys(keys: string[]): string[] {
+  const n = keys.length;
+  if (n > 24) return keys.sort();
+  for (let i = 1; i < n; i++) {
+    const k = keys[i] as string;
+    let j = i - 1;
+    while (j >= 0 && (keys[j] as string) > k) {
+      keys[j + 1] = keys[j] as string;
+      j--;
+    }
+    keys[j + 1] = k;
+  }
+  return keys;
 }
 
 /** JSON-quoted object keys, remembered: events repeat the same few dozen keys millions of times. */

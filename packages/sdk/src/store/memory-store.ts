@@ -7,17 +7,19 @@ import { MemoryOutbox } from './memory-outbox.js';
 import { countMatching, serialsByKey, serialsMatching, unitsById, unitsMatching } from './memory-serials.js';
 import {
   applyChange,
+  availableStock,
   byId,
   clone,
   cmp,
   emptyTables,
+  loggedTables,
   nodeKey,
   stockKey,
   type Tables,
+  UndoLog,
 } from './memory-tables.js';
 import type {
   AppendBatch,
-  AvailableStockRow,
   GenealogyChunk,
   GenealogyEdge,
   HoldRecord,
@@ -38,6 +40,7 @@ import {
   compareReservations,
   compareShipmentLines,
 } from './port.js';
+import { deepFreeze } from './prefetch.js';
 import type { SerialFilter, SerialKey, UnitFilter } from './serial-port.js';
 
 export class MemoryStore implements Store {
@@ -105,28 +108,8 @@ export class MemoryStore implements Store {
 
     // Apply in place with an undo log; on any failure the log restores every touched row (the
     // transaction), so the cost is O(changes), not O(table).
-    const undo: (() => void)[] = [];
-    const table = <K extends keyof Tables>(k: K): Tables[K] => {
-      const base = this.t[k] as unknown as Map<string, unknown>;
-      const logged = (key: string) => {
-        const had = base.has(key);
-        const old = base.get(key);
-        undo.push(() => (had ? base.set(key, old) : base.delete(key)));
-      };
-      return {
-        get: (key: string) => base.get(key),
-        values: () => base.values(),
-        set(key: string, value: unknown) {
-          logged(key);
-          base.set(key, value);
-          return this;
-        },
-        delete(key: string) {
-          logged(key);
-          return base.delete(key);
-        },
-      } as unknown as Tables[K];
-    };
+    const undo = new UndoLog();
+    const table = loggedTables(this.t, undo);
     const newKinds: number[] = [];
     const newRefs: string[] = [];
     const newSeqs: number[] = [];
@@ -144,7 +127,7 @@ export class MemoryStore implements Store {
         );
       }
     } catch (e) {
-      for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
+      undo.rollback();
       throw e;
     }
 
@@ -171,28 +154,44 @@ export class MemoryStore implements Store {
     return this.headNow();
   }
 
-  /** Everything a command batch names, copied once (the sdk then reads it without a copy per read). */
+  /**
+   * Everything a command batch names, read by lot (never a scan of the table). The rows are the store's
+   * own, frozen, not copies: the store replaces a row on every change and never writes into one, so the
+   * sdk may share them for the batch (and keep master data between batches); a write to one throws instead
+   * of changing the store. Events stay copies (`tamperForTesting` writes into stored events).
+   */
   async prefetch(keys: PrefetchKeys): Promise<Prefetched> {
     this.check();
-    const lots = new Set(keys.lotIds);
     const out: Prefetched = {
       head: this.headNow(),
-      events: keys.idempotencyKeys.flatMap((k) => {
-        const seq = this.keys.get(k);
-        return seq === undefined ? [] : [this.events[seq - 1] as StoredEvent];
-      }),
-      lots: keys.lotIds.flatMap((id) => this.t.lots.get(id) ?? []),
-      stock: [...this.t.stock.values()].filter((s) => lots.has(s.lotId)),
-      holds: [...this.t.holds.values()].filter((h) => lots.has(h.lotId)),
-      reservations: [...this.t.reservations.values()].filter((r) => lots.has(r.lotId)),
-      shipments: keys.shipmentIds.flatMap((id) => this.t.shipments.get(id) ?? []),
+      events: [],
+      lots: [],
+      stock: [],
+      holds: [],
+      reservations: [],
+      shipments: [],
     };
-    if (keys.master && keys.masterUnless !== this.headRow.masterSeq) {
-      out.products = [...this.t.products.values()];
-      out.parties = [...this.t.parties.values()];
-      out.locations = [...this.t.locations.values()];
+    for (const k of new Set(keys.idempotencyKeys)) {
+      const seq = this.keys.get(k);
+      if (seq !== undefined) out.events.push(clone(this.events[seq - 1] as StoredEvent));
     }
-    return clone(out);
+    for (const id of new Set(keys.lotIds)) {
+      const lot = this.t.lots.get(id);
+      if (lot) out.lots.push(deepFreeze(lot));
+      for (const s of this.t.stock.ofLot(id)) out.stock.push(deepFreeze(s));
+      for (const h of this.t.holds.ofLot(id)) out.holds.push(deepFreeze(h));
+      for (const r of this.t.reservations.ofLot(id)) out.reservations.push(deepFreeze(r));
+    }
+    for (const id of new Set(keys.shipmentIds)) {
+      const s = this.t.shipments.get(id);
+      if (s) out.shipments.push(deepFreeze(s));
+    }
+    if (keys.master && keys.masterUnless !== this.headRow.masterSeq) {
+      out.products = deepFreeze([...this.t.products.values()]);
+      out.parties = deepFreeze([...this.t.parties.values()]);
+      out.locations = deepFreeze([...this.t.locations.values()]);
+    }
+    return out;
   }
 
   async readEvents(fromSeq: number, limit?: number): Promise<StoredEvent[]> {
@@ -273,7 +272,8 @@ export class MemoryStore implements Store {
   }
   async listStock(filter: StockFilter = {}) {
     this.check();
-    const out = [...this.t.stock.values()].filter(
+    const rows = filter.lotId === undefined ? this.t.stock.values() : this.t.stock.ofLot(filter.lotId);
+    const out = [...rows].filter(
       (s) =>
         s.quantity !== 0n &&
         (filter.lotId === undefined || s.lotId === filter.lotId) &&
@@ -285,31 +285,7 @@ export class MemoryStore implements Store {
   }
   async listAvailableStock(productId: string, options: { locationId?: string } = {}) {
     this.check();
-    const rows: AvailableStockRow[] = [];
-    for (const s of this.t.stock.values()) {
-      if (s.productId !== productId || s.quantity === 0n) continue;
-      if (options.locationId !== undefined && s.locationId !== options.locationId) continue;
-      const lot = this.t.lots.get(s.lotId);
-      if (!lot) continue;
-      let reserved = 0n;
-      for (const r of this.t.reservations.values()) {
-        if (r.status === 'active' && r.lotId === s.lotId && r.locationId === s.locationId)
-          reserved += r.quantity;
-      }
-      let onHold = false;
-      for (const h of this.t.holds.values()) {
-        if (
-          h.status === 'active' &&
-          h.lotId === s.lotId &&
-          (h.locationId === undefined || h.locationId === s.locationId)
-        ) {
-          onHold = true;
-        }
-      }
-      rows.push({ lot, locationId: s.locationId, onHand: s.quantity, reserved, onHold });
-    }
-    rows.sort(compareAvailableStock);
-    return clone(rows);
+    return clone(availableStock(this.t, productId, options.locationId).sort(compareAvailableStock));
   }
 
   async findNodeIds(kind: number, refs: readonly string[]) {
@@ -388,7 +364,8 @@ export class MemoryStore implements Store {
   }
   async listHolds(filter: { lotId?: string; status?: HoldRecord['status'] } = {}) {
     this.check();
-    const out = [...this.t.holds.values()].filter(
+    const rows = filter.lotId === undefined ? this.t.holds.values() : this.t.holds.ofLot(filter.lotId);
+    const out = [...rows].filter(
       (h) =>
         (filter.lotId === undefined || h.lotId === filter.lotId) &&
         (filter.status === undefined || h.status === filter.status),
@@ -408,7 +385,9 @@ export class MemoryStore implements Store {
     } = {},
   ) {
     this.check();
-    const out = [...this.t.reservations.values()].filter(
+    const rows =
+      filter.lotId === undefined ? this.t.reservations.values() : this.t.reservations.ofLot(filter.lotId);
+    const out = [...rows].filter(
       (r) =>
         (filter.lotId === undefined || r.lotId === filter.lotId) &&
         (filter.productId === undefined || r.productId === filter.productId) &&

@@ -13,6 +13,7 @@ import {
 import { SerialTable } from './memory-serials.js';
 import type {
   AuxRecord,
+  AvailableStockRow,
   DocumentRecord,
   GenealogyEdge,
   HoldRecord,
@@ -29,7 +30,6 @@ import {
   type LogisticUnitRecord,
   patchSerial,
   patchUnit,
-  type SerialRecord,
   serialKey,
 } from './serial-port.js';
 
@@ -69,16 +69,63 @@ export const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a >
 export const stockKey = (lotId: string, locationId: string) => `${lotId}\u0000${locationId}`;
 export const nodeKey = (kind: number, ref: string) => `${kind}\u0000${ref}`;
 
+/**
+ * A table whose rows name a lot (stock, holds, reservations): a `Map` by row key that keeps the keys of
+ * each lot's rows current on every `set`/`delete` (so an undo log replaying them stays consistent), for
+ * reads by lot that do not scan the table.
+ */
+export class ByLotTable<V extends { lotId: string }> extends Map<string, V> {
+  private readonly lots = new Map<string, Set<string>>();
+
+  override set(key: string, row: V): this {
+    const old = super.get(key);
+    if (old && old.lotId !== row.lotId) this.unlink(old.lotId, key);
+    super.set(key, row);
+    // Map's constructor calls set before the fields exist.
+    if (this.lots) {
+      const keys = this.lots.get(row.lotId);
+      if (keys) keys.add(key);
+      else this.lots.set(row.lotId, new Set([key]));
+    }
+    return this;
+  }
+
+  override delete(key: string): boolean {
+    const old = super.get(key);
+    if (old) this.unlink(old.lotId, key);
+    return super.delete(key);
+  }
+
+  override clear(): void {
+    super.clear();
+    this.lots.clear();
+  }
+
+  /** The rows of one lot, in the order their keys were first set. */
+  ofLot(lotId: string): V[] {
+    const out: V[] = [];
+    for (const k of this.lots.get(lotId) ?? []) out.push(super.get(k) as V);
+    return out;
+  }
+
+  private unlink(lotId: string, key: string): void {
+    const keys = this.lots.get(lotId);
+    if (!keys) return;
+    keys.delete(key);
+    if (keys.size === 0) this.lots.delete(lotId);
+  }
+}
+
 export interface Tables {
   products: Map<string, Product>;
   parties: Map<string, Party>;
   locations: Map<string, Location>;
   lots: Map<string, Lot>;
-  stock: Map<string, StockBalance>;
+  stock: ByLotTable<StockBalance>;
   shipments: Map<string, ShipmentRecord>;
   shipmentLines: Map<string, ShipmentLineRecord>;
-  holds: Map<string, HoldRecord>;
-  reservations: Map<string, ReservationRecord>;
+  holds: ByLotTable<HoldRecord>;
+  reservations: ByLotTable<ReservationRecord>;
   tests: Map<string, TestResultRecord>;
   documents: Map<string, DocumentRecord>;
   records: Map<string, AuxRecord>;
@@ -93,16 +140,90 @@ export function emptyTables(): Tables {
     parties: new Map(),
     locations: new Map(),
     lots: new Map(),
-    stock: new Map(),
+    stock: new ByLotTable(),
     shipments: new Map(),
     shipmentLines: new Map(),
-    holds: new Map(),
-    reservations: new Map(),
+    holds: new ByLotTable(),
+    reservations: new ByLotTable(),
     tests: new Map(),
     documents: new Map(),
     records: new Map(),
     serials: new SerialTable(),
     units: new Map(),
+  };
+}
+
+/** The stock rows of a product (at one location, if given) with what is reserved and whether a hold applies. */
+export function availableStock(t: Tables, productId: string, locationId?: string): AvailableStockRow[] {
+  const rows: AvailableStockRow[] = [];
+  for (const s of t.stock.values()) {
+    if (s.productId !== productId || s.quantity === 0n) continue;
+    if (locationId !== undefined && s.locationId !== locationId) continue;
+    const lot = t.lots.get(s.lotId);
+    if (!lot) continue;
+    let reserved = 0n;
+    for (const r of t.reservations.ofLot(s.lotId))
+      if (r.status === 'active' && r.locationId === s.locationId) reserved += r.quantity;
+    const onHold = t.holds
+      .ofLot(s.lotId)
+      .some((h) => h.status === 'active' && (h.locationId === undefined || h.locationId === s.locationId));
+    rows.push({ lot, locationId: s.locationId, onHand: s.quantity, reserved, onHold });
+  }
+  return rows;
+}
+
+/** What restores the rows a batch touched: per write, the table, the key and the row before (if any). */
+export class UndoLog {
+  private readonly maps: Map<string, unknown>[] = [];
+  private readonly keys: string[] = [];
+  private readonly olds: unknown[] = [];
+  private readonly had: boolean[] = [];
+
+  note(map: Map<string, unknown>, key: string): void {
+    this.maps.push(map);
+    this.keys.push(key);
+    this.had.push(map.has(key));
+    this.olds.push(map.get(key));
+  }
+
+  /** Put every noted row back, newest first. */
+  rollback(): void {
+    for (let i = this.maps.length - 1; i >= 0; i--) {
+      const map = this.maps[i] as Map<string, unknown>;
+      const key = this.keys[i] as string;
+      if (this.had[i]) map.set(key, this.olds[i]);
+      else map.delete(key);
+    }
+  }
+}
+
+/**
+ * Access to `t` for one batch: every `set`/`delete` first notes in `undo` what restores the row (the
+ * batch's transaction: `undo.rollback()` costs O(changes), not O(table)).
+ */
+export function loggedTables(t: Tables, undo: UndoLog): <K extends keyof Tables>(k: K) => Tables[K] {
+  const views = new Map<keyof Tables, unknown>();
+  return <K extends keyof Tables>(k: K): Tables[K] => {
+    let view = views.get(k);
+    if (view === undefined) {
+      const base = t[k] as unknown as Map<string, unknown> & { ofLot?: (lotId: string) => unknown[] };
+      view = {
+        get: (key: string) => base.get(key),
+        values: () => base.values(),
+        ofLot: (lotId: string) => base.ofLot?.(lotId),
+        set(key: string, value: unknown) {
+          undo.note(base, key);
+          base.set(key, value);
+          return this;
+        },
+        delete(key: string) {
+          undo.note(base, key);
+          return base.delete(key);
+        },
+      };
+      views.set(k, view);
+    }
+    return view as Tables[K];
   };
 }
 
@@ -170,7 +291,8 @@ export function applyChange(
     }
     case 'addEdges': {
       const count = nodes.count + g.newKinds.length;
-      for (const [j, e] of c.edges.entries()) {
+      for (let j = 0; j < c.edges.length; j++) {
+        const e = c.edges[j] as GenealogyEdge;
         if (!(e.src >= 0 && e.src < count && e.dst >= 0 && e.dst < count))
           throw danglingEdgeError(i, e.src, e.dst, count);
         checkI64(`changes[${i}].edges[${j}].quantity`, e.quantity);
@@ -183,7 +305,8 @@ export function applyChange(
       return;
     case 'addShipmentLines': {
       const lines = table('shipmentLines');
-      for (const [j, l] of c.lines.entries()) {
+      for (let j = 0; j < c.lines.length; j++) {
+        const l = c.lines[j] as ShipmentLineRecord;
         checkI64(`changes[${i}].lines[${j}].quantity`, l.quantity);
         lines.set(`${l.shipmentId}\u0000${l.lineNo}`, l);
       }
@@ -199,9 +322,8 @@ export function applyChange(
       res.set(r.id, r);
       if (r.status === 'active') {
         let reserved = 0n;
-        for (const x of res.values()) {
-          if (x.status === 'active' && x.lotId === r.lotId && x.locationId === r.locationId)
-            reserved += x.quantity;
+        for (const x of res.ofLot(r.lotId)) {
+          if (x.status === 'active' && x.locationId === r.locationId) reserved += x.quantity;
         }
         const onHand = table('stock').get(stockKey(r.lotId, r.locationId))?.quantity ?? 0n;
         if (reserved > onHand) throw overReservedError(r.id, r.lotId, r.locationId, onHand, reserved, i);

@@ -411,7 +411,9 @@ export interface Store {
   /**
    * Optional: read everything in {@link PrefetchKeys} at once (one round trip), for a batch of commands the
    * sdk is about to decide — inside `withWriteLock`, so the rows cannot change before the append — with
-   * the head read in that same round trip. Stores whose reads are local need not implement it.
+   * the head read in that same round trip. Stores whose reads are local need not implement it. Unlike other
+   * reads, its rows may be the store's own, frozen (MemoryStore): a caller writing into one gets a TypeError,
+   * and the store never changes.
    */
   prefetch?(keys: PrefetchKeys): Promise<Prefetched>;
   /**

@@ -39,7 +39,9 @@ export function prefetchKeysOf(
       continue;
     }
     if (v === null || typeof v !== 'object') continue;
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    for (const k in v as Record<string, unknown>) {
+      if (!Object.hasOwn(v, k)) continue;
+      const x = (v as Record<string, unknown>)[k];
       if (typeof x === 'string') {
         if (k === 'lotId') lots.add(x);
         else if (k === 'shipmentId') shipments.add(x);
@@ -85,8 +87,8 @@ export class MasterDataCache {
   }
 }
 
-/** Freeze `v` and everything in it; returns `v`. */
-function deepFreeze<T>(v: T): T {
+/** Freeze `v` and everything in it (what is frozen already is taken as frozen throughout); returns `v`. */
+export function deepFreeze<T>(v: T): T {
   const stack: unknown[] = [v];
   while (stack.length > 0) {
     const x = stack.pop();
@@ -189,12 +191,21 @@ export function prefetchedView(
       listLocations: () => Promise.resolve([...master.locations.values()].sort(byId)),
     } satisfies Partial<Store>);
   }
+  // The store's own methods, bound once per view (not once per call).
+  const bound = new Map<(...args: never[]) => unknown, unknown>();
   return new Proxy(store, {
     get(target, prop) {
       const mine = typeof prop === 'string' ? (own as Record<string, unknown>)[prop] : undefined;
       if (mine !== undefined) return mine;
       const value = Reflect.get(target, prop, target) as unknown;
-      return typeof value === 'function' ? value.bind(target) : value;
+      if (typeof value !== 'function') return value;
+      const method = value as (...args: never[]) => unknown;
+      let fn = bound.get(method);
+      if (fn === undefined) {
+        fn = method.bind(target);
+        bound.set(method, fn);
+      }
+      return fn;
     },
   });
 }
