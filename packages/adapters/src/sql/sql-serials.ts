@@ -97,41 +97,53 @@ export function serialKeyStatements(d: SqlDialect, keys: readonly SerialKey[]): 
   }));
 }
 
-function serialSet(d: SqlDialect, p: SerialPatch, seq: number): { sql: string; params: unknown[] } {
+/** `col = ?` for every field of `patch` given (`null` clears), after `seq = ?`. */
+function setClause(
+  patch: { readonly [k: string]: string | null | undefined },
+  columns: readonly (readonly [string, string])[],
+  seq: number,
+): { sets: string[]; params: unknown[] } {
   const sets = ['seq = ?'];
   const params: unknown[] = [seq];
-  if (p.state !== undefined) {
-    sets.push('state = ?', `history = ${d.concat(['history', '?'])}`);
-    params.push(CODE[p.state], ` ${CODE[p.state]}${seq}`);
-  }
-  for (const [k, col] of [
-    ['locationId', 'location_id'],
-    ['unitId', 'unit_id'],
-    ['shipmentId', 'shipment_id'],
-    ['reason', 'reason'],
-  ] as const) {
-    const v = p[k];
+  for (const [k, col] of columns) {
+    const v = patch[k];
     if (v === undefined) continue;
     sets.push(`${col} = ?`);
     params.push(v);
+  }
+  return { sets, params };
+}
+
+function serialSet(d: SqlDialect, p: SerialPatch, seq: number): { sql: string; params: unknown[] } {
+  const { state, ...rest } = p;
+  const { sets, params } = setClause(
+    rest,
+    [
+      ['locationId', 'location_id'],
+      ['unitId', 'unit_id'],
+      ['shipmentId', 'shipment_id'],
+      ['reason', 'reason'],
+    ],
+    seq,
+  );
+  if (state !== undefined) {
+    sets.push('state = ?', `history = ${d.concat(['history', '?'])}`);
+    params.push(CODE[state], ` ${CODE[state]}${seq}`);
   }
   return { sql: sets.join(', '), params };
 }
 
 function unitSet(p: UnitPatch, seq: number): { sql: string; params: unknown[] } {
-  const sets = ['seq = ?'];
-  const params: unknown[] = [seq];
-  for (const [k, col] of [
-    ['state', 'state'],
-    ['parentId', 'parent_id'],
-    ['locationId', 'location_id'],
-    ['shipmentId', 'shipment_id'],
-  ] as const) {
-    const v = p[k];
-    if (v === undefined) continue;
-    sets.push(`${col} = ?`);
-    params.push(v);
-  }
+  const { sets, params } = setClause(
+    { ...p },
+    [
+      ['state', 'state'],
+      ['parentId', 'parent_id'],
+      ['locationId', 'location_id'],
+      ['shipmentId', 'shipment_id'],
+    ],
+    seq,
+  );
   return { sql: sets.join(', '), params };
 }
 
