@@ -584,6 +584,11 @@ describe('serials: properties', () => {
               (await store.countSerials({ lotId: 'A1', locationId: loc, state: 'returned' }));
             expect(BigInt(custody)).toBeLessThanOrEqual(await store.getStock('A1', loc));
           }
+          // A serial has a place exactly while it is in our custody (what custody counts rely on).
+          for (const x of await store.listSerials({}))
+            expect(x.locationId !== undefined, `${x.serial} ${x.state}`).toBe(
+              x.state === 'active' || x.state === 'returned',
+            );
           for (const u of await store.listUnits({ state: 'active' })) {
             for (const s of await store.listSerials({ unitIds: [u.id] }))
               expect(s.locationId).toBe(u.locationId);

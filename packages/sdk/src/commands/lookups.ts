@@ -111,11 +111,9 @@ export class StockTaker {
     const already = this.taken.get(k) ?? 0n;
     const onHand = await this.store.getStock(lot.id, locationId);
     if (lot.serialised && this.options.serials !== 'take') {
+      // In custody there = placed there (serials leaving custody lose their location).
       const serialised =
-        BigInt(
-          (await this.store.countSerials({ lotId: lot.id, locationId, state: 'active' })) +
-            (await this.store.countSerials({ lotId: lot.id, locationId, state: 'returned' })),
-        ) *
+        BigInt(await this.store.countSerials({ lotId: lot.id, locationId })) *
         10n ** BigInt(product.decimals);
       if (serialised > 0n && already + steps > onHand - serialised)
         throw new LotgraphError(

@@ -54,12 +54,12 @@ async function existing(store: Store, gtin: string, serials: readonly string[]):
   return out;
 }
 
-/** Serials of a lot in our custody at a location. */
+/**
+ * Serials of a lot in our custody at a location: exactly those placed there (a serial leaving custody —
+ * shipped, destroyed, sampled, decommissioned — loses its location; one coming back gets one).
+ */
 export async function custodyCount(store: Store, lotId: string, locationId: string): Promise<number> {
-  return (
-    (await store.countSerials({ lotId, locationId, state: 'active' })) +
-    (await store.countSerials({ lotId, locationId, state: 'returned' }))
-  );
+  return store.countSerials({ lotId, locationId });
 }
 
 /**
