@@ -232,7 +232,13 @@ export type { ProductStock, StockLine } from './stock/stock.js';
 /** Stock queries (also reachable as `lg.stock`). */
 export { OnHandQuery, replayStock } from './stock/stock.js';
 /** For store authors: the contract's checks of an append and its errors, written once (MemoryStore uses them). */
-export type { AppendKeys, AppendPlan, AppendState, PlannedNode, SerialUnitChange } from './store/append-check.js';
+export type {
+  AppendKeys,
+  AppendPlan,
+  AppendState,
+  PlannedNode,
+  SerialUnitChange,
+} from './store/append-check.js';
 export { appendKeys, changesMasterData, checkBatchHead, planAppend } from './store/append-check.js';
 export {
   badSeqError,

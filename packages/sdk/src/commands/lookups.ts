@@ -92,6 +92,14 @@ export async function assertUsable(
 }
 
 /**
+ * Serials of a lot in our custody at a location: exactly those placed there (a serial leaving custody —
+ * shipped, destroyed, sampled, decommissioned — loses its location; one coming back gets one).
+ */
+export async function custodyCount(store: Store, lotId: string, locationId: string): Promise<number> {
+  return store.countSerials({ lotId, locationId });
+}
+
+/**
  * Tracks the stock a command takes from each lot × location so several lines on the same stock are checked
  * together (the store's guard is the final word; this gives errors a field path).
  */
@@ -111,10 +119,8 @@ export class StockTaker {
     const already = this.taken.get(k) ?? 0n;
     const onHand = await this.store.getStock(lot.id, locationId);
     if (lot.serialised && this.options.serials !== 'take') {
-      // In custody there = placed there (serials leaving custody lose their location).
       const serialised =
-        BigInt(await this.store.countSerials({ lotId: lot.id, locationId })) *
-        10n ** BigInt(product.decimals);
+        BigInt(await custodyCount(this.store, lot.id, locationId)) * 10n ** BigInt(product.decimals);
       if (serialised > 0n && already + steps > onHand - serialised)
         throw new LotgraphError(
           ErrorCodes.INSUFFICIENT_STOCK,

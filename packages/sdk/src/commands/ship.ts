@@ -4,11 +4,11 @@ import { fromSteps } from '../domain/quantity.js';
 import { ErrorCodes, fieldError, LotgraphError, notFound } from '../errors.js';
 import type { CommandSpec } from '../ledger/command.js';
 import type { EventPayloads } from '../ledger/events.js';
-import { custodyCount } from '../serials/commands.js';
 import { shipSerialised } from '../serials/ship-units.js';
 import {
   assertUsable,
   baseQuantity,
+  custodyCount,
   requireLocation,
   requireLot,
   requireParty,

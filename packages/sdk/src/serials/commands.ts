@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { requireLocation, requireLot, requireProduct } from '../commands/lookups.js';
+import { custodyCount, requireLocation, requireLot, requireProduct } from '../commands/lookups.js';
 import { fromSteps } from '../domain/quantity.js';
 import { normaliseGtin } from '../domain/schemas.js';
 import { ErrorCodes, fieldError, LotgraphError } from '../errors.js';
@@ -52,14 +52,6 @@ async function existing(store: Store, gtin: string, serials: readonly string[]):
   for (let i = 0; i < serials.length; i += 10_000)
     out.push(...(await store.getSerials(serials.slice(i, i + 10_000).map((serial) => ({ gtin, serial })))));
   return out;
-}
-
-/**
- * Serials of a lot in our custody at a location: exactly those placed there (a serial leaving custody —
- * shipped, destroyed, sampled, decommissioned — loses its location; one coming back gets one).
- */
-export async function custodyCount(store: Store, lotId: string, locationId: string): Promise<number> {
-  return store.countSerials({ lotId, locationId });
 }
 
 /**

@@ -12,7 +12,7 @@ import { fieldError } from '../errors.js';
 import type { EventType } from '../ledger/events.js';
 import type { Store } from '../store/port.js';
 import type { LogisticUnitRecord, SerialRecord, SerialState } from '../store/serial-port.js';
-import { requireSerials, requireUnit, unitTree } from './unit-tree.js';
+import { requireSerials, requireUnit, unitAncestors, unitTree } from './unit-tree.js';
 
 /** One serial with its lot, where it is, and its history with event times. */
 export interface SerialInfo extends Omit<SerialRecord, 'history'> {
@@ -29,12 +29,7 @@ export async function serialInfo(store: Store, gtin: string, serial: string): Pr
   const [row] = await requireSerials(store, [{ gtin, serial }], ['serial']);
   const r = row as SerialRecord;
   const lot = await store.getLot(r.lotId);
-  const unitPath: string[] = [];
-  let cur = r.unitId;
-  while (cur !== undefined && !unitPath.includes(cur)) {
-    unitPath.push(cur);
-    cur = (await store.getUnits([cur]))[0]?.parentId;
-  }
+  const unitPath = await unitAncestors(store, r.unitId);
   const history: SerialInfo['history'] = [];
   for (const h of r.history) {
     const e = await store.getEvent(h.seq);

@@ -59,11 +59,6 @@ export async function shipSerialised(
     roots.push(u);
     if (u.parentId !== undefined) detached.push(u.id);
   }
-  // A root nested in another shipped root is not detached: it leaves inside its parent.
-  const keptDetached = detached.filter((id) => {
-    const parent = shippedUnits.get(id)?.parentId;
-    return parent === undefined || !shippedUnits.has(parent);
-  });
   const picked = new Map<string, { gtin: string; serials: string[] }>();
   if (input.serials?.length) {
     const rows = await requireSerials(store, input.serials, ['serials']);
@@ -87,7 +82,6 @@ export async function shipSerialised(
     { lotId: string; locationId: string; steps: bigint; serials: string[]; gtin?: string }
   >();
   for (const row of loose.values()) lines.set(`${row.lotId}\u0000${row.locationId}`, { ...row, serials: [] });
-  const serialLots = new Map<string, string>();
   for (const { s, path } of serialsOut) {
     const k = `${s.lotId}\u0000${s.locationId}`;
     const line = lines.get(k) ?? {
@@ -105,7 +99,6 @@ export async function shipSerialised(
       );
     line.gtin = s.gtin;
     line.serials.push(s.serial);
-    serialLots.set(k, s.lotId);
   }
   const out: Line[] = [];
   for (const [k, line] of lines) {
@@ -144,7 +137,7 @@ export async function shipSerialised(
     lines: out,
     units: roots.map((r) => r.id),
     nestedUnits: [...shippedUnits.keys()].filter((id) => !rootIds.has(id)),
-    detached: keptDetached,
+    detached,
     pickedSerials: [...picked.values()],
   };
 }

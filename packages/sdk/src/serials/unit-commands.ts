@@ -6,20 +6,21 @@
  */
 import {
   baseQuantity,
+  custodyCount,
   requireLocation,
   requireLot,
   requireProduct,
   StockTaker,
 } from '../commands/lookups.js';
-import { fromSteps, toSteps } from '../domain/quantity.js';
+import { fromSteps } from '../domain/quantity.js';
 import { ErrorCodes, fieldError, LotgraphError } from '../errors.js';
 import type { CommandSpec } from '../ledger/command.js';
 import type { Store } from '../store/port.js';
 import type { LogisticUnitRecord } from '../store/serial-port.js';
-import { custodyCount, inCustody } from './commands.js';
+import { inCustody } from './commands.js';
 import { MoveUnitInput, PackInput, UnpackInput } from './schemas.js';
 import type { UnitLotLine, UnitSnapshot } from './serial-types.js';
-import { groupSerials, requireSerials, requireUnit, unitTree } from './unit-tree.js';
+import { groupSerials, requireSerials, requireUnit, unitAncestors, unitTree } from './unit-tree.js';
 
 async function decimalsOfLot(store: Store, lotId: string, path: (string | number)[]) {
   const lot = await requireLot(store, lotId, path);
@@ -47,17 +48,6 @@ async function snapshot(
   };
   if (u.parentId !== undefined) s.parentId = u.parentId;
   return s;
-}
-
-/** The units `id` is nested in, innermost first. */
-async function ancestors(store: Store, u: LogisticUnitRecord): Promise<string[]> {
-  const out: string[] = [];
-  let cur = u.parentId;
-  while (cur !== undefined && !out.includes(cur)) {
-    out.push(cur);
-    cur = (await store.getUnits([cur]))[0]?.parentId;
-  }
-  return out;
 }
 
 /** `pack`: serials, loose lot quantities and units into a logistic unit (created when new). */
@@ -95,7 +85,7 @@ export const packCommand: CommandSpec<typeof PackInput, 'unitPacked'> = {
       if (s.unitId === input.unitId)
         throw fieldError(['serials', i], `serial "${s.serial}" is already in unit ${input.unitId}`, s.serial);
     }
-    const above = unit ? await ancestors(store, unit) : [];
+    const above = await unitAncestors(store, unit?.parentId);
     for (const [i, c] of children.entries()) {
       const path = ['units', i];
       if (c.id === input.unitId || above.includes(c.id))
@@ -112,16 +102,18 @@ export const packCommand: CommandSpec<typeof PackInput, 'unitPacked'> = {
     const lots = new Map((unit?.lots ?? []).map((l) => [l.lotId, l.quantity] as const));
     const lines: UnitLotLine[] = [];
     const adding = new Map<string, bigint>();
+    // Loose quantities already packed at the location, per lot (read once for every line).
+    const packedAt = new Map<string, bigint>();
+    if (input.lots?.length)
+      for (const u of await store.listUnits({ locationId, state: 'active' }))
+        for (const x of u.lots) packedAt.set(x.lotId, (packedAt.get(x.lotId) ?? 0n) + x.quantity);
     for (const [i, l] of (input.lots ?? []).entries()) {
       const path = ['lots', i, 'quantity'];
       const product = await decimalsOfLot(store, l.lotId, ['lots', i, 'lotId']);
       const q = baseQuantity(l.quantity, l.unit, product, path);
       const add = (adding.get(l.lotId) ?? 0n) + q.steps;
       adding.set(l.lotId, add);
-      const packed = (await store.listUnits({ locationId, state: 'active' }))
-        .flatMap((u) => u.lots)
-        .filter((x) => x.lotId === l.lotId)
-        .reduce((a, x) => a + x.quantity, 0n);
+      const packed = packedAt.get(l.lotId) ?? 0n;
       const serialSteps =
         BigInt(await custodyCount(store, l.lotId, locationId)) * 10n ** BigInt(product.decimals);
       const onHand = await store.getStock(l.lotId, locationId);
@@ -283,6 +275,3 @@ export async function unitStock(
   }
   return out;
 }
-
-/** Steps of a unit lot line (for projectors). */
-export const lineSteps = (l: UnitLotLine, decimals: number) => toSteps(l.quantity, decimals);

@@ -48,6 +48,17 @@ export async function requireUnit(store: Store, id: string, path: Path): Promise
   return u;
 }
 
+/** `unitId` and the units it is nested in, innermost first (pallet last); finite even on a cycle. */
+export async function unitAncestors(store: Store, unitId: string | undefined): Promise<string[]> {
+  const out: string[] = [];
+  let cur = unitId;
+  while (cur !== undefined && !out.includes(cur)) {
+    out.push(cur);
+    cur = (await store.getUnits([cur]))[0]?.parentId;
+  }
+  return out;
+}
+
 /** A unit with everything nested in it. */
 export interface UnitTree {
   /** The root first, then nested units breadth-first. */
