@@ -73,6 +73,46 @@ describe.skipIf(!pgUp)('PostgreSQL connection faults', () => {
     }
   });
 
+  it('a client that errors before whoever got it from the pool resumes is reported, never fatal', async () => {
+    // The race CI once hit: the reply that frees a client and the FATAL of its terminated backend arrive in
+    // one socket read, so the client errors synchronously after the pool handed it to the next waiter and
+    // before that waiter can attach a listener. Reproduced deterministically: error inside the pool's own
+    // hand-over (a callback-style connect runs within it).
+    const schema = freshSchema('fhandover');
+    const errors: { e: unknown; ctx: PostgresErrorContext }[] = [];
+    const store = await open(schema, `lgt-${schema}`.slice(0, 63), errors);
+    try {
+      // As many clients as the pool holds, so that some are new (never used by the store before).
+      const fresh = [0, 1, 2, 3].map(
+        (i) => new Error(`terminating connection due to administrator command ${i}`),
+      );
+      await Promise.all(
+        fresh.map(
+          (e) =>
+            new Promise<void>((resolve, reject) =>
+              store.pool.connect((err, client, release) => {
+                if (err || !client) return reject(err);
+                try {
+                  client.emit('error', e); // throws "Unhandled error" without a listener already attached
+                  resolve();
+                } catch (thrown) {
+                  reject(thrown);
+                } finally {
+                  release(true);
+                }
+              }),
+            ),
+        ),
+      );
+      for (const e of fresh)
+        expect(errors.some((x) => x.e === e && x.ctx.source === 'connection')).toBe(true);
+      expect(await store.head()).toMatchObject({ seq: 0 });
+    } finally {
+      await store.dropSchema();
+      await store.close();
+    }
+  });
+
   it('the LISTEN connection terminated: it reconnects and a follower catches up by seq', async () => {
     const schema = freshSchema('flisten');
     const app = `lgt-${schema}`.slice(0, 63);

@@ -130,7 +130,13 @@ export class PostgresDriver implements SqlDriver {
     // An idle pooled connection that drops emits `error` on the pool: without a listener Node kills the
     // process. The pool discards that connection by itself; we only report.
     const onError = (e: Error) => report(e, { source: 'pool' });
-    const onAcquire = (c: pg.PoolClient) => this.checkedOut.add(c);
+    // Guard a client the moment the pool hands it out (`acquire` is emitted synchronously, before the pool
+    // drops its idle listener): a FATAL message parsed in the same socket read as the reply that freed the
+    // client (a backend terminated right after a query) is emitted before any awaiting caller resumes.
+    const onAcquire = (c: pg.PoolClient) => {
+      this.guard(c);
+      this.checkedOut.add(c);
+    };
     const onRelease = (_e: Error, c: pg.PoolClient) => this.checkedOut.delete(c);
     pg.on('error', onError);
     pg.on('acquire', onAcquire);
@@ -143,15 +149,19 @@ export class PostgresDriver implements SqlDriver {
     this.pool = { query: (sql, params) => run(pg, sql, params), script: (s) => runScript(pg, s) };
   }
 
-  /** A pooled client whose own `error` events (a drop while checked out) are reported, never fatal. */
+  /** Give a pooled client our `error` listener once: a drop while checked out is reported, never fatal. */
+  private guard(c: pg.PoolClient): void {
+    if (this.guarded.has(c)) return;
+    this.guarded.add(c);
+    c.on('error', (e) => {
+      if (this.checkedOut.has(c) && c !== this.listener) this.report(e, { source: 'connection' });
+    });
+  }
+
+  /** A pooled client, guarded (also when the pool was handed to us with clients already checked out). */
   private async client(): Promise<pg.PoolClient> {
     const c = await this.pg.connect();
-    if (!this.guarded.has(c)) {
-      this.guarded.add(c);
-      c.on('error', (e) => {
-        if (this.checkedOut.has(c) && c !== this.listener) this.report(e, { source: 'connection' });
-      });
-    }
+    this.guard(c);
     return c;
   }
 
