@@ -30,6 +30,12 @@ if (existsSync(report)) {
     (s) => s.status === 'failed' && s.assertionResults.length === 0,
   ).length;
   failed = r.numFailedTests + brokenSuites;
+  // Vitest fails the run on an unhandled error (an uncaught exception or rejection while tests ran) without
+  // failing any test: count it, so the line never says "0 failed" on a red run.
+  if (failed === 0 && run.status !== 0) {
+    failed = 1;
+    console.log('vitest exited non-zero with no failed test: an unhandled error (see "Unhandled Errors" above)');
+  }
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || run.status !== 0 ? 1 : 0);
