@@ -4,6 +4,7 @@
 //   ≤ 5 and ≤ 25): BEGIN + head lock + prefetch, then the writes + COMMIT.
 import { MysqlStore } from '@lotgraph/adapters/mysql';
 import { PostgresStore } from '@lotgraph/adapters/postgres';
+import { gs1CheckDigit } from '@lotgraph/gs1';
 import { Lotgraph, type Store } from '@lotgraph/sdk';
 import mysqlCore from 'mysql2';
 import pg from 'pg';
@@ -105,7 +106,76 @@ async function guard(store: Store) {
   }
 }
 
+const GTIN = '09506000134352';
+const sscc = (n: number) => {
+  const base = `0614141${String(n).padStart(10, '0')}`;
+  return `${base}${gs1CheckDigit(base)}`;
+};
+
+/**
+ * Round trips of shipping one pallet whose cases hold serials of `lots` lots (one case per lot): the lots are
+ * found inside the units, so they are read ahead in one prefetch, not four reads per lot.
+ */
+async function palletTrips(lg: Lotgraph, tag: string, lots: number): Promise<number> {
+  const cases: string[] = [];
+  for (let i = 0; i < lots; i++) {
+    const lotId = `${tag}-${i}`;
+    await lg.receive({ lotId, productId: 'pack', locationId: 'WH', quantity: '3' });
+    await lg.serials.commission({ lotId, locationId: 'WH', serials: [`${lotId}-a`, `${lotId}-b`] });
+    const unitId = sscc(cases.length + (tag === 'small' ? 100 : 200));
+    await lg.units.pack({
+      unitId,
+      kind: 'case',
+      locationId: 'WH',
+      serials: [`${lotId}-a`, `${lotId}-b`].map((serial) => ({ gtin: GTIN, serial })),
+    });
+    cases.push(unitId);
+  }
+  const pallet = sscc(tag === 'small' ? 99 : 199);
+  await lg.units.pack({ unitId: pallet, kind: 'pallet', units: cases });
+  return count(() => lg.ship({ shipmentId: `S-${tag}`, customerId: 'shop', units: [pallet] }));
+}
+
+async function palletGuard(store: Store) {
+  const lg = await Lotgraph.open({ store });
+  try {
+    await lg.defineProduct({ id: 'pack', name: 'Pack', unit: 'pack', decimals: 0, gtin: GTIN });
+    await lg.defineParty({ id: 'shop', name: 'Shop', roles: ['customer'] });
+    await lg.defineLocation({ id: 'WH', site: 'plant' });
+    const small = await palletTrips(lg, 'small', 2);
+    const large = await palletTrips(lg, 'large', 12);
+    expect(small).toBeGreaterThan(0);
+    // Independent of how many lots the pallet holds: lock + prefetch, one read per unit level, the
+    // serials, the read-ahead of every lot inside, the writes + COMMIT.
+    expect(large).toBe(small);
+    expect(large).toBeLessThanOrEqual(7);
+    expect((await store.getSerials([{ gtin: GTIN, serial: 'large-11-b' }]))[0]?.state).toBe('shipped');
+    return { small, large };
+  } finally {
+    await lg.close();
+  }
+}
+
 describe('round trips per command (counted at the driver)', () => {
+  it.skipIf(!pgUp)('PostgreSQL: shipping a pallet SSCC reads its lots in one round trip', async () => {
+    const store = await PostgresStore.open({ connectionString: PG_URL, schema: freshSchema('rtp'), max: 4 });
+    try {
+      console.log('postgres pallet round trips', await palletGuard(store));
+    } finally {
+      await store.dropSchema();
+    }
+  });
+  it.skipIf(!myUp)('MariaDB: shipping a pallet SSCC reads its lots in one round trip', async () => {
+    const database = await freshDatabase('rtp');
+    const store = await MysqlStore.open({ uri: urlOf(database), max: 4 });
+    try {
+      console.log('mariadb pallet round trips', await palletGuard(store));
+    } finally {
+      await store.close();
+      await dropDatabase(database);
+    }
+  });
+
   it.skipIf(!pgUp)('PostgreSQL: ≤ 5 per command, ≤ 25 per batch of 100', async () => {
     const store = await PostgresStore.open({ connectionString: PG_URL, schema: freshSchema('rt'), max: 4 });
     try {

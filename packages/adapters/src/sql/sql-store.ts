@@ -376,13 +376,17 @@ export class SqlStore extends SqlSerialReads implements Store {
     const s = this.scope.getStore();
     const out = await super.prefetch(keys);
     // Read in the write transaction (the lock's, begun by this very prefetch when it was still lazy).
-    if (s?.open)
+    // A later prefetch in the same transaction (the sdk's read-ahead of lots found inside scanned units)
+    // adds to what the append may be checked against.
+    if (s?.open) {
+      const k = s.known;
       s.known = {
-        lots: new Set(keys.lotIds),
-        stock: out.stock,
-        reservations: out.reservations,
-        takenKeys: out.events.map((e) => e.idempotencyKey),
+        lots: new Set([...(k?.lots ?? []), ...keys.lotIds]),
+        stock: [...(k?.stock ?? []), ...out.stock],
+        reservations: [...(k?.reservations ?? []), ...out.reservations],
+        takenKeys: [...(k?.takenKeys ?? []), ...out.events.map((e) => e.idempotencyKey)],
       };
+    }
     return out;
   }
 

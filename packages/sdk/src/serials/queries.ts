@@ -28,19 +28,21 @@ export interface SerialInfo extends Omit<SerialRecord, 'history'> {
 export async function serialInfo(store: Store, gtin: string, serial: string): Promise<SerialInfo> {
   const [row] = await requireSerials(store, [{ gtin, serial }], ['serial']);
   const r = row as SerialRecord;
-  const lot = await store.getLot(r.lotId);
-  const unitPath = await unitAncestors(store, r.unitId);
-  const history: SerialInfo['history'] = [];
-  for (const h of r.history) {
-    const e = await store.getEvent(h.seq);
-    history.push({ ...h, eventType: e?.type as EventType, eventTime: e?.eventTime ?? '' });
-  }
+  // Independent reads at once: on a network store they overlap (one round trip's latency, not six).
+  const [lot, unitPath, events, shipment] = await Promise.all([
+    store.getLot(r.lotId),
+    unitAncestors(store, r.unitId),
+    Promise.all(r.history.map((h) => store.getEvent(h.seq))),
+    r.shipmentId !== undefined ? store.getShipment(r.shipmentId) : undefined,
+  ]);
+  const history: SerialInfo['history'] = r.history.map((h, i) => ({
+    ...h,
+    eventType: events[i]?.type as EventType,
+    eventTime: events[i]?.eventTime ?? '',
+  }));
   const { history: _h, ...rest } = r;
   const out: SerialInfo = { ...rest, productId: lot?.productId ?? '', unitPath, history };
-  if (r.shipmentId !== undefined) {
-    const s = await store.getShipment(r.shipmentId);
-    if (s) out.customerId = s.customerId;
-  }
+  if (shipment) out.customerId = shipment.customerId;
   return out;
 }
 

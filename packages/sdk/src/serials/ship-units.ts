@@ -9,6 +9,7 @@ import { fromSteps } from '../domain/quantity.js';
 import { ErrorCodes, fieldError, LotgraphError } from '../errors.js';
 import type { EventPayloads } from '../ledger/events.js';
 import type { Store } from '../store/port.js';
+import { readAhead } from '../store/prefetch.js';
 import type { LogisticUnitRecord, SerialRecord } from '../store/serial-port.js';
 import { inCustody } from './commands.js';
 import { requireSerials, requireUnit, unitTree } from './unit-tree.js';
@@ -100,6 +101,8 @@ export async function shipSerialised(
     line.gtin = s.gtin;
     line.serials.push(s.serial);
   }
+  // The lots inside the units were not named by the input: fetch them all at once, not four reads per lot.
+  await readAhead(store, [...new Set([...lines.values()].map((l) => l.lotId))]);
   const out: Line[] = [];
   for (const [k, line] of lines) {
     const path = ['units'];

@@ -177,6 +177,44 @@ export function ledgerConformance(s: SuiteState): void {
       expect((await store.head()).seq).toBe(2);
       expect(await store.getStock('L1', 'WH')).toBe(0n);
     });
+    it('checks an append after two prefetches in one write lock (a read-ahead) against both', async () => {
+      const prefetch = store.prefetch?.bind(store);
+      if (!prefetch) return;
+      await put(
+        [
+          { type: 'putProduct', product: product('P') },
+          { type: 'putLot', lot: lot('L1', 'P', 1) },
+          { type: 'putLot', lot: lot('L2', 'P', 1) },
+          { type: 'stockDelta', lotId: 'L1', locationId: 'WH', productId: 'P', delta: 10n },
+          { type: 'stockDelta', lotId: 'L2', locationId: 'WH', productId: 'P', delta: 5n },
+        ],
+        'first',
+      );
+      const before = await snapshot();
+      const take = (lotId: string, delta: bigint) =>
+        ({ type: 'stockDelta', lotId, locationId: 'WH', productId: 'P', delta }) as const;
+      const attempt = (key: string, changes: ProjectionChange[]) => {
+        const run = async () => {
+          const pre = await prefetch({ idempotencyKeys: [], lotIds: ['L1'], shipmentIds: [], master: false });
+          const more = await prefetch({
+            idempotencyKeys: [],
+            lotIds: ['L2'],
+            shipmentIds: [],
+            master: false,
+          });
+          expect(more.head).toEqual(pre.head);
+          expect(more.stock.map((r) => [r.lotId, r.quantity])).toEqual([['L2', 5n]]);
+          const ev = await makeTestEvent(pre.head.seq + 1, pre.head.hash, key);
+          return store.append({ expectedSeq: pre.head.seq, events: [ev], changes });
+        };
+        return store.withWriteLock ? store.withWriteLock(run) : run();
+      };
+      await expectCode(attempt('k1', [take('L1', -11n)]), 'INSUFFICIENT_STOCK');
+      await expectCode(attempt('k2', [take('L1', -1n), take('L2', -6n)]), 'INSUFFICIENT_STOCK');
+      expect(await snapshot()).toEqual(before);
+      await attempt('k3', [take('L1', -10n), take('L2', -5n)]);
+      expect([await store.getStock('L1', 'WH'), await store.getStock('L2', 'WH')]).toEqual([0n, 0n]);
+    });
   });
 
   describe('master data', () => {

@@ -25,6 +25,7 @@ import type {
   TestResultRecord,
 } from './port.js';
 import { compareAvailableStock, compareBySeqThenId, compareHolds, compareReservations } from './port.js';
+import { READ_AHEAD, readAhead } from './prefetch.js';
 import {
   commissionedRows,
   type LogisticUnitRecord,
@@ -79,6 +80,11 @@ export class OverlayStore implements Store {
     private readonly baseHead: StoreHead,
   ) {
     this.name = `overlay(${base.name})`;
+  }
+
+  /** Lots the batch is about to read: fetched by the view underneath when it prefetches (see `readAhead`). */
+  [READ_AHEAD](lotIds: readonly string[]): Promise<void> {
+    return readAhead(this.base, lotIds);
   }
 
   /** Add one decided event and its changes to the view (stock guard included, like the store's). */

@@ -99,6 +99,25 @@ export function deepFreeze<T>(v: T): T {
   return v;
 }
 
+/** The method of a store view that fetches more lots in one round trip (see {@link readAhead}). */
+export const READ_AHEAD: unique symbol = Symbol('lotgraph.readAhead');
+
+/** A store view that can fetch lots ahead of reading them (a prefetched view, or a batch overlay over one). */
+export interface ReadAheadView {
+  [READ_AHEAD](lotIds: readonly string[]): Promise<void>;
+}
+
+/**
+ * Tell the store view a command reads through that it is about to read these lots (rows, stock, holds,
+ * reservations), so that a prefetching view fetches the ones it does not hold in ONE round trip instead of
+ * four per lot. A no-op on plain stores (MemoryStore reads are local) and for lots already fetched. For
+ * commands whose lots are only known once they read something else (the lots inside a scanned SSCC).
+ */
+export async function readAhead(store: Store, lotIds: readonly string[]): Promise<void> {
+  const fn = (store as Partial<ReadAheadView>)[READ_AHEAD];
+  if (typeof fn === 'function' && lotIds.length > 0) await fn.call(store, lotIds);
+}
+
 /**
  * A view of `store` that answers the reads covered by `keys` from `data` (and master data from `master`,
  * when it is valid), and every other read from `store`. Rows from `data` and `master` are frozen and
@@ -114,13 +133,28 @@ export function prefetchedView(
   deepFreeze(data);
   const keySet = new Set(keys.idempotencyKeys);
   const lotSet = new Set(keys.lotIds);
+  /** Stock rows of the prefetched lots (extended by {@link readAhead}). */
+  let stockRows = data.stock;
   const shipSet = new Set(keys.shipmentIds);
   const events = new Map<string, StoredEvent>(data.events.map((e) => [e.idempotencyKey, e]));
   const lots = new Map<string, Lot>(data.lots.map((l) => [l.id, l]));
   const stock = new Map<string, StockBalance>(data.stock.map((s) => [stockKey(s.lotId, s.locationId), s]));
   const shipments = new Map<string, ShipmentRecord>(data.shipments.map((s) => [s.id, s]));
-  const holds = data.holds;
-  const reservations = data.reservations;
+  let holds = data.holds;
+  let reservations = data.reservations;
+  const more = async (lotIds: readonly string[]): Promise<void> => {
+    const missing = [...new Set(lotIds)].filter((id) => !lotSet.has(id));
+    if (missing.length === 0 || !store.prefetch) return;
+    const got = deepFreeze(
+      await store.prefetch({ idempotencyKeys: [], lotIds: missing, shipmentIds: [], master: false }),
+    );
+    for (const id of missing) lotSet.add(id);
+    for (const l of got.lots) lots.set(l.id, l);
+    for (const s of got.stock) stock.set(stockKey(s.lotId, s.locationId), s);
+    stockRows = [...stockRows, ...got.stock];
+    holds = [...holds, ...got.holds];
+    reservations = [...reservations, ...got.reservations];
+  };
   const gtin = (p: Product) => (p.gtin ? p.gtin.padStart(14, '0') : undefined);
   const own: Partial<Store> = {
     findEventByIdempotencyKey: (k) =>
@@ -137,7 +171,7 @@ export function prefetchedView(
     listStock: (f = {}) =>
       f.lotId !== undefined && lotSet.has(f.lotId)
         ? Promise.resolve(
-            data.stock
+            stockRows
               .filter(
                 (s) =>
                   s.lotId === f.lotId &&
@@ -195,6 +229,7 @@ export function prefetchedView(
   const bound = new Map<(...args: never[]) => unknown, unknown>();
   return new Proxy(store, {
     get(target, prop) {
+      if (prop === READ_AHEAD) return more;
       const mine = typeof prop === 'string' ? (own as Record<string, unknown>)[prop] : undefined;
       if (mine !== undefined) return mine;
       const value = Reflect.get(target, prop, target) as unknown;
