@@ -159,10 +159,47 @@ const unitValues = (u: LogisticUnitRecord): unknown[] => [
   JSON.stringify(u.lots.map((l) => [l.lotId, l.quantity.toString()])),
 ];
 
+const samePatch = (a: SerialPatch, b: SerialPatch) =>
+  a.state === b.state &&
+  a.locationId === b.locationId &&
+  a.unitId === b.unitId &&
+  a.shipmentId === b.shipmentId &&
+  a.reason === b.reason &&
+  Object.keys(a).length === Object.keys(b).length;
+
+/**
+ * Consecutive `updateSerials` of one event, GTIN and patch as one change (a shipment's per-lot updates of
+ * a pallet): one statement to plan instead of one per lot. Only neighbours merge, so batch order is kept.
+ */
+function coalesce(changes: readonly SerialUnitChange[]): SerialUnitChange[] {
+  const out: SerialUnitChange[] = [];
+  /** The serials of the last output change, when it is a merge candidate. */
+  let seen: Set<string> | undefined;
+  for (const c of changes) {
+    const last = out[out.length - 1];
+    if (
+      c.type === 'updateSerials' &&
+      last?.type === 'updateSerials' &&
+      last.gtin === c.gtin &&
+      last.seq === c.seq &&
+      samePatch(last.patch, c.patch) &&
+      // A serial named twice is updated twice (its history grows twice): those stay apart.
+      !c.serials.some((x) => (seen ??= new Set(last.serials)).has(x))
+    ) {
+      out[out.length - 1] = { ...last, serials: [...last.serials, ...c.serials] };
+      for (const x of c.serials) seen?.add(x);
+    } else {
+      out.push(c);
+      seen = undefined;
+    }
+  }
+  return out;
+}
+
 /** The statements of an append's serial and unit changes, in batch order (no reads). */
 export function serialStatements(d: SqlDialect, changes: readonly SerialUnitChange[]): Statement[] {
   const out: Statement[] = [];
-  for (const c of changes) {
+  for (const c of coalesce(changes)) {
     if (c.type === 'addSerials') {
       const rows = c.serials.map((serial) => [
         c.gtin,

@@ -184,6 +184,27 @@ export function serialsConformance(s: SuiteState): void {
       expect(await store.getSerials([{ gtin: G1, serial: 'nope' }])).toEqual([]);
     });
 
+    it('applies neighbouring updates with one patch each once per naming, a serial named twice twice', async () => {
+      await put([
+        { type: 'addSerials', gtin: G1, lotId: 'L1', locationId: 'W', serials: ['1', '2', '3'], seq: 1 },
+      ]);
+      const patch = { state: 'returned', locationId: 'W' } as const;
+      await put([
+        { type: 'updateSerials', gtin: G1, serials: ['1'], patch, seq: 2 },
+        { type: 'updateSerials', gtin: G1, serials: ['2'], patch, seq: 2 },
+        { type: 'updateSerials', gtin: G1, serials: ['2', '3'], patch, seq: 2 },
+      ]);
+      const returned = (n: number) => [
+        { state: 'active', seq: 1 },
+        ...Array.from({ length: n }, () => ({ state: 'returned', seq: 2 })),
+      ];
+      expect((await store.listSerials({ gtin: G1 })).map((r) => [r.serial, r.history])).toEqual([
+        ['1', returned(1)],
+        ['2', returned(2)],
+        ['3', returned(1)],
+      ]);
+    });
+
     it('refuses a serial commissioned twice (stored, or twice in one batch) with CONFLICT and writes nothing', async () => {
       await put([{ type: 'addSerials', gtin: G1, lotId: 'L1', locationId: 'W', serials: ['1'], seq: 1 }]);
       const before = await serialSnapshot(store);
@@ -266,7 +287,7 @@ export function serialsConformance(s: SuiteState): void {
       const serialArb = fc.constantFrom('1', '2', '10', 'A', 'a', 'Z9');
       const nullable = <T>(a: fc.Arbitrary<T>) =>
         fc.option(fc.oneof(a, fc.constant(null)), { nil: undefined });
-      const patchArb: fc.Arbitrary<SerialPatch> = fc.record(
+      const anyPatch: fc.Arbitrary<SerialPatch> = fc.record(
         {
           state: fc.option(fc.constantFrom(...states), { nil: undefined }),
           locationId: nullable(fc.constantFrom('W', 'X')),
@@ -275,6 +296,12 @@ export function serialsConformance(s: SuiteState): void {
           reason: nullable(fc.constantFrom('damaged', 'expired')),
         },
         { requiredKeys: [] },
+      );
+      // Often one shipment's patch, so that neighbouring updates of one batch share it (SQL stores write
+      // those as one statement), sometimes naming the same serial twice.
+      const patchArb = fc.oneof(
+        anyPatch,
+        fc.constant<SerialPatch>({ state: 'shipped', locationId: null, shipmentId: 'SH1' }),
       );
       const change = fc.oneof(
         fc.record({
