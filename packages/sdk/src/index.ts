@@ -291,6 +291,7 @@ export type {
   PrefetchKeys,
   ProjectionChange,
   ReservationRecord,
+  SerialTrail,
   ShipmentLineFilter,
   ShipmentLineRecord,
   ShipmentRecord,

@@ -27,6 +27,8 @@ export function postgresDialect(schema: string): SqlDialect {
     notify: (seq) => ({ sql: 'SELECT pg_notify(?, ?)', params: [channelOf(schema), String(seq)] }),
     // Every table: small ones cost nothing, and the planner then knows each one's size.
     analyze: () => TABLES.map((t) => `ANALYZE ${s}.${t}`),
+    historySeqs: (serials) =>
+      `SELECT substr(x, 2)::bigint AS seq FROM ${serials} h, unnest(string_to_array(h.history, ' ')) AS x WHERE h.gtin = ? AND h.serial = ?`,
     maxParams: 60_000,
     schemaPrefix: s,
     migrations: POSTGRES_MIGRATIONS,

@@ -84,6 +84,12 @@ export interface SqlDialect {
    * even where autovacuum is off or has not caught up with a bulk import.
    */
   analyze?(): string[];
+  /**
+   * A query yielding the seqs (column `seq`, one row per entry) in the history text (`a12 s40`) of one
+   * serial of the table `serials`, picked by two parameters (`gtin`, `serial`): a serial's events then come
+   * back in the same script as the serial. Optional: without it they are read in a second round trip.
+   */
+  historySeqs?(serials: string): string;
   /** Most `?` parameters in one statement (multi-row inserts are split below it). */
   readonly maxParams: number;
   /** What `{{s}}` in a migration stands for (PostgreSQL: the quoted schema name). */

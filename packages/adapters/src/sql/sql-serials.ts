@@ -11,16 +11,19 @@
 import {
   compareSerials,
   type LogisticUnitRecord,
+  type Lot,
   type SerialFilter,
   type SerialKey,
   type SerialPatch,
   type SerialRecord,
   type SerialState,
+  type SerialTrail,
   type SerialUnitChange,
+  type ShipmentRecord,
   type UnitFilter,
   type UnitPatch,
 } from '@lotgraph/sdk';
-import { sortById } from './codec.js';
+import { decodeRecord, sortById } from './codec.js';
 import type { SqlDialect } from './dialect.js';
 import type { Row, Statement } from './driver.js';
 import { SqlReads, where } from './sql-reads.js';
@@ -173,8 +176,8 @@ const samePatch = (a: SerialPatch, b: SerialPatch) =>
  */
 function coalesce(changes: readonly SerialUnitChange[]): SerialUnitChange[] {
   const out: SerialUnitChange[] = [];
-  /** The serials of the last output change, when it is a merge candidate. */
-  let seen: Set<string> | undefined;
+  /** The serials of the last output change, when it is an update. */
+  let seen = new Set<string>();
   for (const c of changes) {
     const last = out[out.length - 1];
     if (
@@ -184,17 +187,20 @@ function coalesce(changes: readonly SerialUnitChange[]): SerialUnitChange[] {
       last.seq === c.seq &&
       samePatch(last.patch, c.patch) &&
       // A serial named twice is updated twice (its history grows twice): those stay apart.
-      !c.serials.some((x) => (seen ??= new Set(last.serials)).has(x))
+      !c.serials.some((x) => seen.has(x))
     ) {
       out[out.length - 1] = { ...last, serials: [...last.serials, ...c.serials] };
-      for (const x of c.serials) seen?.add(x);
+      for (const x of c.serials) seen.add(x);
     } else {
       out.push(c);
-      seen = undefined;
+      seen = new Set(c.type === 'updateSerials' ? c.serials : []);
     }
   }
   return out;
 }
+
+/** Deepest nesting `describeSerial` follows outwards (units cannot be packed in a cycle; this bounds a damaged store). */
+const MAX_UNIT_DEPTH = 64;
 
 /** The statements of an append's serial and unit changes, in batch order (no reads). */
 export function serialStatements(d: SqlDialect, changes: readonly SerialUnitChange[]): Statement[] {
@@ -285,6 +291,60 @@ export abstract class SqlSerialReads extends SqlReads {
     const w = serialWhere(this.d, filter);
     const [r] = await this.q(`SELECT COUNT(*) AS n FROM ${this.t('serials')}${w.sql}`, w.params);
     return Number(r?.n ?? 0);
+  }
+
+  /**
+   * The serial, its lot, its units outwards (a recursive query), its shipment and — where the dialect can
+   * split the history text — its events, in one script; otherwise the events in a second round trip.
+   */
+  async describeSerial(key: SerialKey): Promise<SerialTrail | undefined> {
+    const k = [key.gtin, key.serial];
+    const serials = this.t('serials');
+    const of = (column: string) => `(SELECT ${column} FROM ${serials} WHERE gtin = ? AND serial = ?)`;
+    const unitCols = UNIT_COLS.split(', ')
+      .map((c) => `u.${c}`)
+      .join(', ');
+    const units = this.t('logistic_units');
+    const events = (seqs: string) =>
+      `SELECT seq, type, event_time FROM ${this.t('events')} WHERE seq IN (${seqs}) ORDER BY seq`;
+    const statements: Statement[] = [
+      { sql: `SELECT ${SERIAL_COLS} FROM ${serials} WHERE gtin = ? AND serial = ?`, params: k },
+      { sql: `SELECT data FROM ${this.t('lots')} WHERE id = ${of('lot_id')}`, params: k },
+      {
+        sql:
+          `WITH RECURSIVE up (id, depth) AS (SELECT unit_id, 0 FROM ${serials} WHERE gtin = ? AND serial = ? AND unit_id IS NOT NULL ` +
+          `UNION ALL SELECT p.parent_id, up.depth + 1 FROM ${units} p JOIN up ON p.id = up.id WHERE p.parent_id IS NOT NULL AND up.depth < ${MAX_UNIT_DEPTH}) ` +
+          `SELECT ${unitCols} FROM up JOIN ${units} u ON u.id = up.id ORDER BY up.depth`,
+        params: k,
+      },
+      { sql: `SELECT data FROM ${this.t('shipments')} WHERE id = ${of('shipment_id')}`, params: k },
+    ];
+    if (this.d.historySeqs) statements.push({ sql: events(this.d.historySeqs(serials)), params: k });
+    const [found, lots, unitRows, shipments, eventRows] = await this.script(statements);
+    const row = found?.[0];
+    const lot = lots?.[0];
+    const shipment = shipments?.[0];
+    if (!row) return undefined;
+    const serial = rowToSerial(row);
+    const seqs = [...new Set(serial.history.map((h) => h.seq))];
+    const evs =
+      eventRows ??
+      (await this.q(
+        `SELECT seq, type, event_time FROM ${this.t('events')} WHERE ${this.d.inList('seq')} ORDER BY seq`,
+        [this.d.listParam(seqs)],
+      ));
+    const trail: SerialTrail = {
+      serial,
+      units: (unitRows ?? []).map(rowToUnit),
+      events: evs.map((e) => ({
+        seq: Number(e.seq),
+        type: e.type as SerialTrail['events'][number]['type'],
+        eventTime: e.event_time as string,
+      })),
+    };
+    if (lot) trail.lot = decodeRecord<Lot>(lot.data as string);
+    if (shipment) trail.shipment = decodeRecord<ShipmentRecord>(shipment.data as string);
+    return trail;
   }
 
   async getUnits(ids: readonly string[]): Promise<LogisticUnitRecord[]> {

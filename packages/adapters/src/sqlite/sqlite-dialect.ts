@@ -19,6 +19,8 @@ export const sqliteDialect: SqlDialect = {
   concat: (parts) => parts.join(' || '),
   insertIgnore: { head: 'INSERT INTO', tail: ' ON CONFLICT DO NOTHING' },
   forUpdate: '',
+  historySeqs: (serials) =>
+    `SELECT CAST(substr(j.value, 2) AS INTEGER) AS seq FROM ${serials} h, json_each('["' || replace(h.history, ' ', '","') || '"]') AS j WHERE h.gtin = ? AND h.serial = ?`,
   // SQLITE_MAX_VARIABLE_NUMBER is 32 766 in the SQLite better-sqlite3 bundles.
   maxParams: 32_000,
   migrations: SQLITE_MIGRATIONS,

@@ -7,10 +7,10 @@
  */
 import { readScan } from '../commands/scan.js';
 import { fromSteps } from '../domain/quantity.js';
-import { normaliseGtin } from '../domain/schemas.js';
+import { type Lot, normaliseGtin } from '../domain/schemas.js';
 import { fieldError } from '../errors.js';
 import type { EventType } from '../ledger/events.js';
-import type { Store } from '../store/port.js';
+import type { ShipmentRecord, Store } from '../store/port.js';
 import type { LogisticUnitRecord, SerialRecord, SerialState } from '../store/serial-port.js';
 import { requireSerials, requireUnit, unitAncestors, unitTree } from './unit-tree.js';
 
@@ -26,15 +26,31 @@ export interface SerialInfo extends Omit<SerialRecord, 'history'> {
 
 /** A serial with its lot, product, place, units and history. */
 export async function serialInfo(store: Store, gtin: string, serial: string): Promise<SerialInfo> {
-  const [row] = await requireSerials(store, [{ gtin, serial }], ['serial']);
-  const r = row as SerialRecord;
-  // Independent reads at once: on a network store they overlap (one round trip's latency, not six).
-  const [lot, unitPath, events, shipment] = await Promise.all([
-    store.getLot(r.lotId),
-    unitAncestors(store, r.unitId),
-    Promise.all(r.history.map((h) => store.getEvent(h.seq))),
-    r.shipmentId !== undefined ? store.getShipment(r.shipmentId) : undefined,
-  ]);
+  const trail = store.describeSerial ? await store.describeSerial({ gtin, serial }) : undefined;
+  const r =
+    trail?.serial ?? ((await requireSerials(store, [{ gtin, serial }], ['serial']))[0] as SerialRecord);
+  let lot: Lot | undefined;
+  let unitPath: string[];
+  let events: ({ type: EventType; eventTime: string } | undefined)[];
+  let shipment: ShipmentRecord | undefined;
+  if (trail) {
+    lot = trail.lot;
+    const units = new Map(trail.units.map((u) => [u.id, u]));
+    unitPath = [];
+    for (let cur = r.unitId; cur !== undefined && !unitPath.includes(cur); cur = units.get(cur)?.parentId)
+      unitPath.push(cur);
+    const bySeq = new Map(trail.events.map((e) => [e.seq, e]));
+    events = r.history.map((h) => bySeq.get(h.seq));
+    shipment = trail.shipment;
+  } else {
+    // Independent reads at once: on a network store they overlap (one round trip's latency, not six).
+    [lot, unitPath, events, shipment] = await Promise.all([
+      store.getLot(r.lotId),
+      unitAncestors(store, r.unitId),
+      Promise.all(r.history.map((h) => store.getEvent(h.seq))),
+      r.shipmentId !== undefined ? store.getShipment(r.shipmentId) : undefined,
+    ]);
+  }
   const history: SerialInfo['history'] = r.history.map((h, i) => ({
     ...h,
     eventType: events[i]?.type as EventType,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { bindSuite, expectCode, putChanges, type SuiteState } from './conformance-kit.js';
+import { bindSuite, expectCode, lot, product, putChanges, type SuiteState } from './conformance-kit.js';
 import { MemoryStore } from './memory-store.js';
 import type { ProjectionChange, Store } from './port.js';
 import type { LogisticUnitRecord, SerialPatch, SerialState } from './serial-port.js';
@@ -203,6 +203,66 @@ export function serialsConformance(s: SuiteState): void {
         ['2', returned(2)],
         ['3', returned(1)],
       ]);
+    });
+
+    it('describes a serial (lot, units outwards, its events, shipment) exactly as the single reads do', async () => {
+      await put([
+        { type: 'putProduct', product: product('P') },
+        { type: 'putLot', lot: lot('L1', 'P', 1) },
+        { type: 'putUnit', unit: unit(SSCC_P, 1) },
+        { type: 'putUnit', unit: unit(SSCC_C, 1, { kind: 'case', parentId: SSCC_P }) },
+        { type: 'addSerials', gtin: G1, lotId: 'L1', locationId: 'W', serials: ['1', '2', '3'], seq: 1 },
+      ]);
+      await put([{ type: 'updateSerials', gtin: G1, serials: ['1'], patch: { unitId: SSCC_C }, seq: 2 }]);
+      await put([
+        {
+          type: 'putShipment',
+          shipment: { id: 'SH1', customerId: 'C1', shippedAt: '2026-02-01T10:00:00.000Z', seq: 3 },
+        },
+        {
+          type: 'updateSerials',
+          gtin: G1,
+          serials: ['2'],
+          patch: { state: 'shipped', locationId: null, shipmentId: 'SH1' },
+          seq: 3,
+        },
+        // Twice in one event: the history names seq 3 twice, the events list it once.
+        { type: 'updateSerials', gtin: G1, serials: ['2'], patch: { state: 'dispensed' }, seq: 3 },
+      ]);
+      const describe = store.describeSerial?.bind(store);
+      if (!describe) return;
+      /** What the single reads give (how the sdk reads a store without describeSerial). */
+      const composed = async (serial: string) => {
+        const [row] = await store.getSerials([{ gtin: G1, serial }]);
+        if (!row) return undefined;
+        const units: LogisticUnitRecord[] = [];
+        for (let id = row.unitId; id !== undefined; ) {
+          const [u] = await store.getUnits([id]);
+          if (!u) break;
+          units.push(u);
+          id = u.parentId;
+        }
+        const events = [];
+        for (const seq of [...new Set(row.history.map((h) => h.seq))].sort((a, b) => a - b)) {
+          const e = await store.getEvent(seq);
+          if (e) events.push({ seq, type: e.type, eventTime: e.eventTime });
+        }
+        const lotRow = await store.getLot(row.lotId);
+        const shipment = row.shipmentId === undefined ? undefined : await store.getShipment(row.shipmentId);
+        return {
+          serial: row,
+          units,
+          events,
+          ...(lotRow ? { lot: lotRow } : {}),
+          ...(shipment ? { shipment } : {}),
+        };
+      };
+      for (const serial of ['1', '2', '3', 'missing'])
+        expect(await describe({ gtin: G1, serial })).toEqual(await composed(serial));
+      const one = await describe({ gtin: G1, serial: '1' });
+      expect(one?.units.map((u) => u.id)).toEqual([SSCC_C, SSCC_P]);
+      expect((await describe({ gtin: G1, serial: '2' }))?.events.map((e) => e.seq)).toEqual([1, 3]);
+      expect(await describe({ gtin: G2, serial: '1' })).toBeUndefined();
     });
 
     it('refuses a serial commissioned twice (stored, or twice in one batch) with CONFLICT and writes nothing', async () => {

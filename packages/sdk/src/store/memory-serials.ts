@@ -83,9 +83,9 @@ export class SerialTable extends Map<string, SerialRecord> {
 
   private link(f: IndexedField, value: string | undefined, key: string): void {
     if (value === undefined) return;
-    let set = this.by[f].get(value);
-    if (!set) this.by[f].set(value, (set = new Set()));
-    set.add(key);
+    const set = this.by[f].get(value);
+    if (set) set.add(key);
+    else this.by[f].set(value, new Set([key]));
   }
 
   private unlink(f: IndexedField, value: string | undefined, key: string): void {

@@ -81,6 +81,19 @@ import type {
   UnitPatch,
 } from './serial-port.js';
 
+/** A serial and what surrounds it, as {@link Store.describeSerial} reads it. */
+export interface SerialTrail {
+  serial: SerialRecord;
+  /** Its lot (always stored with it; absent only in a damaged store). */
+  lot?: Lot;
+  /** Its unit, then that unit's parent, and so on outwards (empty when it is in no unit). */
+  units: LogisticUnitRecord[];
+  /** The events of its history (each seq once), ordered by seq: type and event time only. */
+  events: { seq: number; type: StoredEvent['type']; eventTime: string }[];
+  /** The shipment that took it, if any. */
+  shipment?: ShipmentRecord;
+}
+
 /** Node kind codes of the genealogy graph. */
 export const NodeKind = {
   /** A lot; ref = lot id. */
@@ -511,6 +524,13 @@ export interface Store {
   getUnits(ids: readonly string[]): Promise<LogisticUnitRecord[]>;
   /** Units matching the filter, ordered by id. */
   listUnits(filter: UnitFilter): Promise<LogisticUnitRecord[]>;
+  /**
+   * Optional: one serial with everything `lg.serials.get` shows — its lot, the units around it, the type and
+   * time of each event of its history, its shipment — in one read (one round trip on a network store).
+   * Undefined when the serial is not stored. A store without it is read piece by piece (the answer is the
+   * same: the conformance suite compares the two).
+   */
+  describeSerial?(key: SerialKey): Promise<SerialTrail | undefined>;
 
   // ── free-form projections ──────────────────────────────────────────────
   getRecord(collection: string, id: string): Promise<AuxRecord | undefined>;
