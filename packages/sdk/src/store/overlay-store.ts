@@ -71,6 +71,8 @@ export class OverlayStore implements Store {
   private records = new Map<string, AuxRecord>();
   /** Serials the batch touched, as they are after its changes (by serialKey), and as they were before it. */
   private serials = new SerialTable();
+  /** Serial rows read from the base by key during this batch (null: not stored there). */
+  private baseSerials = new Map<string, SerialRecord | null>();
   private serialsBefore = new SerialTable();
   /** Units the batch touched, as they are after its changes. */
   private units = new Map<string, LogisticUnitRecord>();
@@ -363,10 +365,25 @@ export class OverlayStore implements Store {
     ).sort(compareBySeqThenId);
   }
   async getSerials(keys: readonly SerialKey[]) {
-    const rest = keys.filter((k) => !this.serials.has(serialKey(k.gtin, k.serial)));
-    const mine = keys.flatMap((k) => this.serials.get(serialKey(k.gtin, k.serial)) ?? []);
-    const base = rest.length > 0 ? await this.base.getSerials(rest) : [];
-    const all = new Map([...base, ...mine].map((r) => [serialKey(r.gtin, r.serial), r] as const));
+    const all = new Map<string, SerialRecord>();
+    const rest: SerialKey[] = [];
+    for (const k of keys) {
+      const key = serialKey(k.gtin, k.serial);
+      const row = this.serials.get(key) ?? this.baseSerials.get(key);
+      if (row) all.set(key, row);
+      else if (row === undefined) rest.push(k);
+    }
+    if (rest.length > 0) {
+      // The base cannot change while the batch holds the write lock: remember what it said (a command's
+      // check and its staging ask for the same keys).
+      const found = await this.base.getSerials(rest);
+      for (const k of rest) this.baseSerials.set(serialKey(k.gtin, k.serial), null);
+      for (const r of found) {
+        const key = serialKey(r.gtin, r.serial);
+        this.baseSerials.set(key, r);
+        if (!this.serials.has(key)) all.set(key, r);
+      }
+    }
     return pageSerials([...all.values()], {});
   }
   async listSerials(filter: SerialFilter) {
