@@ -382,3 +382,34 @@ describe('trace catalogue', () => {
     }
   });
 });
+
+describe('trace tree on demand', () => {
+  it('builds the tree on first read, like an ordinary enumerable property to every reader', async () => {
+    const { lg } = await bakery();
+    await lg.receive({ lotId: 'F1', productId: 'flour', locationId: 'WH', quantity: '10' });
+    await lg.produce({
+      orderId: 'P1',
+      inputs: [{ lotId: 'F1', locationId: 'WH', quantity: '4' }],
+      outputs: [{ lotId: 'D1', productId: 'dough', locationId: 'WH', quantity: '4' }],
+    });
+    await lg.ship({
+      shipmentId: 'S1',
+      customerId: 'shop1',
+      lines: [{ lotId: 'D1', locationId: 'WH', quantity: '1' }],
+    });
+    const { buildTree } = await import('../src/genealogy/trace-build.js');
+    for (const t of [await lg.trace.forward('F1'), await lg.trace.backward('D1')]) {
+      expect(Object.keys(t)).toContain('tree');
+      const tree = buildTree(t.graph);
+      expect(t.tree).toEqual(tree);
+      expect(t.tree).toBe(t.tree); // built once
+      expect(JSON.parse(JSON.stringify(t)).tree).toEqual(JSON.parse(JSON.stringify(tree)));
+      expect({ ...t }.tree).toEqual(tree);
+      expect(structuredClone(t).tree).toEqual(tree);
+      const replaced = { node: t.tree.node, children: [] };
+      t.tree = replaced;
+      expect(t.tree).toBe(replaced);
+    }
+    expect((await lg.trace.forward('F1')).tree.children[0]?.node.ref).toBe('D1');
+  });
+});

@@ -99,6 +99,7 @@ export interface TracedCustomer {
 export interface ForwardTrace {
   lotId: string;
   graph: TraceGraph;
+  /** The graph as a tree from the traced lot — built from `graph` on first read (a heavy-hitter lot's has a node per edge, tens of thousands), then kept. */
   tree: TraceTree;
   lots: TracedLot[];
   deliveries: TracedDelivery[];
@@ -130,6 +131,7 @@ export interface TracedOrder {
 export interface BackwardTrace {
   lotId: string;
   graph: TraceGraph;
+  /** The graph as a tree from the traced lot — built from `graph` on first read (a heavy-hitter lot's has a node per edge, tens of thousands), then kept. */
   tree: TraceTree;
   lots: TracedLot[];
   /** Ancestor lots that were received from suppliers (origin `received`). */

@@ -25,6 +25,7 @@ import type {
   TracedDelivery,
   TracedOrder,
   TraceGraph,
+  TraceTree,
   TraceVia,
 } from './trace-types.js';
 
@@ -79,9 +80,10 @@ export async function traceForward(
     nodes,
     edges: toTraceEdges(e, rawEdges, lots, lines),
   };
-  const depthOf = new Map(nodes.map((n) => [`${n.ref}\u0000${n.kind}`, n.depth]));
+  const depthOf = new Map<string, number>();
+  for (const n of nodes) if (n.kind === 'lot') depthOf.set(n.ref, n.depth);
   const tracedLots = [...lots.values()]
-    .map((l) => tracedLot(l, depthOf.get(`${l.id}\u0000lot`) ?? 0))
+    .map((l) => tracedLot(l, depthOf.get(l.id) ?? 0))
     .sort((a, b) => a.depth - b.depth || (a.lotId < b.lotId ? -1 : 1));
   const deliveries: TracedDelivery[] = [];
   const customers = new Map<string, TracedCustomer & { sums: Map<string, bigint> }>();
@@ -138,7 +140,27 @@ export async function traceForward(
         }),
     }))
     .sort((a, b) => (a.customerId < b.customerId ? -1 : 1));
-  return { lotId, graph, tree: buildTree(graph), lots: tracedLots, deliveries, customers: customerList };
+  return withLazyTree({ lotId, graph, lots: tracedLots, deliveries, customers: customerList });
+}
+
+/**
+ * `trace` with `tree` built from its graph on first read (then kept): the tree has a node per edge — tens of
+ * thousands for a heavy-hitter lot — and many callers only want the lots, deliveries and customers. The
+ * property is an ordinary enumerable one to every reader (spread, JSON, deep equality, assignment).
+ */
+export function withLazyTree<T extends { graph: TraceGraph }>(trace: T): T & { tree: TraceTree } {
+  let tree: TraceTree | undefined;
+  return Object.defineProperty(trace as T & { tree: TraceTree }, 'tree', {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      tree ??= buildTree(trace.graph);
+      return tree;
+    },
+    set: (value: TraceTree) => {
+      tree = value;
+    },
+  });
 }
 
 /** Every ancestor lot of `lotId` down to supplier lots, with quantities consumed and production orders. */
@@ -199,15 +221,14 @@ export async function traceBackward(
       if (p.transformation !== undefined) o.transformation = p.transformation;
       return o;
     });
-  return {
+  return withLazyTree({
     lotId,
     graph,
-    tree: buildTree(graph),
     lots: tracedLots,
     supplierLots: tracedLots.filter((l) => l.origin === 'received'),
     consumed,
     productionOrders,
-  };
+  });
 }
 
 export { traceOneStep, traceRefs } from './trace-one-step.js';
