@@ -7,6 +7,7 @@ import { isLotgraphError, Lotgraph, type StoredEvent } from '@lotgraph/sdk';
 import { makeTestEvent } from '@lotgraph/sdk/testing';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ingestUnderKills, until } from './fault-helpers.js';
 import { freshSchema, PG_URL, postgresAvailable } from './pg-helpers.js';
 
 const pgUp = await postgresAvailable();
@@ -28,15 +29,6 @@ async function terminate(app: string): Promise<number> {
 
 /** The connection string of a test store whose backends carry `app` as their application_name. */
 const urlFor = (app: string) => `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}application_name=${app}`;
-
-/** Poll `cond` every 20 ms, at most `tries` times (a bounded wait, not a timing assertion). */
-async function until(cond: () => boolean | Promise<boolean>, tries = 500): Promise<boolean> {
-  for (let i = 0; i < tries; i++) {
-    if (await cond()) return true;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return false;
-}
 
 function open(schema: string, app: string, errors: { e: unknown; ctx: PostgresErrorContext }[]) {
   return PostgresStore.open({
@@ -153,50 +145,8 @@ describe.skipIf(!pgUp)('PostgreSQL connection faults', () => {
     const lg = await Lotgraph.open({ store, onError: () => undefined });
     try {
       await seed(lg);
-      // Kills at random moments (mid-command: mid-transaction, mid-read, during COMMIT) …
-      let stop = false;
-      let kills = 0;
-      const killer = (async () => {
-        for (let round = 0; !stop && round < 60; round++) {
-          await new Promise((r) => setTimeout(r, 15 + Math.random() * 30));
-          kills += await terminate(app);
-        }
-      })();
-      const acked: string[] = [];
-      const failures: unknown[] = [];
-      for (let i = 0; i < 40; i++) {
-        // … and, so that some always happen whatever the timing, between commands every 8th one.
-        if (i % 8 === 4) kills += await terminate(app);
-        const key = `ingest-${i}`;
-        try {
-          await lg.receive({
-            idempotencyKey: key,
-            lotId: `L${i}`,
-            productId: 'flour',
-            locationId: 'WH',
-            quantity: '1',
-          });
-          acked.push(key);
-        } catch (e) {
-          failures.push(e);
-        }
-      }
-      stop = true;
-      await killer;
-      expect(kills).toBeGreaterThan(0);
+      await ingestUnderKills(lg, store, () => terminate(app));
       expect(await until(() => errors.length > 0)).toBe(true);
-      // A failure is only ever a typed STORE_UNAVAILABLE (the runner retried for a while first).
-      for (const f of failures) expect(isLotgraphError(f, 'STORE_UNAVAILABLE')).toBe(true);
-      // The store works again: a command after the storm succeeds.
-      const after = await lg.receive({ lotId: 'AFTER', productId: 'flour', locationId: 'WH', quantity: '1' });
-      expect(after.seq).toBe((await store.head()).seq);
-      for (const key of acked) expect(await store.findEventByIdempotencyKey(key)).toBeDefined();
-      const events = await store.readEvents(1);
-      expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
-      // Each acknowledged command exactly once (a retry after an in-doubt COMMIT never ran it twice).
-      const keys = events.map((e) => e.idempotencyKey);
-      expect(new Set(keys).size).toBe(keys.length);
-      expect((await lg.verifyLedger()).ok).toBe(true);
     } finally {
       await lg.close();
       await store.dropSchema();
