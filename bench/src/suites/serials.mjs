@@ -8,11 +8,14 @@
 //     `lg.ship({ units: [pallet] })` in one command; median of 7 pallets (--quick 2) after one warm-up, each built fresh.
 //  4. Storage: the memory store's heap growth per commissioned serial (rows, indexes and events); for SQLite the
 //     database file's growth per serial (after a WAL checkpoint).
+// Each (store, batch size) runs in a child process of its own (this module with `--one`).
 // Stores: MemoryStore, and SQLite / PostgreSQL when their serial tables exist — each is probed with one tiny
 // commission first and reported as skipped (with the reason) when it cannot store serials yet.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PostgresStore } from '@lotgraph/adapters/postgres';
 import { SqliteStore } from '@lotgraph/adapters/sqlite';
 import { gs1CheckDigit } from '@lotgraph/gs1';
@@ -275,7 +278,48 @@ async function benchStore(kind, total, batch, { log, progress, quick, full }) {
 const LABEL = { memory: 'MemoryStore', sqlite: 'SQLite (FULL)', postgres: 'PostgreSQL' };
 const ok = (met) => (met ? 'met' : '**missed**');
 
-export async function run({ sizes, quick, log = () => {}, progress = silentProgress }) {
+/** {@link benchStore} in a child process (this module run with `--one`); its log lines are passed on. */
+function isolated(kind, total, batch, { log, quick, full = false }) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--expose-gc',
+        '--max-old-space-size=8192',
+        fileURLToPath(import.meta.url),
+        '--one',
+        JSON.stringify({ kind, total, batch, quick, full }),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const lines = out.split('\n').filter(Boolean);
+      const result = lines.findLast((l) => l.startsWith('RESULT '));
+      for (const l of lines) if (!l.startsWith('RESULT ')) log(l);
+      if (code !== 0 || !result) reject(new Error(`serials ${kind} batch ${batch}: child exited ${code}`));
+      else resolve(JSON.parse(result.slice(7)));
+    });
+  });
+}
+
+if (process.argv[2] === '--one') {
+  const { kind, total, batch, quick, full } = JSON.parse(process.argv[3]);
+  const r = await benchStore(kind, total, batch, {
+    log: (l) => console.log(l),
+    progress: silentProgress,
+    quick,
+    full,
+  });
+  console.log(`RESULT ${JSON.stringify(r)}`);
+  process.exit(0);
+}
+
+export async function run({ sizes, quick, log = () => {} }) {
   const total = quick ? 10_000 : Math.max(...sizes);
   const full = [];
   const commission = [];
@@ -289,11 +333,12 @@ export async function run({ sizes, quick, log = () => {}, progress = silentProgr
     }
     // Look-ups and pallets on the store filled one command per transaction; then the same commissioning in
     // bigger transactions, each on a fresh store.
-    const r = await benchStore(kind, total, BATCHES[0], { log, progress, quick, full: true });
+    // Each measurement in a process of its own: a run's heap (a MemoryStore of 1M serials, or the garbage of
+    // big batches) would otherwise slow the garbage collection of the runs after it.
+    const r = await isolated(kind, total, BATCHES[0], { log, quick, full: true });
     full.push(r);
     commission.push(r);
-    for (const b of BATCHES.slice(1))
-      commission.push(await benchStore(kind, total, b, { log, progress, quick }));
+    for (const b of BATCHES.slice(1)) commission.push(await isolated(kind, total, b, { log, quick }));
   }
   const date = new Date().toISOString().slice(0, 10);
   const lines = [
