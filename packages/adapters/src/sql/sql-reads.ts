@@ -109,6 +109,15 @@ export abstract class SqlReads {
     const [r] = await this.q(`SELECT ${EVENT_COLS} FROM ${this.t('events')} WHERE seq = ?`, [seq]);
     return r ? rowToEvent(r) : undefined;
   }
+  async getEvents(seqs: readonly number[]): Promise<StoredEvent[]> {
+    const list = [...new Set(seqs)];
+    if (list.length === 0) return [];
+    const rows = await this.q(
+      `SELECT ${EVENT_COLS} FROM ${this.t('events')} WHERE ${this.d.inList('seq')} ORDER BY seq`,
+      [this.d.listParam(list)],
+    );
+    return rows.map(rowToEvent);
+  }
   async findEventByIdempotencyKey(key: string): Promise<StoredEvent | undefined> {
     const [r] = await this.q(`SELECT ${EVENT_COLS} FROM ${this.t('events')} WHERE idempotency_key = ?`, [
       key,

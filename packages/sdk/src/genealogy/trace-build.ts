@@ -296,6 +296,12 @@ export function buildTree(graph: TraceGraph): TraceTree {
 export async function eventsBySeq(store: Store, seqs: Iterable<number>): Promise<Map<number, StoredEvent>> {
   const out = new Map<number, StoredEvent>();
   const list = [...new Set(seqs)];
+  if (store.getEvents) {
+    // One read per 10,000 (an `IN` list the SQL stores bind as one parameter).
+    for (let i = 0; i < list.length; i += 10_000)
+      for (const ev of await store.getEvents(list.slice(i, i + 10_000))) out.set(ev.seq, ev);
+    return out;
+  }
   // A few reads in flight at a time (a network store overlaps them), in seq-list order.
   for (let i = 0; i < list.length; i += 32) {
     const chunk = list.slice(i, i + 32);

@@ -49,6 +49,27 @@ export function ledgerConformance(s: SuiteState): void {
       expect(await store.findEventByIdempotencyKey('a')).toEqual(e1);
     });
 
+    it('reads several events by seq at once exactly as one by one (getEvents, when the store has it)', async () => {
+      const events = [];
+      let prev = GENESIS_HASH;
+      for (let seq = 1; seq <= 5; seq++) {
+        const ev = await makeTestEvent(seq, prev, `e${seq}`, 'received', { n: seq, text: 'é "q"' });
+        events.push(ev);
+        prev = ev.hash;
+      }
+      await store.append({ expectedSeq: 0, events, changes: [] });
+      const getEvents = store.getEvents?.bind(store);
+      if (!getEvents) return;
+      for (const seqs of [[], [3], [5, 1, 3, 3], [2, 99, 0, -1, 4], [1, 2, 3, 4, 5]]) {
+        const one = [];
+        for (const seq of [...new Set(seqs)].sort((a, b) => a - b)) {
+          const e = await store.getEvent(seq);
+          if (e) one.push(e);
+        }
+        expect(await getEvents(seqs)).toEqual(one);
+      }
+    });
+
     it('moves masterSeq (when the store keeps it) only with appends that change master data', async () => {
       if ((await store.head()).masterSeq === undefined) return;
       await put([{ type: 'putProduct', product: product('P1') }]);

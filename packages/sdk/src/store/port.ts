@@ -438,6 +438,12 @@ export interface Store {
   readEvents(fromSeq: number, limit?: number): Promise<StoredEvent[]>;
   /** The event with this seq, if any. */
   getEvent(seq: number): Promise<StoredEvent | undefined>;
+  /**
+   * Optional: the events with these seqs (missing ones skipped, each once), ordered by seq, in one read —
+   * a backward trace reads the production events of every lot it reaches. A store without it is read event
+   * by event (the conformance suite compares the two).
+   */
+  getEvents?(seqs: readonly number[]): Promise<StoredEvent[]>;
   /** The event carrying this idempotency key, if any. */
   findEventByIdempotencyKey(key: string): Promise<StoredEvent | undefined>;
 
