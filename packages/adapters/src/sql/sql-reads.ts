@@ -72,6 +72,20 @@ const bytes = (v: unknown): Uint8Array => {
   return new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 };
 
+/** Stock balances from their rows: non-zero ones, ordered by lot id then location id. */
+const stockRows = (rows: Row[]): StockBalance[] =>
+  rows
+    .map(
+      (r): StockBalance => ({
+        lotId: r.lot_id as string,
+        locationId: r.location_id as string,
+        productId: r.product_id as string,
+        quantity: BigInt(r.quantity as string),
+      }),
+    )
+    .filter((b) => b.quantity !== 0n)
+    .sort((a, b) => cmpStr(a.lotId, b.lotId) || cmpStr(a.locationId, b.locationId));
+
 /** The reads of a SQL store; {@link SqlStore} adds the lifecycle and the writes. */
 export abstract class SqlReads {
   protected abstract readonly d: SqlDialect;
@@ -252,17 +266,15 @@ export abstract class SqlReads {
       `SELECT lot_id, location_id, product_id, quantity FROM ${this.t('stock')}${w.sql}`,
       w.params,
     );
-    return rows
-      .map(
-        (r): StockBalance => ({
-          lotId: r.lot_id as string,
-          locationId: r.location_id as string,
-          productId: r.product_id as string,
-          quantity: BigInt(r.quantity as string),
-        }),
-      )
-      .filter((b) => b.quantity !== 0n)
-      .sort((a, b) => cmpStr(a.lotId, b.lotId) || cmpStr(a.locationId, b.locationId));
+    return stockRows(rows);
+  }
+  async listStockOfLots(lotIds: readonly string[]) {
+    if (lotIds.length === 0) return [];
+    const rows = await this.q(
+      `SELECT lot_id, location_id, product_id, quantity FROM ${this.t('stock')} WHERE ${this.d.inList('lot_id')}`,
+      [this.d.listParam([...new Set(lotIds)])],
+    );
+    return stockRows(rows);
   }
   async listAvailableStock(productId: string, options: { locationId?: string } = {}) {
     const w = where([

@@ -1,8 +1,10 @@
 /**
- * Per-lot totals of what ever came into a lot — received, produced, returned — kept next to the trace
- * catalogue so that a recall scope needs no ledger scan for its mass-flow denominators. Exact: sums of the
- * events' decimal quantities at 9 fraction digits (the most a product unit has), so they equal, as decimals,
- * the mass balance's sums in the product's own steps.
+ * Per-lot totals of every movement the mass balance counts — received, produced, returned, consumed,
+ * shipped, adjusted — kept next to the trace catalogue so that a recall scope needs no ledger scan for its
+ * mass-flow denominators and a recall's evidence none for its mass balances. Exact: sums of the events'
+ * decimal quantities at 9 fraction digits (the most a product unit has), so they equal, as decimals, the mass
+ * balance's sums in the product's own steps; with each lot, the precision its quantities were written in (to
+ * tell when the product's steps could not have held them).
  *
  * @module
  */
@@ -16,32 +18,73 @@ const EVENT_PAGE = 2000;
 
 /** Fraction digits of the sums. */
 export const TOTAL_SCALE = 9;
-/** What a total counts (the mass balance's `received`, `produced`, `returned`). */
+/** What a total counts (the mass balance's `received`, `produced`, `returned`, `consumed`, `shipped`, `adjusted`). */
 export const RECEIVED = 0;
 export const PRODUCED = 1;
 export const RETURNED = 2;
+export const CONSUMED = 3;
+export const SHIPPED = 4;
+/** Adjustments, corrections and serials leaving stock other than by return (signed). */
+export const ADJUSTED = 5;
+const KINDS = 6;
 
-/** One addition to a lot's totals, read from an event. */
-export type TotalDelta = [lotId: string, what: number, amount: bigint];
+/**
+ * The precision of a quantity: integer digits (at most 15) × 16 + significant fraction digits; a quantity
+ * that is not a plain decimal of at most 9 significant fraction digits and 40 characters is {@link DOUBT}.
+ */
+export const DOUBT = 0xff;
 
-/** A decimal string as an integer count of 10^-9 (quantities the commands accepted have at most 9 digits). */
-function scaled(v: unknown): bigint | undefined {
-  if (typeof v !== 'string') return undefined;
-  const m = /^(-?)(\d+)(?:\.(\d{1,9}))?$/.exec(v);
-  if (!m) return undefined;
-  const n = BigInt(m[2]!) * 10n ** BigInt(TOTAL_SCALE) + BigInt((m[3] ?? '').padEnd(TOTAL_SCALE, '0') || '0');
-  return m[1] ? -n : n;
+/** One addition to a lot's totals, read from an event, with the precision it was written in. */
+export type TotalDelta = [lotId: string, what: number, amount: bigint, precision?: number];
+
+const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
+const SCALE = 10n ** BigInt(TOTAL_SCALE);
+
+/** A decimal string as an integer count of 10^-9, and its precision (amount 0 when {@link DOUBT}). */
+function scaled(v: unknown): [amount: bigint, precision: number] {
+  if (typeof v !== 'string' || v.length > 40) return [0n, DOUBT];
+  const m = DECIMAL.exec(v);
+  if (!m) return [0n, DOUBT];
+  let f = m[3] ?? '';
+  let end = f.length;
+  while (end > 0 && f.charCodeAt(end - 1) === 48) end--;
+  if (end > TOTAL_SCALE) return [0n, DOUBT];
+  f = f.slice(0, end);
+  const int = m[2]!;
+  let lead = 0;
+  while (lead < int.length - 1 && int.charCodeAt(lead) === 48) lead++;
+  const intDigits = int.length - lead === 1 && int.charCodeAt(lead) === 48 ? 0 : int.length - lead;
+  const n = BigInt(int) * SCALE + (end ? BigInt(f.padEnd(TOTAL_SCALE, '0')) : 0n);
+  return [m[1] ? -n : n, (Math.min(intDigits, 15) << 4) | end];
 }
 
 /**
- * The totals `ev` adds, as the mass balance counts them: receipts, production and transformation outputs,
- * customer returns and serials coming back.
+ * Whether quantities written with `precision` are whole steps of a unit with `decimals` fraction digits,
+ * each within the step bound (`toSteps` accepts them): then a total divided by 10^(9 − decimals) is the
+ * mass balance's sum in steps, exactly.
+ */
+export function fitsSteps(precision: number, decimals: number): boolean {
+  const frac = precision & 15;
+  const int = precision >> 4;
+  return frac <= decimals && int < 15 && int + decimals <= 15;
+}
+
+/** A total (10^-9 units) in steps of a unit with `decimals` fraction digits (see {@link fitsSteps}). */
+export function totalToSteps(total: bigint, decimals: number): bigint {
+  return total / 10n ** BigInt(TOTAL_SCALE - decimals);
+}
+
+/**
+ * The totals `ev` adds, exactly as the mass balance counts them (`stock/mass-balance.ts`): receipts,
+ * production and transformation outputs and inputs, shipped lines, customer returns, adjustments,
+ * corrections, and serials changing state (coming back: returned; anything else: adjusted).
  */
 export function totalDeltas(ev: StoredEvent, out: TotalDelta[]): void {
   const p = ev.payload as unknown;
   const push = (lotId: unknown, what: number, q: unknown) => {
-    const v = scaled(q);
-    if (typeof lotId === 'string' && v !== undefined) out.push([lotId, what, v]);
+    if (typeof lotId !== 'string') return;
+    const [v, precision] = scaled(q);
+    out.push([lotId, what, v, precision]);
   };
   switch (ev.type) {
     case 'received': {
@@ -50,17 +93,31 @@ export function totalDeltas(ev: StoredEvent, out: TotalDelta[]): void {
       break;
     }
     case 'produced':
-    case 'transformed':
-      for (const o of (p as EventPayloads['produced']).outputs ?? []) push(o.lot?.id, PRODUCED, o.quantity);
+    case 'transformed': {
+      const r = p as EventPayloads['produced'];
+      for (const i of r.inputs ?? []) push(i.lotId, CONSUMED, i.quantity);
+      for (const o of r.outputs ?? []) push(o.lot?.id, PRODUCED, o.quantity);
+      break;
+    }
+    case 'shipped':
+      for (const l of (p as EventPayloads['shipped']).lines ?? []) push(l.lotId, SHIPPED, l.quantity);
       break;
     case 'returned': {
       const r = p as EventPayloads['returned'];
       push(r.lotId, RETURNED, r.quantity);
       break;
     }
+    case 'adjusted': {
+      const r = p as EventPayloads['adjusted'];
+      push(r.lotId, ADJUSTED, r.delta);
+      break;
+    }
+    case 'corrected':
+      for (const s of (p as EventPayloads['corrected']).stock ?? []) push(s.lotId, ADJUSTED, s.delta);
+      break;
     case 'serialsStateChanged': {
       const r = p as EventPayloads['serialsStateChanged'];
-      if (r.state === 'returned') for (const s of r.stock ?? []) push(s.lotId, RETURNED, s.delta);
+      for (const s of r.stock ?? []) push(s.lotId, r.state === 'returned' ? RETURNED : ADJUSTED, s.delta);
       break;
     }
     default:
@@ -68,21 +125,50 @@ export function totalDeltas(ev: StoredEvent, out: TotalDelta[]): void {
   }
 }
 
-/** The totals of every lot node: three int64 columns by node id, exact overflow in a map. */
+/** Everything a lot's mass balance takes from the ledger (10^-9 units), and the precision of its quantities. */
+export interface LotBalanceTotals {
+  received: bigint;
+  produced: bigint;
+  returned: bigint;
+  consumed: bigint;
+  shipped: bigint;
+  adjusted: bigint;
+  /** The widest {@link scaled} precision of the lot's quantities, nibble-wise (0: none). */
+  precision: number;
+}
+
+/**
+ * The totals of every lot node: int64 columns by node id (each allocated when a lot first has that kind of
+ * movement — returns and adjustments are rare), exact overflow in a map, and a byte of precision per node.
+ */
 export class LotTotals {
-  private readonly cols = [0, 1, 2].map(() => new Col((n) => new BigInt64Array(n), 0n));
+  private readonly cols: (Col<BigInt64Array> | undefined)[] = Array.from({ length: KINDS }, () => undefined);
   private readonly big = new Map<number, bigint>();
+  private readonly precision = new Col((n) => new Uint8Array(n), 0);
 
   constructor(private readonly registry: NodeRegistry) {}
 
   /** Add deltas (lots without a node are skipped: they have no place in a scope). */
   apply(deltas: readonly TotalDelta[]): void {
-    for (const c of this.cols) c.ensure(this.registry.count);
-    for (const [lotId, what, v] of deltas) {
+    const count = this.registry.count;
+    for (const c of this.cols) c?.ensure(count);
+    this.precision.ensure(count);
+    const prec = this.precision.buf;
+    for (const [lotId, what, v, p] of deltas) {
       const n = this.registry.id(NodeKind.LOT, lotId);
       if (n === undefined) continue;
-      const key = n * 3 + what;
-      const col = this.cols[what]!;
+      if (p) {
+        const cur = prec[n]!;
+        prec[n] = Math.max(cur & 0xf0, p & 0xf0) | Math.max(cur & 15, p & 15);
+      }
+      if (v === 0n) continue;
+      let col = this.cols[what];
+      if (!col) {
+        col = new Col((k) => new BigInt64Array(k), 0n);
+        col.ensure(count);
+        this.cols[what] = col;
+      }
+      const key = n * KINDS + what;
       const sum = (this.big.get(key) ?? col.buf[n]!) + v;
       if (sum >= I64_MIN && sum <= I64_MAX && !this.big.has(key)) col.buf[n] = sum;
       else this.big.set(key, sum);
@@ -91,12 +177,17 @@ export class LotTotals {
 
   /** The `what` total of lot node `n`, in 10^-9 units. */
   get(n: number, what: number): bigint {
-    const col = this.cols[what]!;
-    return this.big.get(n * 3 + what) ?? (n < col.length ? col.buf[n]! : 0n);
+    const col = this.cols[what];
+    return this.big.get(n * KINDS + what) ?? (col && n < col.length ? col.buf[n]! : 0n);
+  }
+
+  /** The precision byte of lot node `n` (see {@link LotBalanceTotals.precision}). */
+  precisionOf(n: number): number {
+    return n < this.precision.length ? this.precision.buf[n]! : 0;
   }
 
   get bytes(): number {
-    return this.cols.reduce((b, c) => b + c.bytes, 0);
+    return this.cols.reduce((b, c) => b + (c?.bytes ?? 0), this.precision.bytes);
   }
 }
 
@@ -151,7 +242,9 @@ export class TotalsKeeper {
   private seq = -1;
   private filling: Promise<void> | undefined;
 
-  constructor(private readonly registry: NodeRegistry) {}
+  constructor(private readonly registry: NodeRegistry) {
+    KEEPERS.set(registry, this);
+  }
 
   /** The seq the totals are current to; undefined until they are filled. */
   get at(): number | undefined {
@@ -204,7 +297,33 @@ export class TotalsKeeper {
     return t ? [t.get(n, RECEIVED), t.get(n, PRODUCED), t.get(n, RETURNED)] : [0n, 0n, 0n];
   }
 
+  /** Every total of lot node `n` and its precision (undefined before the fill). */
+  balanceOf(n: number): LotBalanceTotals | undefined {
+    const t = this.totals;
+    if (!t) return undefined;
+    return {
+      received: t.get(n, RECEIVED),
+      produced: t.get(n, PRODUCED),
+      returned: t.get(n, RETURNED),
+      consumed: t.get(n, CONSUMED),
+      shipped: t.get(n, SHIPPED),
+      adjusted: t.get(n, ADJUSTED),
+      precision: t.precisionOf(n),
+    };
+  }
+
   get bytes(): number {
     return this.totals?.bytes ?? 0;
   }
+}
+
+/** The totals kept for each registry (one trace catalogue, so one keeper, per genealogy index). */
+const KEEPERS = new WeakMap<NodeRegistry, TotalsKeeper>();
+
+/**
+ * The per-lot totals the trace catalogue of `registry`'s index keeps (bring them level with
+ * `catalogue.catchUp` + `catalogue.totalsReady` first, and check {@link TotalsKeeper.at}).
+ */
+export function lotTotalsOf(registry: NodeRegistry): TotalsKeeper | undefined {
+  return KEEPERS.get(registry);
 }

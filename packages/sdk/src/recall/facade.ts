@@ -14,14 +14,20 @@ import {
 
 /** `lg.recall`: see {@link Lotgraph}. */
 export function recallFacade(h: LotgraphHost) {
+  // Mass balances from the trace catalogue's per-lot totals once they are filled (the index caught up).
+  const evidence = (recallId: string): Promise<RecallEvidence> =>
+    h.serial(async () => {
+      await h.syncUnlocked();
+      return recallEvidence(h.store, recallId, h.index);
+    });
   const evidenceOf = async (context: string, recallId: string): Promise<RecallEvidence> => {
     checkArgs(context, { recallId: Id }, { recallId });
-    return recallEvidence(h.store, recallId);
+    return evidence(recallId);
   };
   return {
     open: async (input: RecallOpenInput): Promise<RecallEvidence> => {
       const opened = await h.command('recallOpen', input);
-      return recallEvidence(h.store, opened.payload.recallId);
+      return evidence(opened.payload.recallId);
     },
     /** Record that a customer was notified (channel, contact). */
     notify: (input: RecallNotifyInput) => h.command('recallNotify', input),

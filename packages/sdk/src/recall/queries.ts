@@ -1,9 +1,11 @@
 import { fromSteps, toSteps } from '../domain/quantity.js';
 import type { Lot, Party, Product } from '../domain/schemas.js';
 import { fieldError, notFound } from '../errors.js';
+import type { GenealogyIndex } from '../genealogy/genealogy-index.js';
 import { shippedSerials } from '../serials/queries.js';
-import { type MassBalance, massBalances } from '../stock/mass-balance.js';
+import type { MassBalance } from '../stock/mass-balance.js';
 import type { Store } from '../store/port.js';
+import { recallMassBalances } from './balances.js';
 import { RECALL, RECALL_STEP, type RecallCase, type RecallStep } from './schemas.js';
 import type { RecallScope } from './scope.js';
 
@@ -65,8 +67,16 @@ export interface RecallEvidence {
 
 export const hours = (a: string, b: string) => (Date.parse(b) - Date.parse(a)) / 3_600_000;
 
-/** Build the evidence document of a case (reads the case, its steps and the ledger for mass balances). */
-export async function recallEvidence(store: Store, recallId: string): Promise<RecallEvidence> {
+/**
+ * Build the evidence document of a case: reads the case, its steps, and for the mass balances the
+ * per-lot totals of `index`'s trace catalogue (when given, as current as the store, and filled) or the
+ * ledger.
+ */
+export async function recallEvidence(
+  store: Store,
+  recallId: string,
+  index?: GenealogyIndex,
+): Promise<RecallEvidence> {
   const c = await requireCase(store, recallId);
   const steps = (await store.listRecords(RECALL_STEP, { key: recallId })).map(
     (r) => r.value as unknown as RecallStep,
@@ -123,10 +133,10 @@ export async function recallEvidence(store: Store, recallId: string): Promise<Re
   const consigneesReachedShare = consignees === 0 ? 1 : reached.size / consignees;
   const quantityAccountedShare = shippedBase === 0 ? 1 : accountedBase / shippedBase;
 
-  // Mass balance of every suspect and affected lot, in one pass over the ledger.
+  // Mass balance of every suspect and affected lot: from per-lot totals, or in one pass over the ledger.
   const lotIds = c.scope.lots.map((l) => l.lotId);
   const suspects = new Set(c.scope.suspectLots);
-  const balances = await massBalances(store, lotIds);
+  const balances = await recallMassBalances(store, index, lotIds);
   const mb = balances.map((b) => {
     const d = (b.balance.split('.')[1] ?? '').length;
     const inSteps = toSteps(b.received, d) + toSteps(b.produced, d) + toSteps(b.returned, d);

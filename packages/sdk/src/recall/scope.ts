@@ -6,14 +6,15 @@
  * @module
  */
 import { fromSteps, toSteps } from '../domain/quantity.js';
-import type { Product } from '../domain/schemas.js';
 import { ErrorCodes, LotgraphError } from '../errors.js';
 import type { GenealogyIndex } from '../genealogy/genealogy-index.js';
 import { TOTAL_SCALE } from '../genealogy/lot-totals.js';
+import { ensureMaster, env } from '../genealogy/trace-build.js';
 import type { LineFacts, LotFacts } from '../genealogy/trace-catalogue.js';
 import type { TraceVia } from '../genealogy/trace-types.js';
 import { massBalances } from '../stock/mass-balance.js';
 import { type GenealogyEdge, NodeKind, type Store } from '../store/port.js';
+import { stockOfLots, useCatalogue } from './balances.js';
 
 /** One affected lot. */
 export interface ScopeLot {
@@ -98,24 +99,25 @@ export async function computeScope(
   for (let i = 0; i < closure.nodes.length; i++) depthOf.set(closure.nodes[i]!, closure.depth[i]!);
   const lotNodes = [...closure.nodes].filter((n) => registry.kinds[n] === NodeKind.LOT);
   const lotIds = lotNodes.map((n) => registry.refs[n]!);
-  const facts = (await useCatalogueForScope(store, index, options.via ?? 'auto'))
+  const fromCatalogue = await useCatalogue(store, index, options.via ?? 'auto');
+  const facts = fromCatalogue
     ? scopeFactsFromCatalogue(index, closure.nodes, lotNodes)
     : await scopeFactsFromStore(store, lotIds, lotNodes);
   const { lots, lines, edges, madeOf } = facts;
-  const products = new Map<string, Product>();
-  const product = async (id: string) => {
-    let p = products.get(id);
-    if (!p) {
-      p = await store.getProduct(id);
-      if (p) products.set(id, p);
-    }
-    return p;
-  };
-  for (const l of lots.values()) await product(l.productId);
-  for (const l of lines) await product(l.productId);
+  // Products and customers: through the catalogue's cache of master data when it is caught up.
+  const master = await env(store, index, fromCatalogue);
+  const productIds = new Set<string>();
+  for (const l of lots.values()) productIds.add(l.productId);
+  for (const l of lines) productIds.add(l.productId);
+  await ensureMaster(
+    master,
+    productIds,
+    lines.map((l) => l.customerId),
+  );
+  const products = master.products;
 
   // On-hand stock of every affected lot.
-  const onHandRows = (await Promise.all(lotIds.map((id) => store.listStock({ lotId: id })))).flat();
+  const onHandRows = await stockOfLots(store, lotIds, registry.count);
   const onHandSteps = new Map<string, bigint>();
   for (const s of onHandRows) onHandSteps.set(s.lotId, (onHandSteps.get(s.lotId) ?? 0n) + s.quantity);
 
@@ -124,11 +126,19 @@ export async function computeScope(
     products.get(lots.get(registry.refs[n]!)?.productId ?? '')?.decimals ?? 0;
   const taken = new Map<number, bigint>();
   for (const e of edges) taken.set(e.src, (taken.get(e.src) ?? 0n) + e.quantity);
+  const totals = new Map<number, number>();
   const total = (n: number) => {
-    const made = madeOf.get(registry.refs[n]!) ?? 0;
-    if (made > 0) return made;
-    const t = (taken.get(n) ?? 0n) + (onHandSteps.get(registry.refs[n]!) ?? 0n);
-    return Number(t) / 10 ** decimalsOfLot(n);
+    let x = totals.get(n);
+    if (x === undefined) {
+      const made = madeOf.get(registry.refs[n]!) ?? 0;
+      x =
+        made > 0
+          ? made
+          : Number((taken.get(n) ?? 0n) + (onHandSteps.get(registry.refs[n]!) ?? 0n)) /
+            10 ** decimalsOfLot(n);
+      totals.set(n, x);
+    }
+    return x;
   };
   // One consumption into several outputs of the same event is stored as one edge per output, each with the
   // full consumed quantity: such a group shares it in proportion to what each output lot holds when all of
@@ -142,12 +152,20 @@ export async function computeScope(
       else groups.set(groupKey(e), [e.dst]);
     }
   const unitOfLot = (n: number) => products.get(lots.get(registry.refs[n]!)?.productId ?? '')?.unit;
+  const groupSums = new Map<string, { sum: number; oneUnit: boolean }>();
   const groupWeight = (e: { src: number; seq: number; dst: number }) => {
-    const g = groups.get(groupKey(e));
+    const key = groupKey(e);
+    const g = groups.get(key);
     if (!g || g.length < 2) return 1;
-    const sum = g.reduce((s, d) => s + total(d), 0);
-    const oneUnit = g.every((d) => unitOfLot(d) === unitOfLot(g[0]!));
-    return oneUnit && sum > 0 ? total(e.dst) / sum : 1 / g.length;
+    let k = groupSums.get(key);
+    if (!k) {
+      k = {
+        sum: g.reduce((s, d) => s + total(d), 0),
+        oneUnit: g.every((d) => unitOfLot(d) === unitOfLot(g[0]!)),
+      };
+      groupSums.set(key, k);
+    }
+    return k.oneUnit && k.sum > 0 ? total(e.dst) / k.sum : 1 / g.length;
   };
   const attributed = new Map<number, number>(); // suspect material, in the suspect unit
   for (const r of roots) attributed.set(r, total(r));
@@ -166,8 +184,8 @@ export async function computeScope(
   const queue = lotNodes.filter((n) => !indeg.get(n));
   const order: number[] = [];
   const done = new Set<number>();
-  while (queue.length > 0) {
-    const n = queue.shift()!;
+  for (let head = 0; head < queue.length; head++) {
+    const n = queue[head]!;
     if (done.has(n)) continue;
     done.add(n);
     order.push(n);
@@ -216,7 +234,6 @@ export async function computeScope(
     scopeLots.push(s);
   }
 
-  const parties = new Map<string, Awaited<ReturnType<Store['getParty']>>>();
   const deliveries: ScopeDelivery[] = [];
   const customers = new Map<
     string,
@@ -242,12 +259,11 @@ export async function computeScope(
     });
     let c = customers.get(l.customerId);
     if (!c) {
-      if (!parties.has(l.customerId)) parties.set(l.customerId, await store.getParty(l.customerId));
-      const party = parties.get(l.customerId);
+      const party = master.parties.get(l.customerId);
       c = {
         customerId: l.customerId,
         name: party?.name ?? l.customerId,
-        contacts: party?.contacts ?? [],
+        contacts: party?.contacts ? structuredClone(party.contacts) : [],
         deliveries: 0,
         lots: [],
         quantities: [],
@@ -363,7 +379,13 @@ function scopeFactsFromCatalogue(index: GenealogyIndex, closure: Int32Array, lot
   const madeOf = new Map<string, number>();
   const inScope = new Set<string>();
   const edgeIds: number[] = [];
-  const num = (v: bigint) => Number(fromSteps(v, TOTAL_SCALE));
+  // As the decimal's value (both round the same real number once while |v| ≤ 2^53).
+  const num = (v: bigint) =>
+    v === 0n
+      ? 0
+      : v <= SAFE && v >= -SAFE
+        ? Number(v) / 10 ** TOTAL_SCALE
+        : Number(fromSteps(v, TOTAL_SCALE));
   for (const n of lotNodes) {
     inScope.add(registry.refs[n]!);
     for (const e of catalogue.edgesAt(n, 'out')) edgeIds.push(e);
@@ -396,23 +418,7 @@ function scopeFactsFromCatalogue(index: GenealogyIndex, closure: Int32Array, lot
   return { lots, lines, edges: edgeIds.map((e) => catalogue.edge(e)), madeOf };
 }
 
-/**
- * Whether the scope is computed from the catalogue: as for traces (`'auto'`: once the catalogue and its
- * per-lot totals are filled, starting both in the background otherwise), and only when `store` shows the
- * index's seq — inside a batch the view holds events the index does not have yet.
- */
-async function useCatalogueForScope(store: Store, index: GenealogyIndex, via: TraceVia): Promise<boolean> {
-  if (via === 'store') return false;
-  const c = index.catalogue;
-  if ((await store.head()).seq !== index.seq) return false;
-  if (via === 'auto' && !c.totalsAreReady) {
-    c.warmTotals(store);
-    return false;
-  }
-  await c.catchUp(store, index.seq);
-  await c.totalsReady(store);
-  return true;
-}
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 function copyLotFacts(l: LotFacts, s: ScopeLot): void {
   if (l.supplierId !== undefined) s.supplierId = l.supplierId;

@@ -103,28 +103,45 @@ export async function massBalances(store: Store, lotIds: readonly string[]): Pro
     const x = info.get(id);
     if (!x) continue;
     const onHand = (await store.listStock({ lotId: id })).reduce((a, s) => a + s.quantity, 0n);
-    const [received, produced, returned, consumed, shipped, adjusted] = x.acc as [
-      bigint,
-      bigint,
-      bigint,
-      bigint,
-      bigint,
-      bigint,
-    ];
-    const f = (v: bigint) => fromSteps(v, x.d);
-    out.push({
-      lotId: id,
-      productId: x.productId,
-      unit: x.unit,
-      received: f(received),
-      produced: f(produced),
-      returned: f(returned),
-      consumed: f(consumed),
-      shipped: f(shipped),
-      adjusted: f(adjusted),
-      onHand: f(onHand),
-      balance: f(received + produced + returned + adjusted - consumed - shipped - onHand),
-    });
+    const [received, produced, returned, consumed, shipped, adjusted] = x.acc as StepTotals;
+    out.push(
+      balanceRow(
+        id,
+        x.productId,
+        x.unit,
+        x.d,
+        [received, produced, returned, consumed, shipped, adjusted],
+        onHand,
+      ),
+    );
   }
   return out;
+}
+
+/** A lot's totals in steps: received, produced, returned, consumed, shipped, adjusted. */
+export type StepTotals = [bigint, bigint, bigint, bigint, bigint, bigint];
+
+/** The mass-balance row of a lot from its totals and on-hand stock in steps (`decimals` of its product). */
+export function balanceRow(
+  lotId: string,
+  productId: string,
+  unit: string,
+  decimals: number,
+  [received, produced, returned, consumed, shipped, adjusted]: StepTotals,
+  onHand: bigint,
+): MassBalance {
+  const f = (v: bigint) => fromSteps(v, decimals);
+  return {
+    lotId,
+    productId,
+    unit,
+    received: f(received),
+    produced: f(produced),
+    returned: f(returned),
+    consumed: f(consumed),
+    shipped: f(shipped),
+    adjusted: f(adjusted),
+    onHand: f(onHand),
+    balance: f(received + produced + returned + adjusted - consumed - shipped - onHand),
+  };
 }

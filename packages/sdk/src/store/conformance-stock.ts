@@ -63,6 +63,39 @@ export function stockConformance(s: SuiteState): void {
       expect(await store.listStock({ lotId: 'L2' })).toEqual([]);
     });
 
+    it('lists the stock of many lots at once, as listStock lot by lot (optional read)', async () => {
+      if (!store.listStockOfLots) return;
+      const big = 2n ** 60n + 7n;
+      await put([
+        { type: 'stockDelta', lotId: 'L2', locationId: 'W2', productId: 'P1', delta: 5n },
+        { type: 'stockDelta', lotId: 'L2', locationId: 'W1', productId: 'P1', delta: big },
+        { type: 'stockDelta', lotId: 'L1', locationId: 'W1', productId: 'P2', delta: 3n },
+        { type: 'stockDelta', lotId: 'L3', locationId: 'W1', productId: 'P1', delta: 4n },
+        { type: 'stockDelta', lotId: 'L10', locationId: 'W1', productId: 'P1', delta: 6n },
+      ]);
+      // A balance back to zero is not listed.
+      await put([{ type: 'stockDelta', lotId: 'L3', locationId: 'W1', productId: 'P1', delta: -4n }]);
+      const ids = ['L2', 'nope', 'L10', 'L3', 'L1', 'L2'];
+      const oneByOne = (
+        await Promise.all([...new Set(ids)].map((lotId) => store.listStock({ lotId })))
+      ).flat();
+      const expected = oneByOne.sort((a, b) =>
+        a.lotId < b.lotId ? -1 : a.lotId > b.lotId ? 1 : a.locationId < b.locationId ? -1 : 1,
+      );
+      expect(await store.listStockOfLots(ids)).toEqual(expected);
+      expect((await store.listStockOfLots(ids)).map((s) => `${s.lotId}@${s.locationId}`)).toEqual([
+        'L1@W1',
+        'L10@W1',
+        'L2@W1',
+        'L2@W2',
+      ]);
+      expect(await store.listStockOfLots([])).toEqual([]);
+      expect(await store.listStockOfLots(['nope'])).toEqual([]);
+      // Tens of thousands of ids in one call.
+      const many = Array.from({ length: 20_000 }, (_, i) => `X${i}`);
+      expect((await store.listStockOfLots([...many, 'L1'])).map((s) => s.lotId)).toEqual(['L1']);
+    });
+
     it('rejects a delta that would make stock negative with INSUFFICIENT_STOCK and rolls back the whole batch', async () => {
       await put([
         { type: 'putProduct', product: product('P1') },

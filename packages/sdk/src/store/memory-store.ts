@@ -283,6 +283,14 @@ export class MemoryStore implements Store {
     out.sort((a, b) => cmp(a.lotId, b.lotId) || cmp(a.locationId, b.locationId));
     return clone(out);
   }
+  async listStockOfLots(lotIds: readonly string[]) {
+    this.check();
+    const out = [...new Set(lotIds)].flatMap((id) =>
+      [...this.t.stock.ofLot(id)].filter((s) => s.quantity !== 0n),
+    );
+    out.sort((a, b) => cmp(a.lotId, b.lotId) || cmp(a.locationId, b.locationId));
+    return clone(out);
+  }
   async listAvailableStock(productId: string, options: { locationId?: string } = {}) {
     this.check();
     return clone(availableStock(this.t, productId, options.locationId).sort(compareAvailableStock));

@@ -255,6 +255,22 @@ export class OverlayStore implements Store {
       .filter((r) => r.quantity !== 0n)
       .sort((a, b) => cmp(a.lotId, b.lotId) || cmp(a.locationId, b.locationId));
   }
+  async listStockOfLots(lotIds: readonly string[]) {
+    const ids = new Set(lotIds);
+    const base = this.base.listStockOfLots
+      ? await this.base.listStockOfLots(lotIds)
+      : (await Promise.all([...ids].map((lotId) => this.base.listStock({ lotId })))).flat();
+    const rows = new Map(base.map((r) => [stockKey(r.lotId, r.locationId), { ...r }]));
+    for (const [k, d] of this.deltas) {
+      if (!ids.has(d.lotId)) continue;
+      const r = rows.get(k);
+      if (r) r.quantity += d.quantity;
+      else rows.set(k, { ...d });
+    }
+    return [...rows.values()]
+      .filter((r) => r.quantity !== 0n)
+      .sort((a, b) => cmp(a.lotId, b.lotId) || cmp(a.locationId, b.locationId));
+  }
   async listAvailableStock(productId: string, options: { locationId?: string } = {}) {
     const stock = await this.listStock(
       options.locationId !== undefined ? { productId, locationId: options.locationId } : { productId },

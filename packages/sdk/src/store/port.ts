@@ -63,8 +63,9 @@
  *   read snapshot, filling typed arrays directly.
  * - "Ordered by id" means by UTF-16 code units, like JavaScript's `<` on strings: use `COLLATE "C"` in
  *   Postgres (SQLite's default BINARY collation already matches for ASCII ids).
- * - `listEdges` / `getLots` / `listShipmentLines({ lotIds })` may receive tens of thousands of ids: chunk
- *   `IN (…)` lists or use `= ANY($1)` / a temp table. With no `src`/`dst` filter `listEdges` returns all.
+ * - `listEdges` / `getLots` / `listShipmentLines({ lotIds })` / `listStockOfLots` may receive tens of
+ *   thousands of ids: chunk `IN (…)` lists or use `= ANY($1)` / a temp table. With no `src`/`dst` filter
+ *   `listEdges` returns all.
  *
  * @module
  */
@@ -470,6 +471,13 @@ export interface Store {
   getStock(lotId: string, locationId: string): Promise<bigint>;
   /** Non-zero balances matching the filter, ordered by lotId then locationId. */
   listStock(filter?: StockFilter): Promise<StockBalance[]>;
+  /**
+   * Optional: the non-zero balances of all these lots in one read — for each lot the rows of
+   * `listStock({ lotId })` — ordered by lotId then locationId (unknown ids have none; an id given twice is
+   * listed once). A recall scope and its evidence read the stock of every affected lot (tens of thousands
+   * of lots); a store without it is read lot by lot.
+   */
+  listStockOfLots?(lotIds: readonly string[]): Promise<StockBalance[]>;
   /**
    * Non-zero balances of a product (optionally at one location), in FEFO order: lot expiry ascending
    * (lots without expiry last), then lot `createdSeq` ascending (receipt order), then lot id, then location.

@@ -1,0 +1,120 @@
+/**
+ * What a recall reads besides the genealogy: the stock of every affected lot (in one read where the store
+ * can) and their mass balances — from the trace catalogue's per-lot totals when they are filled, so that a
+ * drill of a heavy lot at a million lots scans no ledger; from one pass over the ledger otherwise. Both give
+ * the same balances.
+ *
+ * @module
+ */
+
+import type { Product } from '../domain/schemas.js';
+import type { GenealogyIndex } from '../genealogy/genealogy-index.js';
+import { fitsSteps, lotTotalsOf, totalToSteps } from '../genealogy/lot-totals.js';
+import type { TraceVia } from '../genealogy/trace-types.js';
+import { balanceRow, type MassBalance, massBalances, type StepTotals } from '../stock/mass-balance.js';
+import { NodeKind, type StockBalance, type Store } from '../store/port.js';
+
+const byLotThenLocation = (a: StockBalance, b: StockBalance) =>
+  a.lotId < b.lotId ? -1 : a.lotId > b.lotId ? 1 : a.locationId < b.locationId ? -1 : 1;
+
+/**
+ * The non-zero stock of these lots, ordered by lot then location: one `listStockOfLots` read. A store
+ * without it (a batch's view) is read lot by lot — or, when the lots are a large share of a genealogy of
+ * `nodes` nodes (a heavy recall), in one listing of all stock, which then costs less than a round trip per
+ * lot.
+ */
+export async function stockOfLots(
+  store: Store,
+  lotIds: readonly string[],
+  nodes = Number.POSITIVE_INFINITY,
+): Promise<StockBalance[]> {
+  if (lotIds.length === 0) return [];
+  if (store.listStockOfLots) return store.listStockOfLots(lotIds);
+  const ids = new Set(lotIds);
+  if (ids.size * LISTING_SHARE >= nodes)
+    return (await store.listStock()).filter((r) => ids.has(r.lotId)).sort(byLotThenLocation);
+  const rows = (await Promise.all([...ids].map((lotId) => store.listStock({ lotId })))).flat();
+  return rows.sort(byLotThenLocation);
+}
+
+/** One lot in this many genealogy nodes or more: list all stock rather than read lot by lot. */
+const LISTING_SHARE = 32;
+
+/**
+ * Whether a recall reads the catalogue and its per-lot totals: as traces do (`'auto'`: once the catalogue
+ * and its totals are filled, starting both in the background otherwise), and only when `store` shows the
+ * index's seq — inside a batch the view holds events the index does not have yet. When true, both are
+ * caught up with the index.
+ */
+export async function useCatalogue(store: Store, index: GenealogyIndex, via: TraceVia): Promise<boolean> {
+  if (via === 'store') return false;
+  const c = index.catalogue;
+  if ((await store.head()).seq !== index.seq) return false;
+  if (via === 'auto' && !c.totalsAreReady) {
+    c.warmTotals(store);
+    return false;
+  }
+  await c.catchUp(store, index.seq);
+  await c.totalsReady(store);
+  return true;
+}
+
+/**
+ * The mass balances of the lots of a recall (see {@link massBalances}: same rows, same order). From the
+ * catalogue's per-lot totals and one stock read when the index is as current as the store and the totals
+ * are filled (`via: 'auto'`); from one pass over the ledger otherwise, and for any lot whose quantities
+ * were not written in whole steps of its product (where the ledger pass reports the error).
+ */
+export async function recallMassBalances(
+  store: Store,
+  index: GenealogyIndex | undefined,
+  lotIds: readonly string[],
+  via: TraceVia = 'auto',
+): Promise<MassBalance[]> {
+  if (index)
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const seq = index.seq;
+      if (!(await useCatalogue(store, index, via))) break;
+      const balances = await fromTotals(store, index, lotIds);
+      if (!balances) break;
+      // Totals and stock describe the same head unless another process appended in between.
+      if ((await store.head()).seq === seq && index.seq === seq) return balances;
+    }
+  return massBalances(store, lotIds);
+}
+
+/** {@link recallMassBalances} from the per-lot totals (caught up by the caller); undefined to fall back. */
+async function fromTotals(
+  store: Store,
+  index: GenealogyIndex,
+  lotIds: readonly string[],
+): Promise<MassBalance[] | undefined> {
+  const { registry, catalogue } = index;
+  const keeper = lotTotalsOf(registry);
+  if (!keeper || keeper.at !== index.seq) return undefined;
+  const products = new Map<string, Product | undefined>();
+  const lots: { lotId: string; n: number; productId: string }[] = [];
+  for (const lotId of lotIds) {
+    const n = registry.id(NodeKind.LOT, lotId);
+    // No lot record: no row (as `massBalances`, which reads the lots first).
+    const l = n === undefined ? undefined : catalogue.lot(n);
+    if (n === undefined || !l) continue;
+    if (!products.has(l.productId)) products.set(l.productId, await store.getProduct(l.productId));
+    lots.push({ lotId, n, productId: l.productId });
+  }
+  const onHand = new Map<string, bigint>();
+  for (const s of await stockOfLots(store, [...new Set(lots.map((l) => l.lotId))]))
+    onHand.set(s.lotId, (onHand.get(s.lotId) ?? 0n) + s.quantity);
+  const out: MassBalance[] = [];
+  for (const { lotId, n, productId } of lots) {
+    const product = products.get(productId);
+    const d = product?.decimals ?? 0;
+    const t = keeper.balanceOf(n);
+    if (!t || !fitsSteps(t.precision, d)) return undefined;
+    const steps = [t.received, t.produced, t.returned, t.consumed, t.shipped, t.adjusted].map((v) =>
+      totalToSteps(v, d),
+    ) as StepTotals;
+    out.push(balanceRow(lotId, productId, product?.unit ?? '', d, steps, onHand.get(lotId) ?? 0n));
+  }
+  return out;
+}

@@ -1,0 +1,404 @@
+import { fromSteps, Lotgraph, MemoryStore, massBalances, type Store } from '@lotgraph/sdk';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { GenealogyIndex } from '../src/genealogy/genealogy-index.js';
+import { recallMassBalances } from '../src/recall/balances.js';
+import { recallEvidence } from '../src/recall/queries.js';
+import { computeScope } from '../src/recall/scope.js';
+import { bakery, testClock } from './helpers.js';
+
+/**
+ * Recall drills answered from the trace catalogue (scope, per-lot totals for the mass balances, stock of all
+ * affected lots in one read) equal the answers computed the old way: scope from store reads, mass balances
+ * from one pass over the ledger — on random ledgers with every movement the mass balance counts (receipts,
+ * production, splits, shipments, returns, adjustments, stock corrections, serials leaving stock), written by
+ * two instances on one store, and after reopen.
+ */
+type Cmd =
+  | { t: 'receive'; product: 'flour' | 'salt'; steps: number }
+  | { t: 'produce'; picks: number[]; frac: number; out: 'dough' | 'bread'; intoExisting: boolean }
+  | { t: 'ship'; picks: number[]; frac: number; customer: 'shop1' | 'shop2' }
+  | { t: 'split'; pick: number; frac: number }
+  | { t: 'return'; pick: number; frac: number }
+  | { t: 'adjust'; pick: number; frac: number; up: boolean }
+  | { t: 'correct'; pick: number; frac: number; up: boolean }
+  | { t: 'serials'; pick: number; count: number; state: 'destroyed' | 'sample' }
+  | { t: 'drill'; picks: number[]; real: boolean };
+
+const frac = fc.integer({ min: 1, max: 90 });
+const picks = fc.array(fc.nat(), { minLength: 1, maxLength: 3 });
+const step = fc.tuple(
+  fc.oneof(
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        t: fc.constant('receive' as const),
+        product: fc.constantFrom('flour' as const, 'salt' as const),
+        steps: fc.integer({ min: 5000, max: 900_000 }),
+      }),
+    },
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        t: fc.constant('produce' as const),
+        picks,
+        frac,
+        out: fc.constantFrom('dough' as const, 'bread' as const),
+        intoExisting: fc.boolean(),
+      }),
+    },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        t: fc.constant('ship' as const),
+        picks,
+        frac,
+        customer: fc.constantFrom('shop1' as const, 'shop2' as const),
+      }),
+    },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('split' as const), pick: fc.nat(), frac }) },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('return' as const), pick: fc.nat(), frac }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({ t: fc.constant('adjust' as const), pick: fc.nat(), frac, up: fc.boolean() }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({ t: fc.constant('correct' as const), pick: fc.nat(), frac, up: fc.boolean() }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        t: fc.constant('serials' as const),
+        pick: fc.nat(),
+        count: fc.integer({ min: 1, max: 3 }),
+        state: fc.constantFrom('destroyed' as const, 'sample' as const),
+      }),
+    },
+    { weight: 2, arbitrary: fc.record({ t: fc.constant('drill' as const), picks, real: fc.boolean() }) },
+  ),
+  fc.boolean(),
+);
+
+const DECIMALS: Record<string, number> = { flour: 3, salt: 3, dough: 3, bread: 0, crumbs: 3 };
+const dec = (productId: string) => DECIMALS[productId] ?? 0;
+const part = (q: bigint, f: number) => {
+  const v = (q * BigInt(f)) / 100n;
+  return v < 1n ? 1n : v;
+};
+const indexOf = (lg: Lotgraph) => (lg as unknown as { index: GenealogyIndex }).index;
+
+/**
+ * Every lot's mass balance from the catalogue's totals equals the ledger pass; a case's evidence from the
+ * totals equals the one from the ledger pass; its recorded scope equals the scope from store reads now.
+ */
+async function expectSameAnswers(lg: Lotgraph, store: Store, recallIds: string[]) {
+  const index = indexOf(lg);
+  const lots = (await store.listLots()).map((l) => l.id);
+  const fromLedger = await massBalances(store, lots);
+  expect(await recallMassBalances(store, index, lots, 'catalogue')).toEqual(fromLedger);
+  // A lot listed twice and unknown ids: the same rows as the ledger pass.
+  const odd = [...lots.slice(0, 2), 'nope', ...lots.slice(0, 1)];
+  expect(await recallMassBalances(store, index, odd, 'catalogue')).toEqual(await massBalances(store, odd));
+  await index.catalogue.totalsReady(store);
+  for (const id of recallIds) {
+    const ev = await lg.recall.evidence(id);
+    expect(ev).toEqual(await recallEvidence(store, id));
+  }
+}
+
+async function run(steps: [Cmd, boolean][]) {
+  const { lg, store } = await bakery(new MemoryStore());
+  const lg2 = await Lotgraph.open({
+    store,
+    clock: testClock(Date.parse('2026-03-01T09:00:00Z')),
+    actor: 'other',
+  });
+  const recallIds: string[] = [];
+  let n = 0;
+  let serialNo = 0;
+  const refused = (e: { code?: string }) => {
+    // A command the ledger refuses (more than on hand, a hold, …) writes nothing.
+    if (!['VALIDATION_FAILED', 'INSUFFICIENT_STOCK', 'LOT_ON_HOLD'].includes(e.code ?? '')) throw e;
+  };
+  for (const [c, second] of steps) {
+    const who = second ? lg2 : lg;
+    n++;
+    const rows = await store.listStock();
+    const pick = (i: number) => rows[i % rows.length]!;
+    const picked = (ps: number[]) => [...new Set(ps.map((p) => p % rows.length))].map((i) => rows[i]!);
+    switch (c.t) {
+      case 'receive':
+        await who.receive({
+          lotId: `R${n}`,
+          productId: c.product,
+          locationId: 'WH',
+          quantity: fromSteps(BigInt(c.steps), 3),
+          supplierId: c.product === 'flour' ? 'mill' : 'saltco',
+        });
+        break;
+      case 'produce': {
+        if (!rows.length) break;
+        const existing = (await store.listLots({ productId: c.out }))[0];
+        await who
+          .produce({
+            orderId: `PO${n}`,
+            inputs: picked(c.picks).map((r) => ({
+              lotId: r.lotId,
+              locationId: r.locationId,
+              quantity: fromSteps(part(r.quantity, c.frac), dec(r.productId)),
+            })),
+            outputs: [
+              {
+                lotId: c.intoExisting && existing ? existing.id : `P${n}`,
+                productId: c.out,
+                locationId: 'WH',
+                quantity: c.out === 'bread' ? '12' : '3.5',
+              },
+            ],
+          })
+          .catch(refused);
+        break;
+      }
+      case 'ship': {
+        if (!rows.length) break;
+        await who
+          .ship({
+            shipmentId: `SH${n}`,
+            customerId: c.customer,
+            lines: picked(c.picks).map((r) => ({
+              lotId: r.lotId,
+              locationId: r.locationId,
+              quantity: fromSteps(part(r.quantity, c.frac), dec(r.productId)),
+            })),
+          })
+          .catch(refused);
+        break;
+      }
+      case 'split': {
+        if (!rows.length) break;
+        const r = pick(c.pick);
+        await who
+          .split({
+            lotId: r.lotId,
+            locationId: r.locationId,
+            outputs: [{ lotId: `S${n}`, quantity: fromSteps(part(r.quantity, c.frac), dec(r.productId)) }],
+          })
+          .catch(refused);
+        break;
+      }
+      case 'return': {
+        const lines = await store.listShipmentLines();
+        if (!lines.length) break;
+        const l = lines[c.pick % lines.length]!;
+        await who
+          .return({
+            returnId: `RT${n}`,
+            customerId: l.customerId,
+            lotId: l.lotId,
+            locationId: 'WH',
+            quantity: fromSteps(part(l.quantity, c.frac), dec(l.productId)),
+          })
+          .catch(refused);
+        break;
+      }
+      case 'adjust':
+      case 'correct': {
+        if (!rows.length) break;
+        const r = pick(c.pick);
+        const q = fromSteps(part(r.quantity, c.frac), dec(r.productId));
+        const delta = c.up ? q : `-${q}`;
+        if (c.t === 'adjust')
+          await who
+            .adjust({ lotId: r.lotId, locationId: r.locationId, delta, reasonCode: 'COUNT' })
+            .catch(refused);
+        else {
+          const lot = await store.getLot(r.lotId);
+          await who
+            .correct({
+              correctsSeq: lot!.createdSeq,
+              reason: 'miscount',
+              stock: [{ lotId: r.lotId, locationId: r.locationId, delta }],
+            })
+            .catch(refused);
+        }
+        break;
+      }
+      case 'serials': {
+        // Flour has a GTIN: serials of a flour lot, then some leave stock (adjusted in the mass balance).
+        const r = rows.filter((x) => x.productId === 'flour')[c.pick % Math.max(1, rows.length)];
+        if (!r || r.quantity < 3000n) break;
+        const serials = Array.from({ length: c.count }, () => `N${++serialNo}`);
+        const ok = await who.serials
+          .commission({ lotId: r.lotId, locationId: r.locationId, serials })
+          .then(() => true)
+          .catch((e: { code?: string }) => {
+            refused(e);
+            return false;
+          });
+        if (!ok) break;
+        await who.serials
+          .setState({
+            serials: serials
+              .slice(0, 1 + (c.count >> 1))
+              .map((serial) => ({ gtin: '09506000134352', serial })),
+            state: c.state,
+            reason: 'lab',
+          })
+          .catch(refused);
+        break;
+      }
+      case 'drill': {
+        const lots = (await store.listLots()).map((l) => l.id);
+        if (!lots.length) break;
+        const suspects = [...new Set(c.picks.map((p) => lots[p % lots.length]!))];
+        const recallId = `RC${n}`;
+        const ev = await who.recall.open({
+          recallId,
+          drill: !c.real,
+          reason: 'property',
+          classification: 'II',
+          lots: suspects,
+        });
+        recallIds.push(recallId);
+        // The case's scope is what store reads give now (holds change no quantity); its evidence is the
+        // ledger pass's.
+        expect(ev.scope).toEqual(await computeScope(store, indexOf(who), suspects, { via: 'store' }));
+        expect(ev).toEqual(await recallEvidence(store, recallId));
+        break;
+      }
+    }
+  }
+  return { lg, lg2, store, recallIds };
+}
+
+describe('recall drills from the trace catalogue', () => {
+  it('mass balances from per-lot totals and drill answers equal the ledger pass and store reads: two instances, then after reopen', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 30 }), async (steps) => {
+        const { lg, lg2, store, recallIds } = await run(steps);
+        await expectSameAnswers(lg, store, recallIds);
+        await expectSameAnswers(lg2, store, recallIds);
+        const reopened = await Lotgraph.open({ store, clock: testClock(), actor: 'again' });
+        await expectSameAnswers(reopened, store, recallIds);
+        for (const x of [lg, lg2, reopened]) await x.close();
+      }),
+      { numRuns: 60 },
+    );
+  }, 120_000);
+
+  it('once the catalogue and its totals are filled, a drill scans no ledger and reads the stock of all affected lots at once', async () => {
+    const inner = new MemoryStore();
+    const calls = new Map<string, number>();
+    let eventsRead = 0;
+    const store = new Proxy(inner, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver);
+        if (typeof v !== 'function') return v;
+        return (...args: unknown[]) => {
+          calls.set(String(prop), (calls.get(String(prop)) ?? 0) + 1);
+          const r = v.apply(target, args);
+          if (prop === 'readEvents')
+            return (r as Promise<unknown[]>).then((evs) => {
+              eventsRead += evs.length;
+              return evs;
+            });
+          return r;
+        };
+      },
+    }) as MemoryStore;
+    const { lg } = await bakery(store);
+    await lg.receive({
+      lotId: 'F1',
+      productId: 'flour',
+      locationId: 'WH',
+      quantity: '50',
+      supplierId: 'mill',
+    });
+    for (let i = 1; i <= 5; i++)
+      await lg.produce({
+        orderId: `O${i}`,
+        inputs: [{ lotId: 'F1', locationId: 'WH', quantity: '2' }],
+        outputs: [{ lotId: `B${i}`, productId: 'bread', locationId: 'WH', quantity: '40' }],
+      });
+    await lg.ship({
+      shipmentId: 'S1',
+      customerId: 'shop1',
+      lines: [{ lotId: 'B1', locationId: 'WH', quantity: '10' }],
+    });
+    const index = indexOf(lg);
+    await index.catalogue.totalsReady(store);
+    await index.catalogue.catchUp(store, index.seq);
+    calls.clear();
+    eventsRead = 0;
+    const ev = await lg.recall.open({
+      recallId: 'D1',
+      drill: true,
+      reason: 'drill',
+      classification: 'II',
+      lots: ['F1'],
+    });
+    expect(ev.scope.counts.lots).toBe(6);
+    // The only event read is the case's own (the catalogue's catch-up after the append).
+    expect(eventsRead).toBe(1);
+    // Never lot by lot: the scope (decided in the command's batch view) and the mass balances each read the
+    // stock of all affected lots at once.
+    expect(calls.get('listStock')).toBeUndefined();
+    expect(calls.get('listStockOfLots')).toBe(2);
+    expect(ev.massBalance.map((m) => [m.lotId, m.balance]).sort()).toEqual([
+      ...[1, 2, 3, 4, 5].map((i) => [`B${i}`, '0']),
+      ['F1', '0.000'],
+    ]);
+    expect(ev).toEqual(await recallEvidence(inner, 'D1'));
+  });
+});
+
+describe('listStockOfLots in a batch', () => {
+  it('the batch view answers with its staged stock exactly like a store holding those changes (property)', async () => {
+    const { OverlayStore } = await import('../src/store/overlay-store.js');
+    const { makeTestEvent } = await import('@lotgraph/sdk/testing');
+    const lotArb = fc.constantFrom('L1', 'L2', 'L3', 'L4');
+    const delta = fc.record({
+      lotId: lotArb,
+      locationId: fc.constantFrom('WH', 'DOCK'),
+      delta: fc.bigInt({ min: -5n, max: 9n }),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(delta, { maxLength: 8 }),
+        fc.array(delta, { minLength: 1, maxLength: 8 }),
+        fc.uniqueArray(fc.oneof(lotArb, fc.constant('nope')), { maxLength: 5 }),
+        async (stored, staged, ids) => {
+          const base = new MemoryStore();
+          const all = new MemoryStore();
+          const put = async (s: MemoryStore, d: { lotId: string; locationId: string; delta: bigint }) => {
+            const h = await s.head();
+            const ev = await makeTestEvent(h.seq + 1, h.hash, `k${h.seq + 1}`);
+            const change = { type: 'stockDelta' as const, productId: 'P', ...d };
+            return s.append({ expectedSeq: h.seq, events: [ev], changes: [change] }).then(
+              () => true,
+              () => false,
+            );
+          };
+          for (const d of stored) {
+            await put(base, d);
+            await put(all, d);
+          }
+          const overlay = new OverlayStore(base, await base.head());
+          for (const [i, d] of staged.entries()) {
+            const ok = await put(all, d);
+            const ev = await makeTestEvent(1000 + i, 'x'.repeat(64), `s${i}`);
+            const change = { type: 'stockDelta' as const, productId: 'P', ...d };
+            expect(
+              await overlay.stage(ev, [change]).then(
+                () => true,
+                () => false,
+              ),
+            ).toBe(ok);
+          }
+          expect(await overlay.listStockOfLots(ids)).toEqual(await all.listStockOfLots!(ids));
+        },
+      ),
+    );
+  });
+});
