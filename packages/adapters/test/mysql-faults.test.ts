@@ -2,7 +2,8 @@
 // report a committed one as failed (the PostgreSQL cases of postgres-faults.test.ts, on the third dialect).
 // The test kills only its own store's connections (their thread ids, from the pool's `connection` event).
 // Waits are bounded loops on a condition, never timed assertions.
-import { Lotgraph } from '@lotgraph/sdk';
+import { isLotgraphError, Lotgraph } from '@lotgraph/sdk';
+import { makeTestEvent } from '@lotgraph/sdk/testing';
 import mysql from 'mysql2/promise';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ingestUnderKills } from './fault-helpers.js';
@@ -51,6 +52,29 @@ describe.skipIf(!up)('MariaDB/MySQL connection faults', () => {
       });
     } finally {
       await lg.close();
+      await cleanup();
+    }
+  });
+
+  it('an event larger than max_allowed_packet: a typed STORE_LIMIT before sending, nothing written, the store goes on', async () => {
+    const { store, cleanup } = await openFreshMysql('packet');
+    try {
+      const [row] = (await store.pool.query('SELECT @@max_allowed_packet AS p')) as unknown as [
+        { p: string }[],
+      ];
+      const limit = Number(row[0]?.p);
+      const h = await store.head();
+      const big = await makeTestEvent(h.seq + 1, h.hash, 'big', 'received', { note: 'x'.repeat(limit + 1) });
+      const err = await store
+        .append({ expectedSeq: h.seq, events: [big], changes: [] })
+        .catch((e: unknown) => e);
+      expect(isLotgraphError(err, 'STORE_LIMIT'), String(err)).toBe(true);
+      expect((err as { details: { limit: number } }).details.limit).toBe(limit);
+      expect(await store.head()).toEqual(h);
+      expect(await store.findEventByIdempotencyKey('big')).toBeUndefined();
+      const ok = await makeTestEvent(h.seq + 1, h.hash, 'small');
+      expect((await store.append({ expectedSeq: h.seq, events: [ok], changes: [] })).seq).toBe(h.seq + 1);
+    } finally {
       await cleanup();
     }
   });

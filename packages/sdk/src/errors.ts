@@ -36,6 +36,12 @@ export const ErrorCodes = {
    * command, retried with its idempotency key, returns the stored event (the sdk retries commands itself).
    */
   STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
+  /**
+   * The database refuses something this large (`details`: what, bytes, limit, setting) — e.g. an event
+   * bigger than MariaDB/MySQL's `max_allowed_packet`. Checked before sending: nothing was written and the
+   * connection stays usable. Raise the server's setting (or record less in one event).
+   */
+  STORE_LIMIT: 'STORE_LIMIT',
   /** A webhook could not be delivered (`details`: seq, attempts, reason, HTTP status). */
   WEBHOOK_FAILED: 'WEBHOOK_FAILED',
   /**

@@ -73,7 +73,10 @@ export class MysqlStore extends SqlStore {
     const owns = !options.pool || options.ownPool === true;
     const driver = new MysqlDriver(pool, owns);
     try {
-      const [version] = await driver.pool.query('SELECT VERSION() AS v, DATABASE() AS db');
+      const [version] = await driver.pool.query(
+        'SELECT VERSION() AS v, DATABASE() AS db, @@max_allowed_packet AS packet',
+      );
+      driver.maxPacket = Number(version?.packet) || driver.maxPacket;
       const mariadb = String(version?.v).includes('MariaDB');
       const database = String(version?.db);
       const store = new MysqlStore(

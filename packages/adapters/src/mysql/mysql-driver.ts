@@ -25,9 +25,30 @@ async function run(c: Runner, sql: string, params: readonly unknown[] = []): Pro
   return Array.isArray(rows) ? (rows as Row[]) : [];
 }
 
-/** Statements joined into multi-statement queries of at most {@link MAX_SCRIPT_BYTES}. */
-async function runScript(c: Runner, statements: readonly Statement[]): Promise<Row[][]> {
+/** Room left in a packet for the protocol's own header and the query around a statement. */
+const PACKET_MARGIN = 1024;
+
+/**
+ * Statements joined into multi-statement queries of at most {@link MAX_SCRIPT_BYTES}. A statement longer
+ * than the server's `max_allowed_packet` (`maxPacket`) cannot be sent at all — the server would drop the
+ * connection mid-transaction — so the script is refused before anything of it is sent.
+ */
+async function runScript(c: Runner, statements: readonly Statement[], maxPacket: number): Promise<Row[][]> {
   if (statements.length === 0) return [];
+  const texts = statements.map((s) =>
+    format(s.sql, (s.params ?? []).map(param) as Parameters<typeof format>[1]),
+  );
+  for (const text of texts) {
+    // A character is at most 4 bytes: count exactly only when it could matter.
+    if (text.length * 4 <= maxPacket - PACKET_MARGIN) continue;
+    const bytes = Buffer.byteLength(text);
+    if (bytes > maxPacket - PACKET_MARGIN)
+      throw new LotgraphError(
+        ErrorCodes.STORE_LIMIT,
+        `one statement of this write is ${(bytes / 2 ** 20).toFixed(1)} MiB, more than the server's max_allowed_packet (${(maxPacket / 2 ** 20).toFixed(1)} MiB): raise max_allowed_packet on the MariaDB/MySQL server; nothing was written`,
+        { what: text.slice(0, 40), bytes, limit: maxPacket, setting: 'max_allowed_packet' },
+      );
+  }
   if (statements.length === 1) return [await run(c, statements[0]!.sql, statements[0]!.params)];
   const out: Row[][] = [];
   let part: string[] = [];
@@ -40,8 +61,7 @@ async function runScript(c: Runner, statements: readonly Statement[]): Promise<R
     part = [];
     size = 0;
   };
-  for (const s of statements) {
-    const text = format(s.sql, (s.params ?? []).map(param) as Parameters<typeof format>[1]);
+  for (const text of texts) {
     if (size + text.length > MAX_SCRIPT_BYTES) await flush();
     part.push(text);
     size += text.length;
@@ -90,11 +110,17 @@ export function mapMysqlError(e: unknown): unknown {
 export class MysqlDriver implements SqlDriver {
   readonly pool: SqlConnection;
 
+  /** The server's `max_allowed_packet` in bytes (read when the store opens; MariaDB's default until then). */
+  maxPacket = 16 * 2 ** 20;
+
   constructor(
     readonly mysql: mysql.Pool,
     private readonly owns: boolean,
   ) {
-    this.pool = { query: (sql, params) => run(mysql, sql, params), script: (s) => runScript(mysql, s) };
+    this.pool = {
+      query: (sql, params) => run(mysql, sql, params),
+      script: (s) => runScript(mysql, s, this.maxPacket),
+    };
   }
 
   async acquire(): Promise<SqlSession> {
@@ -102,7 +128,7 @@ export class MysqlDriver implements SqlDriver {
     let released = false;
     return {
       query: (sql, params) => run(c, sql, params),
-      script: (s) => runScript(c, s),
+      script: (s) => runScript(c, s, this.maxPacket),
       release: (broken) => {
         if (released) return;
         released = true;

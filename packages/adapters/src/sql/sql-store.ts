@@ -422,7 +422,7 @@ export class SqlStore extends SqlSerialReads implements Store {
         scope.head = after;
         return after;
       }
-      if (covered) {
+      if (covered && !isLotgraphError(mapped, ErrorCodes.STORE_LIMIT)) {
         // Checked against the prefetch only, and a unique index (an idempotency key or a node the prefetch
         // did not read) refused it: roll back and check against the stored rows — the same error as
         // MemoryStore's, or CONFLICT if another writer got in meanwhile.
