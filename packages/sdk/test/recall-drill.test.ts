@@ -402,3 +402,52 @@ describe('listStockOfLots in a batch', () => {
     );
   });
 });
+
+describe('lg.stock.massBalance from the per-lot totals', () => {
+  it('answers as the ledger pass does, and once the totals are filled reads no events', async () => {
+    const inner = new MemoryStore();
+    let eventsRead = 0;
+    const store = new Proxy(inner, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver);
+        if (typeof v !== 'function') return v;
+        return (...args: unknown[]) => {
+          const r = v.apply(target, args);
+          if (prop === 'readEvents')
+            return (r as Promise<unknown[]>).then((evs) => {
+              eventsRead += evs.length;
+              return evs;
+            });
+          return r;
+        };
+      },
+    }) as MemoryStore;
+    const { lg } = await bakery(store);
+    await lg.receive({
+      lotId: 'F1',
+      productId: 'flour',
+      locationId: 'WH',
+      quantity: '50',
+      supplierId: 'mill',
+    });
+    await lg.produce({
+      orderId: 'O1',
+      inputs: [{ lotId: 'F1', locationId: 'WH', quantity: '12.5' }],
+      outputs: [{ lotId: 'B1', productId: 'bread', locationId: 'WH', quantity: '40' }],
+    });
+    await lg.ship({
+      shipmentId: 'S1',
+      customerId: 'shop1',
+      lines: [{ lotId: 'B1', locationId: 'WH', quantity: '10' }],
+    });
+    await lg.stock.reconcile({ lotId: 'F1', locationId: 'WH', counted: '37' });
+    const ledger = await massBalances(inner, ['F1', 'B1']);
+    expect([await lg.stock.massBalance('F1'), await lg.stock.massBalance('B1')]).toEqual(ledger);
+    const index = indexOf(lg);
+    await index.catalogue.totalsReady(store);
+    eventsRead = 0;
+    expect([await lg.stock.massBalance('F1'), await lg.stock.massBalance('B1')]).toEqual(ledger);
+    expect(eventsRead).toBe(0);
+    await expect(lg.stock.massBalance('nope')).rejects.toMatchObject({ code: 'LOT_NOT_FOUND' });
+  });
+});

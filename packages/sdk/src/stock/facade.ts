@@ -4,6 +4,7 @@ import { Instant } from '../domain/dates.js';
 import { Id } from '../domain/schemas.js';
 import type { EventOf } from '../ledger/events.js';
 import type { LotgraphHost } from '../ledger/host.js';
+import { recallMassBalances } from '../recall/balances.js';
 import { type MassBalance, massBalance } from '../stock/mass-balance.js';
 import { type OnHandQuery, onHand, type ProductStock, productStock, type StockLine } from '../stock/stock.js';
 
@@ -17,10 +18,18 @@ export function stockFacade(h: LotgraphHost) {
       checkArgs('stock.ofProduct', { productId: Id, asOf: Instant.optional() }, { productId, asOf });
       return productStock(h.store, productId, asOf);
     },
-    /** Exact mass balance of a lot over its whole history (zero when every movement is recorded). */
+    /**
+     * Exact mass balance of a lot over its whole history (zero when every movement is recorded). From the
+     * trace catalogue's per-lot totals once they are filled (started in the background by the first call),
+     * from a pass over the ledger before that — the same answer either way.
+     */
     massBalance: async (lotId: string): Promise<MassBalance> => {
       checkArgs('stock.massBalance', { lotId: Id }, { lotId });
-      return massBalance(h.store, lotId);
+      return h.serial(async () => {
+        await h.syncUnlocked();
+        const [fromTotals] = await recallMassBalances(h.store, h.index, [lotId]);
+        return fromTotals ?? massBalance(h.store, lotId); // no row: the lot does not exist (LOT_NOT_FOUND)
+      });
     },
     /** Counted vs expected → an adjustment event carrying the variance. */
     reconcile: (input: ReconcileInput): Promise<EventOf<'adjusted'>> => h.command('reconcile', input),
