@@ -139,10 +139,22 @@ export class OverlayStore implements Store {
           this.records.set(`${c.record.collection}\u0000${c.record.id}`, c.record);
           break;
         case 'addSerials': {
-          const i = changes.indexOf(c);
-          const stored = await this.getSerials(c.serials.map((serial) => ({ gtin: c.gtin, serial })));
-          if (stored[0]) throw duplicateSerialError(i, c.gtin, stored[0].serial);
-          for (const row of commissionedRows(c)) this.serials.set(serialKey(row.gtin, row.serial), row);
+          // Refused like the store refuses it (the first duplicate in serial order), with each key built once
+          // and the store asked only for keys this batch has not seen.
+          const keys = c.serials.map((serial) => serialKey(c.gtin, serial));
+          const unseen: SerialKey[] = [];
+          let dup: string | undefined;
+          for (const [j, k] of keys.entries()) {
+            const row = this.serials.get(k) ?? this.baseSerials.get(k);
+            if (row) dup = dup === undefined || row.serial < dup ? row.serial : dup;
+            else if (row === undefined) unseen.push({ gtin: c.gtin, serial: c.serials[j]! });
+          }
+          if (unseen.length > 0)
+            for (const r of await this.getSerials(unseen))
+              dup = dup === undefined || r.serial < dup ? r.serial : dup;
+          if (dup !== undefined) throw duplicateSerialError(changes.indexOf(c), c.gtin, dup);
+          const rows = commissionedRows(c);
+          for (const [j, k] of keys.entries()) this.serials.set(k, rows[j]!);
           break;
         }
         case 'updateSerials':
