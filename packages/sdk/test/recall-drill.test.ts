@@ -1,11 +1,11 @@
 import { fromSteps, Lotgraph, MemoryStore, massBalances, type Store } from '@lotgraph/sdk';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { GenealogyIndex } from '../src/genealogy/genealogy-index.js';
 import { recallMassBalances } from '../src/recall/balances.js';
 import { recallEvidence } from '../src/recall/queries.js';
 import { computeScope } from '../src/recall/scope.js';
 import { bakery, testClock } from './helpers.js';
+import { applyMovement, dec, frac, indexOf, type Movement, movements, part, picks } from './random-ledger.js';
 
 /**
  * Recall drills answered from the trace catalogue (scope, per-lot totals for the mass balances, stock of all
@@ -16,17 +16,12 @@ import { bakery, testClock } from './helpers.js';
  */
 type Cmd =
   | { t: 'receive'; product: 'flour' | 'salt'; steps: number }
-  | { t: 'produce'; picks: number[]; frac: number; out: 'dough' | 'bread'; intoExisting: boolean }
-  | { t: 'ship'; picks: number[]; frac: number; customer: 'shop1' | 'shop2' }
-  | { t: 'split'; pick: number; frac: number }
-  | { t: 'return'; pick: number; frac: number }
+  | Movement
   | { t: 'adjust'; pick: number; frac: number; up: boolean }
   | { t: 'correct'; pick: number; frac: number; up: boolean }
   | { t: 'serials'; pick: number; count: number; state: 'destroyed' | 'sample' }
   | { t: 'drill'; picks: number[]; real: boolean };
 
-const frac = fc.integer({ min: 1, max: 90 });
-const picks = fc.array(fc.nat(), { minLength: 1, maxLength: 3 });
 const step = fc.tuple(
   fc.oneof(
     {
@@ -37,27 +32,7 @@ const step = fc.tuple(
         steps: fc.integer({ min: 5000, max: 900_000 }),
       }),
     },
-    {
-      weight: 4,
-      arbitrary: fc.record({
-        t: fc.constant('produce' as const),
-        picks,
-        frac,
-        out: fc.constantFrom('dough' as const, 'bread' as const),
-        intoExisting: fc.boolean(),
-      }),
-    },
-    {
-      weight: 3,
-      arbitrary: fc.record({
-        t: fc.constant('ship' as const),
-        picks,
-        frac,
-        customer: fc.constantFrom('shop1' as const, 'shop2' as const),
-      }),
-    },
-    { weight: 1, arbitrary: fc.record({ t: fc.constant('split' as const), pick: fc.nat(), frac }) },
-    { weight: 1, arbitrary: fc.record({ t: fc.constant('return' as const), pick: fc.nat(), frac }) },
+    ...movements,
     {
       weight: 1,
       arbitrary: fc.record({ t: fc.constant('adjust' as const), pick: fc.nat(), frac, up: fc.boolean() }),
@@ -79,14 +54,6 @@ const step = fc.tuple(
   ),
   fc.boolean(),
 );
-
-const DECIMALS: Record<string, number> = { flour: 3, salt: 3, dough: 3, bread: 0, crumbs: 3 };
-const dec = (productId: string) => DECIMALS[productId] ?? 0;
-const part = (q: bigint, f: number) => {
-  const v = (q * BigInt(f)) / 100n;
-  return v < 1n ? 1n : v;
-};
-const indexOf = (lg: Lotgraph) => (lg as unknown as { index: GenealogyIndex }).index;
 
 /**
  * Every lot's mass balance from the catalogue's totals equals the ledger pass; a case's evidence from the
@@ -126,7 +93,6 @@ async function run(steps: [Cmd, boolean][]) {
     n++;
     const rows = await store.listStock();
     const pick = (i: number) => rows[i % rows.length]!;
-    const picked = (ps: number[]) => [...new Set(ps.map((p) => p % rows.length))].map((i) => rows[i]!);
     switch (c.t) {
       case 'receive':
         await who.receive({
@@ -137,71 +103,12 @@ async function run(steps: [Cmd, boolean][]) {
           supplierId: c.product === 'flour' ? 'mill' : 'saltco',
         });
         break;
-      case 'produce': {
-        if (!rows.length) break;
-        const existing = (await store.listLots({ productId: c.out }))[0];
-        await who
-          .produce({
-            orderId: `PO${n}`,
-            inputs: picked(c.picks).map((r) => ({
-              lotId: r.lotId,
-              locationId: r.locationId,
-              quantity: fromSteps(part(r.quantity, c.frac), dec(r.productId)),
-            })),
-            outputs: [
-              {
-                lotId: c.intoExisting && existing ? existing.id : `P${n}`,
-                productId: c.out,
-                locationId: 'WH',
-                quantity: c.out === 'bread' ? '12' : '3.5',
-              },
-            ],
-          })
-          .catch(refused);
+      case 'produce':
+      case 'ship':
+      case 'split':
+      case 'return':
+        await applyMovement(who, store, c, n, refused);
         break;
-      }
-      case 'ship': {
-        if (!rows.length) break;
-        await who
-          .ship({
-            shipmentId: `SH${n}`,
-            customerId: c.customer,
-            lines: picked(c.picks).map((r) => ({
-              lotId: r.lotId,
-              locationId: r.locationId,
-              quantity: fromSteps(part(r.quantity, c.frac), dec(r.productId)),
-            })),
-          })
-          .catch(refused);
-        break;
-      }
-      case 'split': {
-        if (!rows.length) break;
-        const r = pick(c.pick);
-        await who
-          .split({
-            lotId: r.lotId,
-            locationId: r.locationId,
-            outputs: [{ lotId: `S${n}`, quantity: fromSteps(part(r.quantity, c.frac), dec(r.productId)) }],
-          })
-          .catch(refused);
-        break;
-      }
-      case 'return': {
-        const lines = await store.listShipmentLines();
-        if (!lines.length) break;
-        const l = lines[c.pick % lines.length]!;
-        await who
-          .return({
-            returnId: `RT${n}`,
-            customerId: l.customerId,
-            lotId: l.lotId,
-            locationId: 'WH',
-            quantity: fromSteps(part(l.quantity, c.frac), dec(l.productId)),
-          })
-          .catch(refused);
-        break;
-      }
       case 'adjust':
       case 'correct': {
         if (!rows.length) break;
@@ -272,6 +179,30 @@ async function run(steps: [Cmd, boolean][]) {
   return { lg, lg2, store, recallIds };
 }
 
+/** A MemoryStore behind a proxy that counts the calls of each method and the events `readEvents` returned. */
+function countingStore() {
+  const inner = new MemoryStore();
+  const calls = new Map<string, number>();
+  const reads = { events: 0 };
+  const store = new Proxy(inner, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver);
+      if (typeof v !== 'function') return v;
+      return (...args: unknown[]) => {
+        calls.set(String(prop), (calls.get(String(prop)) ?? 0) + 1);
+        const r = v.apply(target, args);
+        if (prop === 'readEvents')
+          return (r as Promise<unknown[]>).then((evs) => {
+            reads.events += evs.length;
+            return evs;
+          });
+        return r;
+      };
+    },
+  }) as MemoryStore;
+  return { inner, store, calls, reads };
+}
+
 describe('recall drills from the trace catalogue', () => {
   it('mass balances from per-lot totals and drill answers equal the ledger pass and store reads: two instances, then after reopen', async () => {
     await fc.assert(
@@ -288,25 +219,7 @@ describe('recall drills from the trace catalogue', () => {
   }, 120_000);
 
   it('once the catalogue and its totals are filled, a drill scans no ledger and reads the stock of all affected lots at once', async () => {
-    const inner = new MemoryStore();
-    const calls = new Map<string, number>();
-    let eventsRead = 0;
-    const store = new Proxy(inner, {
-      get(target, prop, receiver) {
-        const v = Reflect.get(target, prop, receiver);
-        if (typeof v !== 'function') return v;
-        return (...args: unknown[]) => {
-          calls.set(String(prop), (calls.get(String(prop)) ?? 0) + 1);
-          const r = v.apply(target, args);
-          if (prop === 'readEvents')
-            return (r as Promise<unknown[]>).then((evs) => {
-              eventsRead += evs.length;
-              return evs;
-            });
-          return r;
-        };
-      },
-    }) as MemoryStore;
+    const { inner, store, calls, reads } = countingStore();
     const { lg } = await bakery(store);
     await lg.receive({
       lotId: 'F1',
@@ -330,7 +243,7 @@ describe('recall drills from the trace catalogue', () => {
     await index.catalogue.totalsReady(store);
     await index.catalogue.catchUp(store, index.seq);
     calls.clear();
-    eventsRead = 0;
+    reads.events = 0;
     const ev = await lg.recall.open({
       recallId: 'D1',
       drill: true,
@@ -340,7 +253,7 @@ describe('recall drills from the trace catalogue', () => {
     });
     expect(ev.scope.counts.lots).toBe(6);
     // The only event read is the case's own (the catalogue's catch-up after the append).
-    expect(eventsRead).toBe(1);
+    expect(reads.events).toBe(1);
     // Never lot by lot: the scope (decided in the command's batch view) and the mass balances each read the
     // stock of all affected lots at once.
     expect(calls.get('listStock')).toBeUndefined();
@@ -405,23 +318,7 @@ describe('listStockOfLots in a batch', () => {
 
 describe('lg.stock.massBalance from the per-lot totals', () => {
   it('answers as the ledger pass does, and once the totals are filled reads no events', async () => {
-    const inner = new MemoryStore();
-    let eventsRead = 0;
-    const store = new Proxy(inner, {
-      get(target, prop, receiver) {
-        const v = Reflect.get(target, prop, receiver);
-        if (typeof v !== 'function') return v;
-        return (...args: unknown[]) => {
-          const r = v.apply(target, args);
-          if (prop === 'readEvents')
-            return (r as Promise<unknown[]>).then((evs) => {
-              eventsRead += evs.length;
-              return evs;
-            });
-          return r;
-        };
-      },
-    }) as MemoryStore;
+    const { inner, store, reads } = countingStore();
     const { lg } = await bakery(store);
     await lg.receive({
       lotId: 'F1',
@@ -445,9 +342,9 @@ describe('lg.stock.massBalance from the per-lot totals', () => {
     expect([await lg.stock.massBalance('F1'), await lg.stock.massBalance('B1')]).toEqual(ledger);
     const index = indexOf(lg);
     await index.catalogue.totalsReady(store);
-    eventsRead = 0;
+    reads.events = 0;
     expect([await lg.stock.massBalance('F1'), await lg.stock.massBalance('B1')]).toEqual(ledger);
-    expect(eventsRead).toBe(0);
+    expect(reads.events).toBe(0);
     await expect(lg.stock.massBalance('nope')).rejects.toMatchObject({ code: 'LOT_NOT_FOUND' });
   });
 });

@@ -1,11 +1,11 @@
 import { fromSteps, Lotgraph, MemoryStore, NodeKind, type Store } from '@lotgraph/sdk';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { GenealogyIndex } from '../src/genealogy/genealogy-index.js';
 import { traceBackward, traceForward, traceOneStep } from '../src/genealogy/trace.js';
 import { dayNumber, dayString } from '../src/genealogy/trace-catalogue.js';
 import { computeScope } from '../src/recall/scope.js';
 import { bakery, testClock } from './helpers.js';
+import { applyMovement, indexOf, type Movement, movements } from './random-ledger.js';
 
 type Cmd =
   | {
@@ -16,11 +16,8 @@ type Cmd =
       supplierLot: string | null;
       expiry: string | null;
     }
-  | { t: 'produce'; picks: number[]; frac: number; out: 'dough' | 'bread'; intoExisting: boolean }
-  | { t: 'ship'; picks: number[]; frac: number; customer: 'shop1' | 'shop2' }
-  | { t: 'split'; pick: number; frac: number }
+  | Movement
   | { t: 'correct'; pick: number; expiry: string | null; supplierLot: string | null }
-  | { t: 'return'; pick: number; frac: number }
   | { t: 'rename'; party: 'shop1' | 'shop2' | 'mill' }
   | { t: 'check'; pick: number };
 
@@ -28,8 +25,6 @@ const day = fc
   .integer({ min: dayNumber('2027-01-01')!, max: dayNumber('2028-12-31')! })
   .map((n) => dayString(n));
 const lotNo = fc.stringMatching(/^[A-Z0-9]{1,8}$/);
-const frac = fc.integer({ min: 1, max: 90 });
-const picks = fc.array(fc.nat(), { minLength: 1, maxLength: 3 });
 /** Each command is run by the first or the second instance (two processes sharing one store). */
 const step = fc.tuple(
   fc.oneof(
@@ -44,26 +39,7 @@ const step = fc.tuple(
         expiry: fc.option(day),
       }),
     },
-    {
-      weight: 4,
-      arbitrary: fc.record({
-        t: fc.constant('produce' as const),
-        picks,
-        frac,
-        out: fc.constantFrom('dough' as const, 'bread' as const),
-        intoExisting: fc.boolean(),
-      }),
-    },
-    {
-      weight: 3,
-      arbitrary: fc.record({
-        t: fc.constant('ship' as const),
-        picks,
-        frac,
-        customer: fc.constantFrom('shop1' as const, 'shop2' as const),
-      }),
-    },
-    { weight: 1, arbitrary: fc.record({ t: fc.constant('split' as const), pick: fc.nat(), frac }) },
+    ...movements,
     {
       weight: 2,
       arbitrary: fc.record({
@@ -73,7 +49,6 @@ const step = fc.tuple(
         supplierLot: fc.option(lotNo),
       }),
     },
-    { weight: 1, arbitrary: fc.record({ t: fc.constant('return' as const), pick: fc.nat(), frac }) },
     {
       weight: 1,
       arbitrary: fc.record({
@@ -85,13 +60,6 @@ const step = fc.tuple(
   ),
   fc.boolean(),
 );
-
-const DECIMALS: Record<string, number> = { flour: 3, salt: 3, dough: 3, bread: 0, crumbs: 3 };
-const part = (q: bigint, f: number) => {
-  const v = (q * BigInt(f)) / 100n;
-  return v < 1n ? 1n : v;
-};
-const indexOf = (lg: Lotgraph) => (lg as unknown as { index: GenealogyIndex }).index;
 
 /**
  * The catalogue-based traces (forward, backward, one step) equal the store-based ones for this lot (and the
@@ -151,12 +119,9 @@ async function run(steps: [Cmd, boolean][]) {
     actor: 'other',
   });
   let n = 0;
-  const dec = (productId: string) => DECIMALS[productId] ?? 0;
   for (const [c, second] of steps) {
     const who = second ? lg2 : lg;
     n++;
-    const rows = await store.listStock();
-    const pick = (i: number) => rows[i % rows.length]!;
     switch (c.t) {
       case 'receive':
         await who.receive({
@@ -169,52 +134,15 @@ async function run(steps: [Cmd, boolean][]) {
           ...(c.expiry ? { expiry: c.expiry } : {}),
         });
         break;
-      case 'produce': {
-        if (!rows.length) break;
-        const picked = [...new Set(c.picks.map((p) => p % rows.length))].map((i) => rows[i]!);
-        const existing = (await store.listLots({ productId: c.out }))[0];
-        await who.produce({
-          orderId: `PO${n}`,
-          inputs: picked.map((r) => ({
-            lotId: r.lotId,
-            locationId: r.locationId,
-            quantity: fromSteps(part(r.quantity, c.frac), dec(r.productId)),
-          })),
-          outputs: [
-            {
-              lotId: c.intoExisting && existing ? existing.id : `P${n}`,
-              productId: c.out,
-              locationId: 'WH',
-              quantity: c.out === 'bread' ? '12' : '3.5',
-            },
-          ],
+      case 'produce':
+      case 'ship':
+      case 'split':
+      case 'return':
+        await applyMovement(who, store, c, n, (e, t) => {
+          // More than the customer still holds of the lot: a refused return, nothing written.
+          if (t !== 'return' || e.code !== 'VALIDATION_FAILED') throw e;
         });
         break;
-      }
-      case 'ship': {
-        if (!rows.length) break;
-        const picked = [...new Set(c.picks.map((p) => p % rows.length))].map((i) => rows[i]!);
-        await who.ship({
-          shipmentId: `SH${n}`,
-          customerId: c.customer,
-          lines: picked.map((r) => ({
-            lotId: r.lotId,
-            locationId: r.locationId,
-            quantity: fromSteps(part(r.quantity, c.frac), dec(r.productId)),
-          })),
-        });
-        break;
-      }
-      case 'split': {
-        if (!rows.length) break;
-        const r = pick(c.pick);
-        await who.split({
-          lotId: r.lotId,
-          locationId: r.locationId,
-          outputs: [{ lotId: `S${n}`, quantity: fromSteps(part(r.quantity, c.frac), dec(r.productId)) }],
-        });
-        break;
-      }
       case 'correct': {
         const lots = await store.listLots();
         if (!lots.length || (c.expiry === null && c.supplierLot === null)) break;
@@ -228,24 +156,6 @@ async function run(steps: [Cmd, boolean][]) {
             ...(c.supplierLot ? { supplierLotNumber: c.supplierLot } : {}),
           },
         });
-        break;
-      }
-      case 'return': {
-        const lines = await store.listShipmentLines();
-        if (!lines.length) break;
-        const l = lines[c.pick % lines.length]!;
-        await who
-          .return({
-            returnId: `RT${n}`,
-            customerId: l.customerId,
-            lotId: l.lotId,
-            locationId: 'WH',
-            quantity: fromSteps(part(l.quantity, c.frac), dec(l.productId)),
-          })
-          .catch((e: { code?: string }) => {
-            // More than the customer still holds of the lot: a refused command, nothing written.
-            if (e.code !== 'VALIDATION_FAILED') throw e;
-          });
         break;
       }
       case 'rename':
