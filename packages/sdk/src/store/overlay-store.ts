@@ -252,29 +252,26 @@ export class OverlayStore implements Store {
     );
   }
   async listStock(filter: StockFilter = {}) {
-    const rows = new Map(
-      (await this.base.listStock(filter)).map((r) => [stockKey(r.lotId, r.locationId), { ...r }]),
+    return this.withDeltas(
+      await this.base.listStock(filter),
+      (d) =>
+        (filter.lotId === undefined || d.lotId === filter.lotId) &&
+        (filter.locationId === undefined || d.locationId === filter.locationId) &&
+        (filter.productId === undefined || d.productId === filter.productId),
     );
-    for (const [k, d] of this.deltas) {
-      if (filter.lotId !== undefined && d.lotId !== filter.lotId) continue;
-      if (filter.locationId !== undefined && d.locationId !== filter.locationId) continue;
-      if (filter.productId !== undefined && d.productId !== filter.productId) continue;
-      const r = rows.get(k);
-      if (r) r.quantity += d.quantity;
-      else rows.set(k, { ...d });
-    }
-    return [...rows.values()]
-      .filter((r) => r.quantity !== 0n)
-      .sort((a, b) => cmp(a.lotId, b.lotId) || cmp(a.locationId, b.locationId));
   }
   async listStockOfLots(lotIds: readonly string[]) {
     const ids = new Set(lotIds);
     const base = this.base.listStockOfLots
       ? await this.base.listStockOfLots(lotIds)
       : (await Promise.all([...ids].map((lotId) => this.base.listStock({ lotId })))).flat();
-    const rows = new Map(base.map((r) => [stockKey(r.lotId, r.locationId), { ...r }]));
+    return this.withDeltas(base, (d) => ids.has(d.lotId));
+  }
+  /** Stored balances plus the staged deltas that `wanted` keeps: non-zero, by lot then location. */
+  private withDeltas(stored: readonly StockBalance[], wanted: (d: StockBalance) => boolean): StockBalance[] {
+    const rows = new Map(stored.map((r) => [stockKey(r.lotId, r.locationId), { ...r }]));
     for (const [k, d] of this.deltas) {
-      if (!ids.has(d.lotId)) continue;
+      if (!wanted(d)) continue;
       const r = rows.get(k);
       if (r) r.quantity += d.quantity;
       else rows.set(k, { ...d });
