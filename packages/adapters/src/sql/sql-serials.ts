@@ -300,16 +300,24 @@ export abstract class SqlSerialReads extends SqlReads {
   async describeSerial(key: SerialKey): Promise<SerialTrail | undefined> {
     const k = [key.gtin, key.serial];
     const serials = this.t('serials');
-    const of = (column: string) => `(SELECT ${column} FROM ${serials} WHERE gtin = ? AND serial = ?)`;
     const unitCols = UNIT_COLS.split(', ')
       .map((c) => `u.${c}`)
       .join(', ');
     const units = this.t('logistic_units');
     const events = (seqs: string) =>
       `SELECT seq, type, event_time FROM ${this.t('events')} WHERE seq IN (${seqs}) ORDER BY seq`;
+    const serialCols = SERIAL_COLS.split(', ')
+      .map((c) => `s.${c}`)
+      .join(', ');
     const statements: Statement[] = [
-      { sql: `SELECT ${SERIAL_COLS} FROM ${serials} WHERE gtin = ? AND serial = ?`, params: k },
-      { sql: `SELECT data FROM ${this.t('lots')} WHERE id = ${of('lot_id')}`, params: k },
+      {
+        // The serial with its lot's and shipment's records (one statement to plan, not three).
+        sql:
+          `SELECT ${serialCols}, l.data AS lot_data, sh.data AS shipment_data FROM ${serials} s ` +
+          `LEFT JOIN ${this.t('lots')} l ON l.id = s.lot_id LEFT JOIN ${this.t('shipments')} sh ON sh.id = s.shipment_id ` +
+          'WHERE s.gtin = ? AND s.serial = ?',
+        params: k,
+      },
       {
         sql:
           `WITH RECURSIVE up (id, depth) AS (SELECT unit_id, 0 FROM ${serials} WHERE gtin = ? AND serial = ? AND unit_id IS NOT NULL ` +
@@ -317,13 +325,10 @@ export abstract class SqlSerialReads extends SqlReads {
           `SELECT ${unitCols} FROM up JOIN ${units} u ON u.id = up.id ORDER BY up.depth`,
         params: k,
       },
-      { sql: `SELECT data FROM ${this.t('shipments')} WHERE id = ${of('shipment_id')}`, params: k },
     ];
     if (this.d.historySeqs) statements.push({ sql: events(this.d.historySeqs(serials)), params: k });
-    const [found, lots, unitRows, shipments, eventRows] = await this.script(statements);
+    const [found, unitRows, eventRows] = await this.script(statements);
     const row = found?.[0];
-    const lot = lots?.[0];
-    const shipment = shipments?.[0];
     if (!row) return undefined;
     const serial = rowToSerial(row);
     const seqs = [...new Set(serial.history.map((h) => h.seq))];
@@ -342,8 +347,8 @@ export abstract class SqlSerialReads extends SqlReads {
         eventTime: e.event_time as string,
       })),
     };
-    if (lot) trail.lot = decodeRecord<Lot>(lot.data as string);
-    if (shipment) trail.shipment = decodeRecord<ShipmentRecord>(shipment.data as string);
+    if (row.lot_data != null) trail.lot = decodeRecord<Lot>(row.lot_data as string);
+    if (row.shipment_data != null) trail.shipment = decodeRecord<ShipmentRecord>(row.shipment_data as string);
     return trail;
   }
 
