@@ -11,6 +11,7 @@
 import { Lotgraph } from '@lotgraph/sdk';
 import { days, masterData } from '../../../examples/quickstart/src/sample.mjs';
 import { bulkLoad, sdkRef } from '../fixtures/bulk-store.mjs';
+import { cteRunner } from '../fixtures/closure-cte.mjs';
 import { freshTarget, STORE_LABEL, serverVersions } from '../fixtures/targets.mjs';
 import { fmtMs, gc, int, silentProgress, sizeLabel, stats } from '../format.mjs';
 import { generate, randomSets } from '../generator.mjs';
@@ -70,20 +71,6 @@ async function ingest(kind, dayCount, mode) {
   }
 }
 
-const CTE = {
-  postgres: (s, dir) =>
-    `WITH RECURSIVE r(id) AS (SELECT unnest($1::bigint[]) UNION SELECT e.${dir === 'forward' ? 'dst' : 'src'} FROM ${s}.edges e
-       JOIN r ON e.${dir === 'forward' ? 'src' : 'dst'} = r.id) SELECT r.id, n.ref FROM r JOIN ${s}.nodes n ON n.id = r.id`,
-  // MariaDB 10.11 / MySQL 8: the start ids as a JSON array through JSON_TABLE; tables are those of the
-  // connection's database.
-  mysql: (_s, dir) =>
-    `WITH RECURSIVE r(id) AS (SELECT j.id FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$')) AS j UNION SELECT e.${dir === 'forward' ? 'dst' : 'src'} FROM edges e
-       JOIN r ON e.${dir === 'forward' ? 'src' : 'dst'} = r.id) SELECT r.id, n.ref FROM r JOIN nodes n ON n.id = r.id`,
-  sqlite: (_s, dir) =>
-    `WITH RECURSIVE r(id) AS (SELECT value FROM json_each(?) UNION SELECT e.${dir === 'forward' ? 'dst' : 'src'} FROM edges e
-       JOIN r ON e.${dir === 'forward' ? 'src' : 'dst'} = r.id) SELECT r.id, n.ref FROM r JOIN nodes n ON n.id = r.id`,
-};
-
 async function benchStore(kind, g, lots, { log, progress, quick }) {
   const target = await freshTarget(kind, `g${sizeLabel(lots).toLowerCase()}`);
   const schema = target.cfg.schema;
@@ -116,22 +103,7 @@ async function benchStore(kind, g, lots, { log, progress, quick }) {
     }
     store = lg.store;
     log(`${label}: first open ${fmtMs(firstOpenMs)}, index load ${loadMs.map(fmtMs).join(', ')}`);
-    const cteSql = {
-      forward: CTE[kind](`"${schema}"`, 'forward'),
-      backward: CTE[kind](`"${schema}"`, 'backward'),
-    };
-    const cte =
-      kind === 'postgres'
-        ? async (dir, ids) => (await store.pool.query(cteSql[dir], [ids])).rows
-        : kind === 'mysql'
-          ? async (dir, ids) => (await store.pool.query(cteSql[dir], [JSON.stringify(ids)]))[0]
-          : (() => {
-              const st = {
-                forward: store.db.prepare(cteSql.forward),
-                backward: store.db.prepare(cteSql.backward),
-              };
-              return async (dir, ids) => st[dir].all(JSON.stringify(ids));
-            })();
+    const cte = cteRunner(kind, store, schema);
     const s = g.samples;
     const queries = [
       {

@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { Lotgraph } from '@lotgraph/sdk';
 import { traceBackward, traceForward } from '@lotgraph/sdk/testing';
+import { cteRunner } from '../fixtures/closure-cte.mjs';
 import { checkLedgerFixture, ledgerLoad, lotRef } from '../fixtures/ledger-store.mjs';
 import { freshTarget, STORE_LABEL, serverVersions } from '../fixtures/targets.mjs';
 import { fmtMs, gc, int, mb, silentProgress, sizeLabel, stats } from '../format.mjs';
@@ -28,31 +29,6 @@ import { generate, randomSets } from '../generator.mjs';
 
 const RUNS = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../results/trace-runs.json');
 const LABEL = { ...STORE_LABEL, sqlite: 'SQLite' };
-
-// The ids-only recursive query of the stores suite (closure ids and refs, nothing else).
-const CTE = {
-  postgres: (s, dir) =>
-    `WITH RECURSIVE r(id) AS (SELECT unnest($1::bigint[]) UNION SELECT e.${dir === 'forward' ? 'dst' : 'src'} FROM ${s}.edges e
-       JOIN r ON e.${dir === 'forward' ? 'src' : 'dst'} = r.id) SELECT r.id, n.ref FROM r JOIN ${s}.nodes n ON n.id = r.id`,
-  mysql: (_s, dir) =>
-    `WITH RECURSIVE r(id) AS (SELECT j.id FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$')) AS j UNION SELECT e.${dir === 'forward' ? 'dst' : 'src'} FROM edges e
-       JOIN r ON e.${dir === 'forward' ? 'src' : 'dst'} = r.id) SELECT r.id, n.ref FROM r JOIN nodes n ON n.id = r.id`,
-  sqlite: (_s, dir) =>
-    `WITH RECURSIVE r(id) AS (SELECT value FROM json_each(?) UNION SELECT e.${dir === 'forward' ? 'dst' : 'src'} FROM edges e
-       JOIN r ON e.${dir === 'forward' ? 'src' : 'dst'} = r.id) SELECT r.id, n.ref FROM r JOIN nodes n ON n.id = r.id`,
-};
-
-function cteRunner(kind, store, schema) {
-  const sql = {
-    forward: CTE[kind](`"${schema}"`, 'forward'),
-    backward: CTE[kind](`"${schema}"`, 'backward'),
-  };
-  if (kind === 'postgres') return async (dir, ids) => (await store.pool.query(sql[dir], [ids])).rows;
-  if (kind === 'mysql')
-    return async (dir, ids) => (await store.pool.query(sql[dir], [JSON.stringify(ids)]))[0];
-  const st = { forward: store.db.prepare(sql.forward), backward: store.db.prepare(sql.backward) };
-  return async (dir, ids) => st[dir].all(JSON.stringify(ids));
-}
 
 async function timed(f) {
   const t0 = performance.now();
