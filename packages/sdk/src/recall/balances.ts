@@ -12,33 +12,8 @@ import type { GenealogyIndex } from '../genealogy/genealogy-index.js';
 import { fitsSteps, lotTotalsOf, totalToSteps } from '../genealogy/lot-totals.js';
 import type { TraceVia } from '../genealogy/trace-types.js';
 import { balanceRow, type MassBalance, massBalances, type StepTotals } from '../stock/mass-balance.js';
-import { NodeKind, type StockBalance, type Store } from '../store/port.js';
-
-const byLotThenLocation = (a: StockBalance, b: StockBalance) =>
-  a.lotId < b.lotId ? -1 : a.lotId > b.lotId ? 1 : a.locationId < b.locationId ? -1 : 1;
-
-/**
- * The non-zero stock of these lots, ordered by lot then location: one `listStockOfLots` read. A store
- * without it (a batch's view) is read lot by lot — or, when the lots are a large share of a genealogy of
- * `nodes` nodes (a heavy recall), in one listing of all stock, which then costs less than a round trip per
- * lot.
- */
-export async function stockOfLots(
-  store: Store,
-  lotIds: readonly string[],
-  nodes = Number.POSITIVE_INFINITY,
-): Promise<StockBalance[]> {
-  if (lotIds.length === 0) return [];
-  if (store.listStockOfLots) return store.listStockOfLots(lotIds);
-  const ids = new Set(lotIds);
-  if (ids.size * LISTING_SHARE >= nodes)
-    return (await store.listStock()).filter((r) => ids.has(r.lotId)).sort(byLotThenLocation);
-  const rows = (await Promise.all([...ids].map((lotId) => store.listStock({ lotId })))).flat();
-  return rows.sort(byLotThenLocation);
-}
-
-/** One lot in this many genealogy nodes or more: list all stock rather than read lot by lot. */
-const LISTING_SHARE = 32;
+import { NodeKind, type Store } from '../store/port.js';
+import { stockOfLots } from '../store/stock-of-lots.js';
 
 /**
  * Whether a recall reads the catalogue and its per-lot totals: as traces do (`'auto'`: once the catalogue

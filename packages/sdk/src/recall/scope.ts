@@ -14,7 +14,8 @@ import type { LineFacts, LotFacts } from '../genealogy/trace-catalogue.js';
 import type { TraceVia } from '../genealogy/trace-types.js';
 import { massBalances } from '../stock/mass-balance.js';
 import { type GenealogyEdge, NodeKind, type Store } from '../store/port.js';
-import { stockOfLots, useCatalogue } from './balances.js';
+import { stockOfLots } from '../store/stock-of-lots.js';
+import { useCatalogue } from './balances.js';
 
 /** One affected lot. */
 export interface ScopeLot {

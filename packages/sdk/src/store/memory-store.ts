@@ -10,7 +10,6 @@ import {
   availableStock,
   byId,
   clone,
-  cmp,
   emptyTables,
   loggedTables,
   nodeKey,
@@ -39,6 +38,7 @@ import {
   compareHolds,
   compareReservations,
   compareShipmentLines,
+  compareStock,
 } from './port.js';
 import { deepFreeze } from './prefetch.js';
 import type { SerialFilter, SerialKey, UnitFilter } from './serial-port.js';
@@ -280,7 +280,7 @@ export class MemoryStore implements Store {
         (filter.locationId === undefined || s.locationId === filter.locationId) &&
         (filter.productId === undefined || s.productId === filter.productId),
     );
-    out.sort((a, b) => cmp(a.lotId, b.lotId) || cmp(a.locationId, b.locationId));
+    out.sort(compareStock);
     return clone(out);
   }
   async listStockOfLots(lotIds: readonly string[]) {
@@ -288,7 +288,7 @@ export class MemoryStore implements Store {
     const out = [...new Set(lotIds)].flatMap((id) =>
       [...this.t.stock.ofLot(id)].filter((s) => s.quantity !== 0n),
     );
-    out.sort((a, b) => cmp(a.lotId, b.lotId) || cmp(a.locationId, b.locationId));
+    out.sort(compareStock);
     return clone(out);
   }
   async listAvailableStock(productId: string, options: { locationId?: string } = {}) {

@@ -24,7 +24,13 @@ import type {
   StreamGenealogyOptions,
   TestResultRecord,
 } from './port.js';
-import { compareAvailableStock, compareBySeqThenId, compareHolds, compareReservations } from './port.js';
+import {
+  compareAvailableStock,
+  compareBySeqThenId,
+  compareHolds,
+  compareReservations,
+  compareStock,
+} from './port.js';
 import { READ_AHEAD, readAhead } from './prefetch.js';
 import {
   commissionedRows,
@@ -38,6 +44,7 @@ import {
   serialKey,
   type UnitFilter,
 } from './serial-port.js';
+import { stockOfLots } from './stock-of-lots.js';
 
 const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
 const byId = <T extends { id: string }>(a: T, b: T) => cmp(a.id, b.id);
@@ -262,10 +269,7 @@ export class OverlayStore implements Store {
   }
   async listStockOfLots(lotIds: readonly string[]) {
     const ids = new Set(lotIds);
-    const base = this.base.listStockOfLots
-      ? await this.base.listStockOfLots(lotIds)
-      : (await Promise.all([...ids].map((lotId) => this.base.listStock({ lotId })))).flat();
-    return this.withDeltas(base, (d) => ids.has(d.lotId));
+    return this.withDeltas(await stockOfLots(this.base, lotIds), (d) => ids.has(d.lotId));
   }
   /** Stored balances plus the staged deltas that `wanted` keeps: non-zero, by lot then location. */
   private withDeltas(stored: readonly StockBalance[], wanted: (d: StockBalance) => boolean): StockBalance[] {
@@ -276,9 +280,7 @@ export class OverlayStore implements Store {
       if (r) r.quantity += d.quantity;
       else rows.set(k, { ...d });
     }
-    return [...rows.values()]
-      .filter((r) => r.quantity !== 0n)
-      .sort((a, b) => cmp(a.lotId, b.lotId) || cmp(a.locationId, b.locationId));
+    return [...rows.values()].filter((r) => r.quantity !== 0n).sort(compareStock);
   }
   async listAvailableStock(productId: string, options: { locationId?: string } = {}) {
     const stock = await this.listStock(

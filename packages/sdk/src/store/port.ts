@@ -578,6 +578,10 @@ export function compareAvailableStock(a: AvailableStockRow, b: AvailableStockRow
   );
 }
 
+/** The order of {@link Store.listStock} and {@link Store.listStockOfLots}: lot id, then location. */
+export const compareStock = (a: StockBalance, b: StockBalance): number =>
+  cmpUtf16(a.lotId, b.lotId) || cmpUtf16(a.locationId, b.locationId);
+
 /** The order of {@link Store.listHolds}: `placedSeq`, then id. */
 export const compareHolds = (a: HoldRecord, b: HoldRecord): number =>
   a.placedSeq - b.placedSeq || cmpUtf16(a.id, b.id);
