@@ -49,7 +49,6 @@ async function runScript(c: Runner, statements: readonly Statement[], maxPacket:
         { what: text.slice(0, 40), bytes, limit: maxPacket, setting: 'max_allowed_packet' },
       );
   }
-  if (statements.length === 1) return [await run(c, statements[0]!.sql, statements[0]!.params)];
   const out: Row[][] = [];
   let part: string[] = [];
   let size = 0;

@@ -304,8 +304,8 @@ export abstract class SqlSerialReads extends SqlReads {
       .map((c) => `u.${c}`)
       .join(', ');
     const units = this.t('logistic_units');
-    const events = (seqs: string) =>
-      `SELECT seq, type, event_time FROM ${this.t('events')} WHERE seq IN (${seqs}) ORDER BY seq`;
+    const events = (where: string) =>
+      `SELECT seq, type, event_time FROM ${this.t('events')} WHERE ${where} ORDER BY seq`;
     const serialCols = SERIAL_COLS.split(', ')
       .map((c) => `s.${c}`)
       .join(', ');
@@ -326,18 +326,14 @@ export abstract class SqlSerialReads extends SqlReads {
         params: k,
       },
     ];
-    if (this.d.historySeqs) statements.push({ sql: events(this.d.historySeqs(serials)), params: k });
+    if (this.d.historySeqs)
+      statements.push({ sql: events(`seq IN (${this.d.historySeqs(serials)})`), params: k });
     const [found, unitRows, eventRows] = await this.script(statements);
     const row = found?.[0];
     if (!row) return undefined;
     const serial = rowToSerial(row);
     const seqs = [...new Set(serial.history.map((h) => h.seq))];
-    const evs =
-      eventRows ??
-      (await this.q(
-        `SELECT seq, type, event_time FROM ${this.t('events')} WHERE ${this.d.inList('seq')} ORDER BY seq`,
-        [this.d.listParam(seqs)],
-      ));
+    const evs = eventRows ?? (await this.q(events(this.d.inList('seq')), [this.d.listParam(seqs)]));
     const trail: SerialTrail = {
       serial,
       units: (unitRows ?? []).map(rowToUnit),

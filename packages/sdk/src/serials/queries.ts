@@ -36,9 +36,7 @@ export async function serialInfo(store: Store, gtin: string, serial: string): Pr
   if (trail) {
     lot = trail.lot;
     const units = new Map(trail.units.map((u) => [u.id, u]));
-    unitPath = [];
-    for (let cur = r.unitId; cur !== undefined && !unitPath.includes(cur); cur = units.get(cur)?.parentId)
-      unitPath.push(cur);
+    unitPath = await unitAncestors(store, r.unitId, (id) => units.get(id)?.parentId);
     const bySeq = new Map(trail.events.map((e) => [e.seq, e]));
     events = r.history.map((h) => bySeq.get(h.seq));
     shipment = trail.shipment;

@@ -48,13 +48,21 @@ export async function requireUnit(store: Store, id: string, path: Path): Promise
   return u;
 }
 
-/** `unitId` and the units it is nested in, innermost first (pallet last); finite even on a cycle. */
-export async function unitAncestors(store: Store, unitId: string | undefined): Promise<string[]> {
+/**
+ * `unitId` and the units it is nested in, innermost first (pallet last); finite even on a cycle. Each
+ * parent is read from the store, or from `parentOf` when the caller already holds the units.
+ */
+export async function unitAncestors(
+  store: Store,
+  unitId: string | undefined,
+  parentOf: (id: string) => Promise<string | undefined> | string | undefined = async (id) =>
+    (await store.getUnits([id]))[0]?.parentId,
+): Promise<string[]> {
   const out: string[] = [];
   let cur = unitId;
   while (cur !== undefined && !out.includes(cur)) {
     out.push(cur);
-    cur = (await store.getUnits([cur]))[0]?.parentId;
+    cur = await parentOf(cur);
   }
   return out;
 }
