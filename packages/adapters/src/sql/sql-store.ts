@@ -422,7 +422,10 @@ export class SqlStore extends SqlSerialReads implements Store {
         scope.head = after;
         return after;
       }
-      if (covered && !isLotgraphError(mapped, ErrorCodes.STORE_LIMIT)) {
+      // A database error (SQLite's unique constraint is not mapped) or a CONFLICT may be a unique index;
+      // any other typed error (STORE_LIMIT, …) is the answer already.
+      const maybeUnique = !(mapped instanceof LotgraphError) || mapped.code === ErrorCodes.CONFLICT;
+      if (covered && maybeUnique) {
         // Checked against the prefetch only, and a unique index (an idempotency key or a node the prefetch
         // did not read) refused it: roll back and check against the stored rows — the same error as
         // MemoryStore's, or CONFLICT if another writer got in meanwhile.
