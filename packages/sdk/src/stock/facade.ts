@@ -1,3 +1,4 @@
+import { requireLot } from '../commands/lookups.js';
 import type { ReconcileInput } from '../commands/schemas.js';
 import { checkArgs } from '../domain/args.js';
 import { Instant } from '../domain/dates.js';
@@ -5,7 +6,7 @@ import { Id } from '../domain/schemas.js';
 import type { EventOf } from '../ledger/events.js';
 import type { LotgraphHost } from '../ledger/host.js';
 import { recallMassBalances } from '../recall/balances.js';
-import { type MassBalance, massBalance } from '../stock/mass-balance.js';
+import type { MassBalance } from '../stock/mass-balance.js';
 import { type OnHandQuery, onHand, type ProductStock, productStock, type StockLine } from '../stock/stock.js';
 
 /** `lg.stock`: see {@link Lotgraph}. */
@@ -27,8 +28,8 @@ export function stockFacade(h: LotgraphHost) {
       checkArgs('stock.massBalance', { lotId: Id }, { lotId });
       return h.serial(async () => {
         await h.syncUnlocked();
-        const [fromTotals] = await recallMassBalances(h.store, h.index, [lotId]);
-        return fromTotals ?? massBalance(h.store, lotId); // no row: the lot does not exist (LOT_NOT_FOUND)
+        await requireLot(h.store, lotId, ['lotId']); // before a ledger pass would read everything for nothing
+        return (await recallMassBalances(h.store, h.index, [lotId]))[0] as MassBalance;
       });
     },
     /** Counted vs expected → an adjustment event carrying the variance. */
