@@ -8,7 +8,16 @@
  *
  * @module
  */
-import type { EventPayloads, StoredEvent } from '../ledger/events.js';
+import type { StoredEvent } from '../ledger/events.js';
+import {
+  ADJUSTED,
+  CONSUMED,
+  eventQuantities,
+  PRODUCED,
+  RECEIVED,
+  RETURNED,
+  SHIPPED,
+} from '../stock/mass-balance.js';
 import { NodeKind, type Store } from '../store/port.js';
 import { Col, I64_MAX, I64_MIN } from './catalogue-columns.js';
 import type { NodeRegistry } from './node-registry.js';
@@ -18,14 +27,7 @@ const EVENT_PAGE = 2000;
 
 /** Fraction digits of the sums. */
 export const TOTAL_SCALE = 9;
-/** What a total counts (the mass balance's `received`, `produced`, `returned`, `consumed`, `shipped`, `adjusted`). */
-export const RECEIVED = 0;
-export const PRODUCED = 1;
-export const RETURNED = 2;
-export const CONSUMED = 3;
-export const SHIPPED = 4;
-/** Adjustments, corrections and serials leaving stock other than by return (signed). */
-export const ADJUSTED = 5;
+/** How many totals a lot has: the mass balance's columns (`RECEIVED` … `ADJUSTED` in stock/mass-balance.ts). */
 const KINDS = 6;
 
 /**
@@ -80,49 +82,10 @@ export function totalToSteps(total: bigint, decimals: number): bigint {
  * corrections, and serials changing state (coming back: returned; anything else: adjusted).
  */
 export function totalDeltas(ev: StoredEvent, out: TotalDelta[]): void {
-  const p = ev.payload as unknown;
-  const push = (lotId: unknown, what: number, q: unknown) => {
-    if (typeof lotId !== 'string') return;
+  eventQuantities(ev, (lotId, what, q) => {
     const [v, precision] = scaled(q);
     out.push([lotId, what, v, precision]);
-  };
-  switch (ev.type) {
-    case 'received': {
-      const r = p as EventPayloads['received'];
-      push(r.lot?.id, RECEIVED, r.quantity);
-      break;
-    }
-    case 'produced':
-    case 'transformed': {
-      const r = p as EventPayloads['produced'];
-      for (const i of r.inputs ?? []) push(i.lotId, CONSUMED, i.quantity);
-      for (const o of r.outputs ?? []) push(o.lot?.id, PRODUCED, o.quantity);
-      break;
-    }
-    case 'shipped':
-      for (const l of (p as EventPayloads['shipped']).lines ?? []) push(l.lotId, SHIPPED, l.quantity);
-      break;
-    case 'returned': {
-      const r = p as EventPayloads['returned'];
-      push(r.lotId, RETURNED, r.quantity);
-      break;
-    }
-    case 'adjusted': {
-      const r = p as EventPayloads['adjusted'];
-      push(r.lotId, ADJUSTED, r.delta);
-      break;
-    }
-    case 'corrected':
-      for (const s of (p as EventPayloads['corrected']).stock ?? []) push(s.lotId, ADJUSTED, s.delta);
-      break;
-    case 'serialsStateChanged': {
-      const r = p as EventPayloads['serialsStateChanged'];
-      for (const s of r.stock ?? []) push(s.lotId, r.state === 'returned' ? RETURNED : ADJUSTED, s.delta);
-      break;
-    }
-    default:
-      break;
-  }
+  });
 }
 
 /** Everything a lot's mass balance takes from the ledger (10^-9 units), and the precision of its quantities. */

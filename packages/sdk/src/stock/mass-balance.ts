@@ -1,6 +1,6 @@
 import { fromSteps, toSteps } from '../domain/quantity.js';
 import { ErrorCodes, LotgraphError } from '../errors.js';
-import type { EventPayloads } from '../ledger/events.js';
+import type { EventPayloads, StoredEvent } from '../ledger/events.js';
 import { iterateEvents } from '../ledger/iterate.js';
 import type { Store } from '../store/port.js';
 
@@ -57,47 +57,7 @@ export async function massBalances(store: Store, lotIds: readonly string[]): Pro
     const x = info.get(lotId);
     if (x) x.acc[k]! += toSteps(v, x.d);
   };
-  for await (const e of iterateEvents(store)) {
-    const p = e.payload as unknown;
-    switch (e.type) {
-      case 'received': {
-        const r = p as EventPayloads['received'];
-        add(r.lot.id, 0, r.quantity);
-        break;
-      }
-      case 'produced':
-      case 'transformed': {
-        const r = p as EventPayloads['produced'];
-        for (const i of r.inputs) add(i.lotId, 3, i.quantity);
-        for (const o of r.outputs) add(o.lot.id, 1, o.quantity);
-        break;
-      }
-      case 'shipped':
-        for (const l of (p as EventPayloads['shipped']).lines) add(l.lotId, 4, l.quantity);
-        break;
-      case 'returned': {
-        const r = p as EventPayloads['returned'];
-        add(r.lotId, 2, r.quantity);
-        break;
-      }
-      case 'adjusted': {
-        const r = p as EventPayloads['adjusted'];
-        add(r.lotId, 5, r.delta);
-        break;
-      }
-      case 'corrected':
-        for (const s of (p as EventPayloads['corrected']).stock) add(s.lotId, 5, s.delta);
-        break;
-      case 'serialsStateChanged': {
-        // Serials coming back count as returned; serials destroyed, sampled or decommissioned as adjusted.
-        const r = p as EventPayloads['serialsStateChanged'];
-        for (const s of r.stock) add(s.lotId, r.state === 'returned' ? 2 : 5, s.delta);
-        break;
-      }
-      default:
-        break;
-    }
-  }
+  for await (const e of iterateEvents(store)) eventQuantities(e, (lotId, k, v) => add(lotId, k, v as string));
   const out: MassBalance[] = [];
   for (const id of lotIds) {
     const x = info.get(id);
@@ -144,4 +104,65 @@ export function balanceRow(
     onHand: f(onHand),
     balance: f(received + produced + returned + adjusted - consumed - shipped - onHand),
   };
+}
+
+/** The mass balance's columns: what a lot received, produced, got back, consumed, shipped, adjusted. */
+export const RECEIVED = 0;
+export const PRODUCED = 1;
+export const RETURNED = 2;
+export const CONSUMED = 3;
+export const SHIPPED = 4;
+/** Adjustments, stock corrections, serials leaving stock (destroyed, sampled, decommissioned). */
+export const ADJUSTED = 5;
+
+/**
+ * Each (lot, column, decimal quantity) event `ev` moves for the mass balance — the one mapping of the ledger
+ * pass ({@link massBalances}) and of the trace catalogue's per-lot totals. Serials coming back count as
+ * returned; serials destroyed, sampled or decommissioned as adjusted.
+ */
+export function eventQuantities(
+  ev: StoredEvent,
+  visit: (lotId: string, column: number, quantity: unknown) => void,
+): void {
+  const p = ev.payload as unknown;
+  const at = (lotId: unknown, column: number, q: unknown) => {
+    if (typeof lotId === 'string') visit(lotId, column, q);
+  };
+  switch (ev.type) {
+    case 'received': {
+      const r = p as EventPayloads['received'];
+      at(r.lot?.id, RECEIVED, r.quantity);
+      break;
+    }
+    case 'produced':
+    case 'transformed': {
+      const r = p as EventPayloads['produced'];
+      for (const i of r.inputs ?? []) at(i.lotId, CONSUMED, i.quantity);
+      for (const o of r.outputs ?? []) at(o.lot?.id, PRODUCED, o.quantity);
+      break;
+    }
+    case 'shipped':
+      for (const l of (p as EventPayloads['shipped']).lines ?? []) at(l.lotId, SHIPPED, l.quantity);
+      break;
+    case 'returned': {
+      const r = p as EventPayloads['returned'];
+      at(r.lotId, RETURNED, r.quantity);
+      break;
+    }
+    case 'adjusted': {
+      const r = p as EventPayloads['adjusted'];
+      at(r.lotId, ADJUSTED, r.delta);
+      break;
+    }
+    case 'corrected':
+      for (const s of (p as EventPayloads['corrected']).stock ?? []) at(s.lotId, ADJUSTED, s.delta);
+      break;
+    case 'serialsStateChanged': {
+      const r = p as EventPayloads['serialsStateChanged'];
+      for (const s of r.stock ?? []) at(s.lotId, r.state === 'returned' ? RETURNED : ADJUSTED, s.delta);
+      break;
+    }
+    default:
+      break;
+  }
 }
