@@ -322,4 +322,48 @@ describe('trace tree on demand', () => {
     }
     expect((await lg.trace.forward('F1')).tree.children[0]?.node.ref).toBe('D1');
   });
+
+  it('builds the graph of a catalogue trace on first read, from what the trace saw', async () => {
+    const { lg, store } = await bakery();
+    await lg.receive({
+      lotId: 'F1',
+      productId: 'flour',
+      locationId: 'WH',
+      quantity: '10',
+      expiry: '2027-01-31',
+    });
+    await lg.produce({
+      orderId: 'P1',
+      inputs: [{ lotId: 'F1', locationId: 'WH', quantity: '4' }],
+      outputs: [{ lotId: 'D1', productId: 'dough', locationId: 'WH', quantity: '4' }],
+    });
+    await lg.ship({
+      shipmentId: 'S1',
+      customerId: 'shop1',
+      lines: [{ lotId: 'D1', locationId: 'WH', quantity: '1' }],
+    });
+    const index = indexOf(lg);
+    await index.catalogue.ready(store);
+    const t = await traceForward(store, index, 'F1', 'catalogue');
+    const then = await traceForward(store, index, 'F1', 'store');
+    expect(Object.keys(t)).toEqual(Object.keys(then));
+    // After the trace: a second link between the same lots, a corrected expiry, a renamed customer.
+    await lg.produce({
+      orderId: 'P2',
+      inputs: [{ lotId: 'F1', locationId: 'WH', quantity: '1' }],
+      outputs: [{ lotId: 'D1', productId: 'dough', locationId: 'WH', quantity: '1' }],
+    });
+    const f1 = (await store.getLot('F1'))!;
+    await lg.correct({ correctsSeq: f1.createdSeq, reason: 'typo', lot: { id: 'F1', expiry: '2027-02-28' } });
+    await lg.defineParty({ id: 'shop1', name: 'Shop One, renamed', roles: ['customer'] });
+    // The catalogue catches up with all of it (a catalogue trace does).
+    const now = await traceForward(store, index, 'F1', 'catalogue');
+    expect(now).toEqual(await traceForward(store, index, 'F1', 'store'));
+    expect(now.graph.edges.length).toBe(then.graph.edges.length + 1);
+    expect(now).not.toEqual(then);
+    // Read only now, the graph is the one of the moment of the trace.
+    expect(t.graph).toEqual(then.graph);
+    expect(t).toEqual(then);
+    expect(JSON.stringify(t)).toBe(JSON.stringify(then));
+  });
 });

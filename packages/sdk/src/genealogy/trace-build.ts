@@ -171,9 +171,8 @@ export async function describeFromCatalogue(e: Env, ids: Int32Array, depth: Int3
   // Like the store read (lines of the closure's lots): a delivery shows its line when the line's lot is in
   // the closure — always so for lines the commands write (the lot → delivery edge brings the lot in).
   for (const id of deliveries) {
-    const l = catalogue.line(id);
-    const lotNode = l && registry.id(NodeKind.LOT, l.lotId);
-    if (l && lotNode !== undefined && lotNodes.has(lotNode)) lines.set(registry.refs[id]!, l);
+    const lotNode = catalogue.lineLotNode(id);
+    if (lotNode !== undefined && lotNodes.has(lotNode)) lines.set(registry.refs[id]!, catalogue.line(id)!);
   }
   return describeWith(e, ids, depth, lots, lines);
 }
@@ -261,31 +260,44 @@ export function toTraceEdges(
 }
 
 export function buildTree(graph: TraceGraph): TraceTree {
-  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
-  const adj = new Map<number, TraceEdge[]>();
-  for (const edge of graph.edges) {
-    const k = graph.direction === 'forward' ? edge.from : edge.to;
-    let list = adj.get(k);
-    if (!list) {
-      list = [];
-      adj.set(k, list);
-    }
-    list.push(edge);
+  const { nodes, edges } = graph;
+  const forward = graph.direction === 'forward';
+  const posOf = new Map<number, number>();
+  for (let i = 0; i < nodes.length; i++) posOf.set(nodes[i]!.id, i);
+  // Adjacency by node position (CSR: edges of position p are adj[start[p] … start[p + 1]), in edge order).
+  const from = new Int32Array(edges.length);
+  const to = new Int32Array(edges.length);
+  const start = new Int32Array(nodes.length + 1);
+  for (let j = 0; j < edges.length; j++) {
+    const edge = edges[j]!;
+    from[j] = posOf.get(forward ? edge.from : edge.to) ?? -1;
+    to[j] = posOf.get(forward ? edge.to : edge.from) ?? -1;
+    if (from[j]! >= 0) start[from[j]! + 1]!++;
   }
-  const root: TraceTree = { node: byId.get(graph.root)!, children: [] };
-  const expanded = new Set<number>([graph.root]);
+  for (let p = 0; p < nodes.length; p++) start[p + 1]! += start[p]!;
+  const fill = start.slice(0, nodes.length);
+  const adj = new Int32Array(start[nodes.length]!);
+  for (let j = 0; j < edges.length; j++) if (from[j]! >= 0) adj[fill[from[j]!]!++] = j;
+  const rootPos = posOf.get(graph.root)!;
+  const root: TraceTree = { node: nodes[rootPos]!, children: [] };
+  const expanded = new Uint8Array(nodes.length);
+  expanded[rootPos] = 1;
   const stack: TraceTree[] = [root];
+  const stackPos: number[] = [rootPos];
   while (stack.length) {
     const t = stack.pop()!;
-    for (const edge of adj.get(t.node.id) ?? []) {
-      const next = graph.direction === 'forward' ? edge.to : edge.from;
-      const node = byId.get(next);
-      if (!node) continue;
-      const child: TraceTree = { node, quantity: edge.quantity, unit: edge.unit, children: [] };
-      if (expanded.has(next)) child.repeated = true;
+    const p = stackPos.pop()!;
+    for (let k = start[p]!, end = start[p + 1]!; k < end; k++) {
+      const j = adj[k]!;
+      const next = to[j]!;
+      if (next < 0) continue;
+      const edge = edges[j]!;
+      const child: TraceTree = { node: nodes[next]!, quantity: edge.quantity, unit: edge.unit, children: [] };
+      if (expanded[next]) child.repeated = true;
       else {
-        expanded.add(next);
+        expanded[next] = 1;
         stack.push(child);
+        stackPos.push(next);
       }
       t.children.push(child);
     }

@@ -16,6 +16,7 @@ import {
 import { fetchEdges, type Pending } from './catalogue-reads.js';
 import { scanEvents, type TotalDelta, TotalsKeeper } from './lot-totals.js';
 import type { NodeRegistry } from './node-registry.js';
+import type { TracedLot } from './trace-types.js';
 
 /** What a trace shows of a lot (a subset of {@link Lot}). */
 export type LotFacts = Pick<Lot, 'id' | 'productId' | 'origin'> &
@@ -58,6 +59,8 @@ export class TraceCatalogue {
   private readonly dLine = int32();
   private readonly dCustomer = int32();
   private readonly dLot = int32();
+  /** The node of the line's lot (NONE when the lot has no node). */
+  private readonly dLotNode = int32();
   private readonly dProduct = int32();
   private readonly dShippedAt = int32();
   private readonly dQty = new Col((n) => new BigInt64Array(n), 0n);
@@ -263,7 +266,7 @@ export class TraceCatalogue {
     this.lotExpiry.ensure(lotProduct.length);
     this.lotSupplier.ensure(lotProduct.length);
     this.lotSupplierLot.ensure(lotProduct.length);
-    for (const c of [this.dLine, this.dCustomer, this.dLot, this.dProduct, this.dShippedAt])
+    for (const c of [this.dLine, this.dCustomer, this.dLot, this.dLotNode, this.dProduct, this.dShippedAt])
       c.ensure(dShipment.length);
     this.dQty.ensure(dShipment.length);
     this.nodesDone = target;
@@ -300,6 +303,7 @@ export class TraceCatalogue {
     this.dLine.buf[s] = l.lineNo;
     this.dCustomer.buf[s] = st.id(l.customerId);
     this.dLot.buf[s] = st.id(l.lotId);
+    this.dLotNode.buf[s] = this.registry.id(NodeKind.LOT, l.lotId) ?? NONE;
     this.dProduct.buf[s] = st.id(l.productId);
     this.dShippedAt.buf[s] = st.id(l.shippedAt);
     this.dQtyBig.delete(s);
@@ -367,8 +371,55 @@ export class TraceCatalogue {
     if (supplierLot !== NONE) l.supplierLotNumber = st.at(supplierLot);
     const day = this.lotExpiry.buf[s]!;
     if (day === ODD_DAY) l.expiry = this.expiryOdd.get(s)!;
-    else if (day !== NO_DAY) l.expiry = dayString(day);
+    else if (day !== NO_DAY) l.expiry = this.day(day);
     return l;
+  }
+
+  private readonly days = new Map<number, string>();
+  /** `dayString`, remembered (a genealogy holds few distinct expiry days). */
+  private day(n: number): string {
+    let s = this.days.get(n);
+    if (s === undefined) {
+      s = dayString(n);
+      if (this.days.size < 100_000) this.days.set(n, s);
+    }
+    return s;
+  }
+
+  /**
+   * The lot of a trace at `depth` (see {@link tracedLot}) straight from the columns, without the
+   * intermediate {@link LotFacts}; undefined when node `n` is not a lot with a record.
+   */
+  tracedLot(n: number, depth: number): TracedLot | undefined {
+    if (this.registry.kinds[n] !== NodeKind.LOT || n >= this.nodesDone) return undefined;
+    const s = this.slot.buf[n]!;
+    const product = this.lotProduct.buf[s]!;
+    if (product === NONE) return undefined;
+    const st = this.strings;
+    const t: TracedLot = {
+      lotId: this.registry.refs[n]!,
+      productId: st.at(product),
+      depth,
+      origin: st.at(this.lotOrigin.buf[s]!) as Lot['origin'],
+    };
+    const supplier = this.lotSupplier.buf[s]!;
+    if (supplier !== NONE) t.supplierId = st.at(supplier);
+    const supplierLot = this.lotSupplierLot.buf[s]!;
+    if (supplierLot !== NONE) t.supplierLotNumber = st.at(supplierLot);
+    const day = this.lotExpiry.buf[s]!;
+    if (day === ODD_DAY) t.expiry = this.expiryOdd.get(s)!;
+    else if (day !== NO_DAY) t.expiry = this.day(day);
+    return t;
+  }
+
+  /** The node of delivery `n`'s lot (undefined when `n` has no line record or its lot has no node). */
+  lineLotNode(n: number): number | undefined {
+    if (this.registry.kinds[n] !== NodeKind.DELIVERY || n >= this.nodesDone) return undefined;
+    const s = this.slot.buf[n]!;
+    if (this.dShipment.buf[s] === NONE) return undefined;
+    const lot = this.dLotNode.buf[s]!;
+    // NONE: the lot had no node when the line was described (then look again).
+    return lot === NONE ? this.registry.id(NodeKind.LOT, this.strings.at(this.dLot.buf[s]!)) : lot;
   }
 
   /** The delivery facts of node `n` (undefined when it is not a delivery with a line record). */
@@ -405,8 +456,11 @@ export class TraceCatalogue {
     return this.eSrc.length;
   }
 
-  /** Every edge with both ends in `nodes`, in the store's edge order (seq, then insertion). */
-  edgesWithin(nodes: ArrayLike<number>): GenealogyEdge[] {
+  /**
+   * Every edge with both ends in `nodes`, in the store's edge order (seq, then insertion); only the first
+   * `limit` edges described (an earlier {@link TraceCatalogue.edgeCount}: what the catalogue held then).
+   */
+  edgesWithin(nodes: ArrayLike<number>, limit = this.eSrc.length): GenealogyEdge[] {
     const count = this.registry.count;
     if (this.mark.length < count) this.mark = new Uint8Array(Math.max(count, this.mark.length * 2));
     const mark = this.mark;
@@ -420,10 +474,10 @@ export class TraceCatalogue {
       if (n >= csrNodes) continue;
       for (let j = csrStart[n]!, end = csrStart[n + 1]!; j < end; j++) {
         const e = csrList[j]!;
-        if (mark[dst[e]!]) found.push(e);
+        if (mark[dst[e]!] && e < limit) found.push(e);
       }
     }
-    for (let e = this.csrEdges; e < this.eSrc.length; e++) if (mark[src[e]!] && mark[dst[e]!]) found.push(e);
+    for (let e = this.csrEdges; e < limit; e++) if (mark[src[e]!] && mark[dst[e]!]) found.push(e);
     for (let i = 0; i < nodes.length; i++) mark[nodes[i]!] = 0;
     // Typed-array sort: numeric, without a comparator call per step.
     const order = Int32Array.from(found).sort();
@@ -452,6 +506,7 @@ export class TraceCatalogue {
       this.dLine,
       this.dCustomer,
       this.dLot,
+      this.dLotNode,
       this.dProduct,
       this.dShippedAt,
       this.dQty,

@@ -98,6 +98,12 @@ export interface TracedCustomer {
 /** Result of `trace.forward(lot)`: every descendant lot, delivery and customer. */
 export interface ForwardTrace {
   lotId: string;
+  /**
+   * Every node and edge of the trace. From the trace catalogue (what `lg.trace.forward` uses once it is
+   * filled) built on first read — a heavy-hitter lot's has tens of thousands of node and edge objects, more
+   * than the lots, deliveries and customers together — from what the trace saw: reading it later, after
+   * other appends, gives the graph of the moment of the trace.
+   */
   graph: TraceGraph;
   /** The graph as a tree from the traced lot — built from `graph` on first read (a heavy-hitter lot's has a node per edge, tens of thousands), then kept. */
   tree: TraceTree;

@@ -8,8 +8,10 @@ import {
   describe,
   describeFromCatalogue,
   type Env,
+  ensureMaster,
   env,
   eventsBySeq,
+  KIND_NAME,
   orderOf,
   rootFromCatalogue,
   rootOf,
@@ -17,14 +19,18 @@ import {
   tracedLot,
   useCatalogue,
 } from './trace-build.js';
+import type { LineFacts } from './trace-catalogue.js';
 import type {
   BackwardTrace,
   ForwardTrace,
   TracedConsumption,
   TracedCustomer,
   TracedDelivery,
+  TracedLot,
   TracedOrder,
+  TraceEdge,
   TraceGraph,
+  TraceNode,
   TraceTree,
   TraceVia,
 } from './trace-types.js';
@@ -69,8 +75,9 @@ export async function traceForward(
   via: TraceVia = 'auto',
 ): Promise<ForwardTrace> {
   const src = await sourceOf(store, index, via);
+  if (src.fromCatalogue) return forwardFromCatalogue(store, index, lotId);
   const node = await src.root(lotId);
-  const e = await env(store, index, src.fromCatalogue);
+  const e = await env(store, index, false);
   const c = index.graph.forwardWithDepth([node]);
   const { nodes, lots, lines } = await src.describe(e, c.nodes, c.depth);
   const rawEdges = await src.edges(c.nodes, 'forward');
@@ -85,12 +92,141 @@ export async function traceForward(
   const tracedLots = [...lots.values()]
     .map((l) => tracedLot(l, depthOf.get(l.id) ?? 0))
     .sort((a, b) => a.depth - b.depth || (a.lotId < b.lotId ? -1 : 1));
+  const forwardLines: LineFacts[] = [];
+  for (const n of nodes) {
+    const l = n.kind === 'delivery' ? lines.get(n.ref) : undefined;
+    if (l) forwardLines.push(l);
+  }
+  const { deliveries, customers } = deliveredTo(e, forwardLines);
+  return withLazyTree({ lotId, graph, lots: tracedLots, deliveries, customers });
+}
+
+/**
+ * A forward trace from the catalogue: the lots, deliveries and customers straight from its columns, in
+ * one pass over the closure; the `graph` (a node object per node, an edge object per edge — most of a
+ * heavy-hitter lot's cost) and the `tree` are built on first read, from what the trace saw (edges as far
+ * as the catalogue held then, master data as it was), so a later read gives the same answer.
+ */
+async function forwardFromCatalogue(
+  store: Store,
+  index: GenealogyIndex,
+  lotId: string,
+): Promise<ForwardTrace> {
+  const node = rootFromCatalogue(index, lotId);
+  const { registry, catalogue } = index;
+  const c = index.graph.forwardWithDepth([node]);
+  const ids = c.nodes;
+  const edgeLimit = catalogue.edgeCount;
+  const count = ids.length;
+  const lotAt = new Array<TracedLot | undefined>(count);
+  const lineAt = new Array<LineFacts | undefined>(count);
+  const lotNodes = new Set<number>();
+  const deliveryAt: number[] = [];
+  const customerAt: number[] = [];
+  const productIds = new Set<string>();
+  const partyIds = new Set<string>();
+  const tracedLots: TracedLot[] = [];
+  for (let i = 0; i < count; i++) {
+    const n = ids[i]!;
+    const kind = registry.kinds[n];
+    if (kind === NodeKind.LOT) {
+      lotNodes.add(n);
+      const t = catalogue.tracedLot(n, c.depth[i]!);
+      if (!t) continue;
+      lotAt[i] = t;
+      tracedLots.push(t);
+      productIds.add(t.productId);
+      if (t.supplierId !== undefined) partyIds.add(t.supplierId);
+    } else if (kind === NodeKind.DELIVERY) deliveryAt.push(i);
+    else if (kind === NodeKind.CUSTOMER) {
+      customerAt.push(i);
+      partyIds.add(registry.refs[n]!);
+    }
+  }
+  // Like the store read (lines of the closure's lots): a delivery shows its line when the line's lot is in
+  // the closure — always so for lines the commands write (the lot → delivery edge brings the lot in).
+  const lines: LineFacts[] = [];
+  for (const i of deliveryAt) {
+    const lot = catalogue.lineLotNode(ids[i]!);
+    if (lot === undefined || !lotNodes.has(lot)) continue;
+    const l = catalogue.line(ids[i]!)!;
+    lineAt[i] = l;
+    lines.push(l);
+    productIds.add(l.productId);
+    partyIds.add(l.customerId);
+  }
+  const e = await env(store, index, true);
+  await ensureMaster(e, productIds, partyIds);
+  tracedLots.sort((a, b) => a.depth - b.depth || (a.lotId < b.lotId ? -1 : 1));
+  // The closure is in breadth-first order; deliveries as the store path lists them (by node order).
+  const { deliveries, customers } = deliveredTo(e, lines);
+  // What the lazy graph needs of master data, as it is now (the catalogue's cache may be cleared later).
+  const unitOf = new Map<string, string>();
+  for (const p of productIds) unitOf.set(p, e.products.get(p)?.unit ?? '');
+  const customerOf = new Map<number, TraceNode['customer']>();
+  for (const i of customerAt) {
+    const ref = registry.refs[ids[i]!]!;
+    const p = e.parties.get(ref);
+    const cust: NonNullable<TraceNode['customer']> = { id: ref, name: p?.name ?? ref };
+    if (p?.gln !== undefined) cust.gln = p.gln;
+    customerOf.set(i, cust);
+  }
+  const buildGraph = (): TraceGraph => {
+    const nodes: TraceNode[] = new Array(count);
+    const productAt = new Map<number, string>();
+    for (let i = 0; i < count; i++) {
+      const id = ids[i]!;
+      const kind = registry.kinds[id]!;
+      const n: TraceNode = {
+        id,
+        kind: KIND_NAME[kind] ?? 'lot',
+        ref: registry.refs[id]!,
+        depth: c.depth[i]!,
+      };
+      const t = lotAt[i];
+      const l = lineAt[i];
+      if (t) {
+        n.lot = { id: t.lotId, productId: t.productId, origin: t.origin };
+        if (t.supplierId !== undefined) n.lot.supplierId = t.supplierId;
+        if (t.supplierLotNumber !== undefined) n.lot.supplierLotNumber = t.supplierLotNumber;
+        if (t.expiry !== undefined) n.lot.expiry = t.expiry;
+        productAt.set(id, t.productId);
+      } else if (l) {
+        n.delivery = {
+          shipmentId: l.shipmentId,
+          lineNo: l.lineNo,
+          customerId: l.customerId,
+          shippedAt: l.shippedAt,
+        };
+        productAt.set(id, l.productId);
+      } else if (kind === NodeKind.CUSTOMER) n.customer = customerOf.get(i);
+      nodes[i] = n;
+    }
+    nodes.sort((a, b) => a.depth - b.depth || a.id - b.id);
+    const edges = catalogue.edgesWithin(ids, edgeLimit).map(
+      (x): TraceEdge => ({
+        from: x.src,
+        to: x.dst,
+        quantity: fromSteps(x.quantity, x.scale),
+        unit: unitOf.get(productAt.get(x.src) ?? '') ?? '',
+        seq: x.seq,
+      }),
+    );
+    return { direction: 'forward', root: node, nodes, edges };
+  };
+  // `graph` in the same place as on the store path (so JSON lists the keys in one order).
+  const trace = { lotId, graph: undefined as unknown as TraceGraph, lots: tracedLots, deliveries, customers };
+  return withLazyTree(lazyProperty(trace, 'graph', buildGraph));
+}
+
+/** Deliveries (by date, shipment, line) and customers (with what they received) of a forward trace. */
+function deliveredTo(
+  e: Env,
+  lines: readonly LineFacts[],
+): { deliveries: TracedDelivery[]; customers: TracedCustomer[] } {
   const deliveries: TracedDelivery[] = [];
   const customers = new Map<string, TracedCustomer & { sums: Map<string, bigint> }>();
-  for (const n of nodes) {
-    if (n.kind !== 'delivery') continue;
-    const l = lines.get(n.ref);
-    if (!l) continue;
+  for (const l of lines) {
     const product = e.products.get(l.productId);
     const decimals = product?.decimals ?? 0;
     const unit = product?.unit ?? '';
@@ -140,7 +276,35 @@ export async function traceForward(
         }),
     }))
     .sort((a, b) => (a.customerId < b.customerId ? -1 : 1));
-  return withLazyTree({ lotId, graph, lots: tracedLots, deliveries, customers: customerList });
+  return { deliveries, customers: customerList };
+}
+
+/**
+ * `obj` with property `key` computed by `build` on first read (then kept): an ordinary enumerable property
+ * to every reader (spread, JSON, deep equality, structuredClone, assignment).
+ */
+export function lazyProperty<T extends object, K extends string, V>(
+  obj: T,
+  key: K,
+  build: () => V,
+): T & { [P in K]: V } {
+  let value: V | undefined;
+  let built = false;
+  return Object.defineProperty(obj as T & { [P in K]: V }, key, {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (!built) {
+        value = build();
+        built = true;
+      }
+      return value as V;
+    },
+    set: (v: V) => {
+      value = v;
+      built = true;
+    },
+  });
 }
 
 /**
@@ -149,18 +313,7 @@ export async function traceForward(
  * property is an ordinary enumerable one to every reader (spread, JSON, deep equality, assignment).
  */
 export function withLazyTree<T extends { graph: TraceGraph }>(trace: T): T & { tree: TraceTree } {
-  let tree: TraceTree | undefined;
-  return Object.defineProperty(trace as T & { tree: TraceTree }, 'tree', {
-    enumerable: true,
-    configurable: true,
-    get: () => {
-      tree ??= buildTree(trace.graph);
-      return tree;
-    },
-    set: (value: TraceTree) => {
-      tree = value;
-    },
-  });
+  return lazyProperty(trace, 'tree', () => buildTree(trace.graph));
 }
 
 /** Every ancestor lot of `lotId` down to supplier lots, with quantities consumed and production orders. */
