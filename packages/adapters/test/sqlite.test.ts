@@ -15,6 +15,7 @@ import { makeTestEvent } from '@lotgraph/sdk/testing';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { decodeRefs, encodeRefs } from '../src/sql/sql-genealogy.js';
 import { packSteps, packThreshold, runPackSteps, SEED_1851919563 } from './pack-helpers.js';
 
 let dir: string;
@@ -359,5 +360,28 @@ describe('genealogy pack', () => {
     const fromPack = await Lotgraph.open({ store: raw });
     expect(await fromPack.trace.backward('B-2')).toEqual(expected);
     await fromPack.close();
+    // A pack written before refs were NUL-joined (a JSON array) reads the same.
+    const refsPart = raw.db
+      .prepare('SELECT bytes FROM genealogy_pack_parts WHERE upto_seq = ? AND col = 1')
+      .pluck()
+      .get(upto) as Buffer;
+    expect(refsPart[0]).toBe(0);
+    const refs = decodeRefs(refsPart, refsPart.subarray(1).toString().split('\u0000').length);
+    raw.db
+      .prepare('UPDATE genealogy_pack_parts SET bytes = ? WHERE upto_seq = ? AND col = 1')
+      .run(Buffer.from(JSON.stringify(refs)), upto);
+    const fromJsonPack = await Lotgraph.open({ store: raw });
+    expect(await fromJsonPack.trace.backward('B-2')).toEqual(expected);
+    await fromJsonPack.close();
+  });
+
+  it('pack refs round-trip through their column, NUL-joined or (a ref with a NUL) JSON (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'binary', maxLength: 6 }), { maxLength: 30 }), (refs) => {
+        const bytes = encodeRefs(refs);
+        expect(bytes[0] === 0).toBe(refs.every((r) => !r.includes('\u0000')));
+        expect(decodeRefs(bytes, refs.length)).toEqual(refs);
+      }),
+    );
   });
 });

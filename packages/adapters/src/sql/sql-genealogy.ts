@@ -90,6 +90,24 @@ export async function* streamRows(
   }
 }
 
+/**
+ * The refs column of the pack: a NUL byte, then the refs joined by NUL (a stored string holds none) — at a
+ * million nodes splitting it takes half the time of `JSON.parse`. A pack written before holds a JSON array
+ * (first byte `[`), still read; a ref with a NUL in it (never from the sdk) is written that way too.
+ */
+export function encodeRefs(refs: readonly string[]): Uint8Array {
+  const joined = refs.join('\u0000');
+  const plain = refs.length === 0 || joined.split('\u0000').length === refs.length;
+  return new TextEncoder().encode(plain ? `\u0000${joined}` : JSON.stringify(refs));
+}
+
+/** The refs of a pack's refs column ({@link encodeRefs}, or the older JSON array); throws when malformed. */
+export function decodeRefs(bytes: Uint8Array, count: number): string[] {
+  if (bytes[0] !== 0) return JSON.parse(new TextDecoder().decode(bytes)) as string[];
+  if (count === 0) return [];
+  return new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(1)).split('\u0000');
+}
+
 /** Bytes per stored part of the pack: well under MariaDB's default 16 MiB packet, and small protocol messages. */
 const PART_BYTES = 4 * 1024 * 1024;
 /** Columns of the pack, as stored in `genealogy_pack_parts.col`. */
@@ -136,7 +154,7 @@ export async function readPack(g: GenealogySource, until: number): Promise<Genea
   if (!kinds || !refsText || !src || !dst || !qty) return undefined;
   let refs: string[];
   try {
-    refs = JSON.parse(new TextDecoder().decode(refsText)) as string[];
+    refs = decodeRefs(refsText, n);
   } catch {
     return undefined;
   }
@@ -163,13 +181,7 @@ export async function writePack(g: GenealogySource, c: Collector, upto: number):
   const { kinds, refs, src, dst, qty } = c.concat();
   const bytes = (a: Uint8Array | Int32Array | Float64Array) =>
     new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  const cols = [
-    bytes(kinds),
-    new TextEncoder().encode(JSON.stringify(refs)),
-    bytes(src),
-    bytes(dst),
-    bytes(qty),
-  ];
+  const cols = [bytes(kinds), encodeRefs(refs), bytes(src), bytes(dst), bytes(qty)];
   const parts = g.d.table('genealogy_pack_parts');
   const table = g.d.table('genealogy_pack');
   const statements: { sql: string; params?: readonly unknown[] }[] = [];

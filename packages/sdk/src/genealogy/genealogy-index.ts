@@ -58,6 +58,7 @@ export class GenealogyIndex {
   ): Promise<GenealogyIndex> {
     const head = await store.head();
     const registry = new NodeRegistry();
+    registry.reserve(head.nodeCount);
     const kinds = new Grow((n) => new Uint8Array(n));
     const src = new Grow((n) => new Int32Array(n));
     const dst = new Grow((n) => new Int32Array(n));
