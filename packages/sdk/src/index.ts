@@ -281,6 +281,7 @@ export type {
   AuxRecord,
   AvailableStockRow,
   DocumentRecord,
+  EdgeColumns,
   GenealogyChunk,
   GenealogyEdge,
   GenealogyNode,
@@ -308,6 +309,7 @@ export {
   compareHolds,
   compareReservations,
   compareShipmentLines,
+  edgeColumns,
   NodeKind,
 } from './store/port.js';
 export type {

@@ -284,6 +284,46 @@ describe('trace catalogue', () => {
     expect(scope).toEqual(await computeScope(store, indexOf(lg), ['F1'], { via: 'store' }));
   });
 
+  it('fills edges from streamEdges pages; a page that fails takes back the edges added before it', async () => {
+    const inner = new MemoryStore();
+    const { lg } = await bakery(inner);
+    for (const n of [1, 2, 3]) {
+      await lg.receive({ lotId: `F${n}`, productId: 'flour', locationId: 'WH', quantity: '5' });
+      await lg.produce({
+        orderId: `P${n}`,
+        inputs: [{ lotId: `F${n}`, locationId: 'WH', quantity: '2' }],
+        outputs: [{ lotId: `B${n}`, productId: 'bread', locationId: 'WH', quantity: '4' }],
+      });
+    }
+    let pages = 0;
+    let failAfter = 2;
+    const store = new Proxy(inner, {
+      get(target, prop, receiver) {
+        if (prop === 'listEdges') throw new Error('the fill must not list every edge as objects');
+        if (prop !== 'streamEdges') return Reflect.get(target, prop, receiver);
+        return async function* (o: { untilSeq: number }) {
+          for await (const c of target.streamEdges({ ...o, batchSize: 1 })) {
+            if (++pages > failAfter) throw new Error('connection lost');
+            yield c;
+          }
+        };
+      },
+    }) as Store;
+    const again = await Lotgraph.open({ store, clock: testClock(), actor: 'again' });
+    const cat = indexOf(again).catalogue;
+    await expect(cat.ready(store)).rejects.toThrow('connection lost');
+    expect(cat.isReady).toBe(false);
+    expect(cat.edgeCount).toBe(0);
+    failAfter = Number.POSITIVE_INFINITY;
+    await cat.ready(store);
+    const all = await inner.listEdges({});
+    expect(all.length).toBe(3);
+    expect(Array.from({ length: cat.edgeCount }, (_, i) => cat.edge(i))).toEqual(all);
+    expect(await traceForward(store, indexOf(again), 'F2', 'catalogue')).toEqual(
+      await traceForward(inner, indexOf(again), 'F2', 'store'),
+    );
+  });
+
   it('an unknown lot is LOT_NOT_FOUND on both paths', async () => {
     const { lg, store } = await bakery(new MemoryStore());
     for (const via of ['catalogue', 'store'] as const) {

@@ -10,6 +10,7 @@ import type {
   AuxRecord,
   AvailableStockRow,
   DocumentRecord,
+  EdgeColumns,
   GenealogyEdge,
   HoldRecord,
   Location,
@@ -335,6 +336,37 @@ export abstract class SqlReads {
         seq: Number(r.seq),
       }),
     );
+  }
+
+  async *streamEdges(options: { untilSeq: number; batchSize?: number }): AsyncIterable<EdgeColumns> {
+    const size = Math.max(1, Math.floor(options.batchSize ?? 65536));
+    // Keyset pages by id (the store's edge order); each page's rows are garbage once turned into columns.
+    for (let last = -1; ; ) {
+      const rows = await this.q(
+        `SELECT id, src, dst, quantity, scale, seq FROM ${this.t('edges')} WHERE id > ? AND seq <= ? ORDER BY id LIMIT ?`,
+        [last, options.untilSeq, size],
+      );
+      if (rows.length === 0) return;
+      const n = rows.length;
+      const c: EdgeColumns = {
+        src: new Int32Array(n),
+        dst: new Int32Array(n),
+        quantity: new Array<bigint>(n),
+        scale: new Uint8Array(n),
+        seq: new Float64Array(n),
+      };
+      for (let k = 0; k < n; k++) {
+        const r = rows[k]!;
+        c.src[k] = Number(r.src);
+        c.dst[k] = Number(r.dst);
+        c.quantity[k] = BigInt(r.quantity as string);
+        c.scale[k] = Number(r.scale);
+        c.seq[k] = Number(r.seq);
+      }
+      yield c;
+      last = Number(rows[n - 1]!.id);
+      if (n < size) return;
+    }
   }
 
   // ── shipments ──────────────────────────────────────────────────────────

@@ -127,14 +127,25 @@ export class TraceCatalogue {
   private done = false;
 
   private async fill(store: Store): Promise<void> {
-    const [lots, lines, edges] = await Promise.all([
-      store.listLots(),
-      store.listShipmentLines(),
-      store.listEdges({}),
-    ]);
-    // Everything read: apply (a failed read leaves the catalogue empty; ready() starts over).
-    this.describeNodes(this.loadNodes, lots, lines);
-    for (const e of edges) if (e.seq <= this.loadSeq) this.addEdge(e);
+    // One listing at a time, each described before the next is read, so that at a million lots the rows of
+    // one listing are garbage before the next arrives. A failed read leaves the catalogue not done: the next
+    // ready() starts over (describing a lot or line again overwrites it; edges are added in one go, last).
+    this.describeNodes(this.loadNodes, await store.listLots(), []);
+    for (const l of await store.listShipmentLines()) this.putLine(l);
+    if (store.streamEdges) {
+      // Edges in pages of columns, each added as it arrives (no object per edge held); a failed page
+      // takes back the edges added before it, so the next fill adds them once.
+      const start = this.eSrc.length;
+      try {
+        for await (const c of store.streamEdges({ untilSeq: this.loadSeq }))
+          for (let i = 0; i < c.src.length; i++)
+            this.addEdgeOf(c.src[i]!, c.dst[i]!, c.quantity[i]!, c.scale[i]!, c.seq[i]!);
+      } catch (e) {
+        for (const col of [this.eSrc, this.eDst, this.eScale, this.eSeq, this.eQty]) col.length = start;
+        for (const i of this.eQtyBig.keys()) if (i >= start) this.eQtyBig.delete(i);
+        throw e;
+      }
+    } else for (const e of await store.listEdges({})) if (e.seq <= this.loadSeq) this.addEdge(e);
     for (const c of this.columns()) c.trim();
     this.buildCsr();
     this.done = true;
@@ -312,14 +323,18 @@ export class TraceCatalogue {
   }
 
   private addEdge(e: GenealogyEdge): void {
-    const i = this.eSrc.push(e.src);
-    this.eDst.push(e.dst);
-    this.eScale.push(e.scale);
-    this.eSeq.push(e.seq);
-    if (e.quantity >= I64_MIN && e.quantity <= I64_MAX) this.eQty.push(e.quantity);
+    this.addEdgeOf(e.src, e.dst, e.quantity, e.scale, e.seq);
+  }
+
+  private addEdgeOf(src: number, dst: number, quantity: bigint, scale: number, seq: number): void {
+    const i = this.eSrc.push(src);
+    this.eDst.push(dst);
+    this.eScale.push(scale);
+    this.eSeq.push(seq);
+    if (quantity >= I64_MIN && quantity <= I64_MAX) this.eQty.push(quantity);
     else {
       this.eQty.push(0n);
-      this.eQtyBig.set(i, e.quantity);
+      this.eQtyBig.set(i, quantity);
     }
   }
 

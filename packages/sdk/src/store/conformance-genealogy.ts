@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { bindSuite, collect, expectCode, type SuiteState } from './conformance-kit.js';
-import { NodeKind, type Store } from './port.js';
+import { type GenealogyEdge, NodeKind, type Store } from './port.js';
 
 /** Store conformance: genealogy. */
 export function genealogyConformance(s: SuiteState): void {
@@ -101,6 +101,34 @@ export function genealogyConformance(s: SuiteState): void {
         put([{ type: 'addEdges', edges: [{ src: 0, dst: 99, quantity: 1n, scale: 0, seq: 3 }] }]),
         'VALIDATION_FAILED',
       );
+
+      // streamEdges (when the store has it): listEdges({}) as columns, pages of at most batchSize, to a seq.
+      if (store.streamEdges) {
+        const all = await store.listEdges({});
+        for (const [untilSeq, batchSize] of [
+          [2, 2],
+          [2, 1],
+          [1, 5],
+          [0, 3],
+          [9, undefined],
+        ] as const) {
+          const got: GenealogyEdge[] = [];
+          for await (const c of store.streamEdges({ untilSeq, ...(batchSize ? { batchSize } : {}) })) {
+            expect(c.src).toBeInstanceOf(Int32Array);
+            expect(c.src.length).toBeGreaterThan(0);
+            expect(c.src.length).toBeLessThanOrEqual(batchSize ?? 65536);
+            for (let i = 0; i < c.src.length; i++)
+              got.push({
+                src: c.src[i]!,
+                dst: c.dst[i]!,
+                quantity: c.quantity[i]!,
+                scale: c.scale[i]!,
+                seq: c.seq[i]!,
+              });
+          }
+          expect(got).toEqual(all.filter((e) => e.seq <= untilSeq));
+        }
+      }
 
       const chunks = await collect(store.streamGenealogy({ batchSize: 2 }));
       const nodeChunks = chunks.filter((c) => c.type === 'nodes');

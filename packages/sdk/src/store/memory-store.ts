@@ -19,6 +19,7 @@ import {
 } from './memory-tables.js';
 import type {
   AppendBatch,
+  EdgeColumns,
   GenealogyChunk,
   GenealogyEdge,
   HoldRecord,
@@ -39,6 +40,7 @@ import {
   compareReservations,
   compareShipmentLines,
   compareStock,
+  edgeColumns,
 } from './port.js';
 import { deepFreeze } from './prefetch.js';
 import type { SerialFilter, SerialKey, UnitFilter } from './serial-port.js';
@@ -310,6 +312,12 @@ export class MemoryStore implements Store {
     const src = filter.src ? new Set(filter.src) : undefined;
     const dst = filter.dst ? new Set(filter.dst) : undefined;
     return clone(this.edges.filter((e) => (!src || src.has(e.src)) && (!dst || dst.has(e.dst))));
+  }
+  async *streamEdges(options: { untilSeq: number; batchSize?: number }): AsyncIterable<EdgeColumns> {
+    this.check();
+    const size = Math.max(1, options.batchSize ?? 65536);
+    const edges = this.edges.filter((e) => e.seq <= options.untilSeq);
+    for (let i = 0; i < edges.length; i += size) yield edgeColumns(edges.slice(i, i + size));
   }
   async *streamGenealogy(options: StreamGenealogyOptions = {}): AsyncIterable<GenealogyChunk> {
     this.check();

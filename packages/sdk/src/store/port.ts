@@ -363,6 +363,37 @@ export type GenealogyChunk =
       qty: Float64Array;
     };
 
+/** One page of {@link Store.streamEdges}: edges as columns, exactly as {@link GenealogyEdge}s hold them. */
+export interface EdgeColumns {
+  src: Int32Array;
+  dst: Int32Array;
+  /** Exact quantity in steps of 10^-scale. */
+  quantity: bigint[];
+  scale: Uint8Array;
+  seq: Float64Array;
+}
+
+/** Edges as one page of {@link Store.streamEdges}. */
+export function edgeColumns(edges: readonly GenealogyEdge[]): EdgeColumns {
+  const n = edges.length;
+  const c: EdgeColumns = {
+    src: new Int32Array(n),
+    dst: new Int32Array(n),
+    quantity: new Array<bigint>(n),
+    scale: new Uint8Array(n),
+    seq: new Float64Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const e = edges[i]!;
+    c.src[i] = e.src;
+    c.dst[i] = e.dst;
+    c.quantity[i] = e.quantity;
+    c.scale[i] = e.scale;
+    c.seq[i] = e.seq;
+  }
+  return c;
+}
+
 /** Options of {@link Store.streamGenealogy}. */
 export interface StreamGenealogyOptions {
   /** Only nodes/edges created by events with seq > sinceSeq (default 0: everything). */
@@ -497,6 +528,13 @@ export interface Store {
    * of at most `batchSize` rows — typed arrays, never one giant array.
    */
   streamGenealogy(options?: StreamGenealogyOptions): AsyncIterable<GenealogyChunk>;
+  /**
+   * Optional. Every edge with seq ≤ `untilSeq`, in the order and with the values of `listEdges({})`, as
+   * columns in pages of at most `batchSize` (default 65 536; SQL: keyset pages by id) — for a reader of
+   * every edge (the trace catalogue's fill) that would otherwise hold an object per edge at once: at a
+   * million lots, 3.7M objects whose garbage collection took most of the fill.
+   */
+  streamEdges?(options: { untilSeq: number; batchSize?: number }): AsyncIterable<EdgeColumns>;
 
   // ── shipments ───────────────────────────────────────────────────────────
   getShipment(id: string): Promise<ShipmentRecord | undefined>;
