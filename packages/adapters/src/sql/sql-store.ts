@@ -38,32 +38,19 @@ import type { SqlDialect } from './dialect.js';
 import type { Row, SqlConnection, SqlDriver, SqlErrorContext, SqlSession, Statement } from './driver.js';
 
 export type { SqlErrorContext } from './driver.js';
+export type { SqlStoreOptions } from './sql-store-config.js';
 
 import { positiveOption } from './options.js';
 import type { Collector } from './pack.js';
 import { newCollector } from './pack.js';
 import { appendState, checkStatements, coveredState, type Known } from './sql-append-check.js';
 import { type GenealogySource, streamGenealogy, streamRows, writePack } from './sql-genealogy.js';
+import { applyMigrations } from './sql-migrations.js';
 import { SqlOutbox } from './sql-outbox.js';
 import { SqlSerialReads, serialStatements } from './sql-serials.js';
-import { HeadFollower } from './sql-sync.js';
+import type { SqlStoreOptions } from './sql-store-config.js';
+import { HeadFollower, StatisticsRefresher } from './sql-sync.js';
 import { EVENT_COLUMNS, eventValues, planStatements } from './sql-writes.js';
-
-/** Options every SQL store shares. */
-export interface SqlStoreOptions {
-  /** Name for messages, e.g. `postgres:plant1`. */
-  name: string;
-  /** Rows per genealogy chunk (default 65 536). */
-  defaultBatchSize?: number;
-  /** Keep a packed copy of the genealogy for fast index loads (default true). */
-  genealogyPack?: boolean;
-  /** Rows outside the pack that make a stream rewrite it (default 50 000). */
-  packThreshold?: number;
-  /** Head polling interval of `subscribe` when the database has no change notification (default 200 ms). */
-  pollIntervalMs?: number;
-  /** Told about errors that have no caller to reject (a dropped idle connection, a failed pack write). */
-  onError?: (error: unknown, context: SqlErrorContext) => void;
-}
 
 interface Scope {
   session: SqlSession;
@@ -110,6 +97,7 @@ export class SqlStore extends SqlSerialReads implements Store {
   private readonly pollMs: number;
   private readonly onError: SqlStoreOptions['onError'];
   private readonly follower: HeadFollower;
+  private readonly analyzer: StatisticsRefresher;
 
   constructor(dialect: SqlDialect, driver: SqlDriver, options: SqlStoreOptions) {
     super();
@@ -128,6 +116,12 @@ export class SqlStore extends SqlSerialReads implements Store {
       this.pollMs,
       () => this.closed,
       (e, c) => this.report(e, c),
+    );
+    this.analyzer = new StatisticsRefresher(
+      () => dialect.analyze?.(),
+      (sql) => driver.pool.query(sql),
+      () => this.closed,
+      (e) => this.report(driver.mapError(e), { source: 'analyze' }),
     );
     this.outbox = new SqlOutbox({
       d: dialect,
@@ -250,44 +244,7 @@ export class SqlStore extends SqlSerialReads implements Store {
     prepare: readonly string[] = [],
     after: readonly Statement[] = [],
   ): Promise<void> {
-    const session = await this.session();
-    const mig = this.t('lotgraph_migrations');
-    try {
-      await this.driver.begin(session, [lock]);
-      for (const sql of prepare) await session.query(sql);
-      await session.query(
-        `CREATE TABLE IF NOT EXISTS ${mig} (version INT PRIMARY KEY, name VARCHAR(500) NOT NULL, applied_at VARCHAR(40) NOT NULL)`,
-      );
-      const [r] = await session.query(`SELECT coalesce(max(version), 0) AS v FROM ${mig}`);
-      const have = Number(r?.v ?? 0);
-      const list = this.d.migrations;
-      const known = list[list.length - 1]?.version ?? 0;
-      if (have > known) {
-        throw new LotgraphError(
-          ErrorCodes.VALIDATION_FAILED,
-          `${this.name} has schema version ${have}, newer than this lotgraph knows (${known}); upgrade @lotgraph/adapters`,
-          { field: 'schema', schemaVersion: have, supported: known },
-        );
-      }
-      for (const m of list) {
-        if (m.version <= have) continue;
-        await session.query(m.sql.replaceAll('{{s}}', this.d.schemaPrefix ?? ''));
-        await session.query(`INSERT INTO ${mig} (version, name, applied_at) VALUES (?, ?, ?)`, [
-          m.version,
-          m.name,
-          new Date().toISOString(),
-        ]);
-      }
-      await session.query('COMMIT');
-      for (const s of after) await session.query(s.sql, s.params);
-      session.release();
-    } catch (e) {
-      const mapped = this.driver.mapError(e);
-      await session.query('ROLLBACK').catch(() => undefined);
-      for (const s of after) await session.query(s.sql, s.params).catch(() => undefined);
-      session.release(isLotgraphError(mapped, ErrorCodes.STORE_UNAVAILABLE));
-      throw mapped;
-    }
+    await applyMigrations(this.d, this.driver, this.name, await this.session(), { lock, prepare, after });
   }
 
   /** Schema version (the last applied migration). */
@@ -438,40 +395,12 @@ export class SqlStore extends SqlSerialReads implements Store {
     }
     scope.open = false;
     scope.head = plan.head;
-    this.maybeAnalyze(
+    this.analyzer.appended(
       plan.head.seq,
       batch.events.length +
         plan.serialUnitChanges.reduce((n, c) => n + (c.type === 'addSerials' ? c.serials.length : 0), 0),
     );
     return { ...plan.head };
-  }
-
-  /**
-   * Rows this instance appended (events, and serial rows, which grow a thousand times faster than the
-   * ledger) and the count at which the next background statistics refresh runs (see `SqlDialect.analyze`).
-   * Doubling: a handful of refreshes over a store's life. Without them a planner that saw the serials table
-   * small scans every serial of a GTIN to update a hundred (a pallet ship went from 60 to 100+ ms).
-   */
-  private rowsAppended = 0;
-  private nextAnalyze = 1000;
-  private analyzing = false;
-
-  private maybeAnalyze(seq: number, rows: number): void {
-    const statements = this.d.analyze?.();
-    this.rowsAppended = Math.max(this.rowsAppended + rows, seq);
-    if (!statements || this.rowsAppended < this.nextAnalyze || this.analyzing || this.closed) return;
-    this.nextAnalyze = this.rowsAppended * 2;
-    this.analyzing = true;
-    (async () => {
-      for (const sql of statements) {
-        if (this.closed) break;
-        await this.driver.pool.query(sql);
-      }
-    })()
-      .catch((e) => this.report(this.driver.mapError(e), { source: 'analyze' }))
-      .finally(() => {
-        this.analyzing = false;
-      });
   }
 
   /**
