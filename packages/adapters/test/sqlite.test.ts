@@ -138,6 +138,17 @@ describe('SqliteStore on a file', () => {
     expect(await codeOf(() => SqliteStore.open({ defaultBatchSize: 0 }))).toBe('VALIDATION_FAILED');
   });
 
+  it("a write keeps the connection's busy_timeout (set to 0 only while BEGIN IMMEDIATE polls)", async () => {
+    const store = SqliteStore.open({ filename: path.join(dir, 'busy.db'), busyTimeoutMs: 1234 });
+    const lg = await bakery(store);
+    await lg.receive({ lotId: 'B1', productId: 'flour', locationId: 'WH', quantity: '1' });
+    expect(store.db.pragma('busy_timeout', { simple: true })).toBe(1234);
+    store.db.pragma('busy_timeout = 777'); // the caller's own change is kept too
+    await lg.receive({ lotId: 'B2', productId: 'flour', locationId: 'WH', quantity: '1' });
+    expect(store.db.pragma('busy_timeout', { simple: true })).toBe(777);
+    await lg.close();
+  });
+
   it('two lotgraphs on one file: each sees the other, nothing is lost, the ledger stays one chain', async () => {
     const file = path.join(dir, 'shared.db');
     const a = await bakery(SqliteStore.open({ filename: file }));

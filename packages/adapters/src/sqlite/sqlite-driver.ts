@@ -88,12 +88,18 @@ export class SqliteDriver implements SqlDriver {
     };
   }
 
+  /** The connection's `busy_timeout` now, or set it (through cached statements: once per write lock). */
+  private busyTimeout(set?: number): number {
+    const row = this.stmt(set === undefined ? 'PRAGMA busy_timeout' : `PRAGMA busy_timeout = ${set}`).get();
+    return Number(Object.values(row as object)[0]);
+  }
+
   /** `BEGIN IMMEDIATE`, polled with jitter until `busy_timeout` has passed, then `then`. */
   async begin(_session: SqlSession, then: readonly Statement[]): Promise<Row[][]> {
-    const timeout = Number(this.db.pragma('busy_timeout', { simple: true }));
+    const timeout = this.busyTimeout();
     const deadline = Date.now() + timeout;
     for (let pause = 1; ; pause = Math.min(pause * 2, 4)) {
-      this.db.pragma('busy_timeout = 0');
+      this.busyTimeout(0);
       try {
         this.db.exec('BEGIN IMMEDIATE');
         break;
@@ -101,7 +107,7 @@ export class SqliteDriver implements SqlDriver {
         if (!isBusy(e)) throw e;
         if (Date.now() >= deadline) throw busyConflict(timeout);
       } finally {
-        this.db.pragma(`busy_timeout = ${timeout}`);
+        this.busyTimeout(timeout);
       }
       await new Promise((r) => setTimeout(r, pause * (0.5 + Math.random())));
     }
