@@ -32,7 +32,9 @@ export function traceFacade(h: LotgraphHost) {
         await h.syncUnlocked();
         const t = await traceForward(h.store, h.index, lotId);
         // Item level on request: the serials each delivery carried (one store query per 1,000 shipments).
-        return a.options.serials ? { ...t, deliveries: await withSerials(h.store, t.deliveries) } : t;
+        // (On the trace itself, not a spread copy: a spread would build its lazy graph and tree.)
+        if (a.options.serials) t.deliveries = await withSerials(h.store, t.deliveries);
+        return t;
       });
     },
     /**
