@@ -4,7 +4,11 @@ import { NodeRegistry } from '../src/genealogy/node-registry.js';
 
 // Refs drawn from a small alphabet so that the same ref recurs under several kinds, and short enough to
 // collide in the table's low bits.
-const ref = fc.oneof(fc.stringMatching(/^[ab]{0,3}$/), fc.string({ maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 8 }));
+const ref = fc.oneof(
+  fc.stringMatching(/^[ab]{0,3}$/),
+  fc.string({ maxLength: 12 }),
+  fc.string({ unit: 'binary', maxLength: 8 }),
+);
 const batch = fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), ref), { maxLength: 300 });
 
 describe('NodeRegistry', () => {
