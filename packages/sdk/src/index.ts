@@ -212,6 +212,7 @@ export {
 } from './recall/schemas.js';
 export type { RecallScope, ScopeCustomer, ScopeDelivery, ScopeLot } from './recall/scope.js';
 export { computeScope } from './recall/scope.js';
+export { type PackedScope, unpackScope } from './recall/scope-codec.js';
 // ── serials and logistic units ───────────────────────────────────────────
 /** Item-level serials (GTIN + serial) and SSCC logistic units: inputs, events and query results. */
 export type { SerialListInput } from './serials/facade.js';

@@ -6,6 +6,7 @@ import { recallEvidence } from '../src/recall/queries.js';
 import { computeScope } from '../src/recall/scope.js';
 import { bakery, testClock } from './helpers.js';
 import { applyMovement, dec, frac, indexOf, type Movement, movements, part, picks } from './random-ledger.js';
+import { oracleScope } from './recall-scope-oracle.js';
 
 /**
  * Recall drills answered from the trace catalogue (scope, per-lot totals for the mass balances, stock of all
@@ -171,6 +172,13 @@ async function run(steps: [Cmd, boolean][]) {
         // The case's scope is what store reads give now (holds change no quantity); its evidence is the
         // ledger pass's.
         expect(ev.scope).toEqual(await computeScope(store, indexOf(who), suspects, { via: 'store' }));
+        // The same answers as the computation before the columnar rewrite, from the store and the catalogue.
+        expect(ev.scope).toEqual(await oracleScope(store, indexOf(who), suspects, { via: 'store' }));
+        await indexOf(who).catalogue.totalsReady(store);
+        const oracle = await oracleScope(store, indexOf(who), suspects, { via: 'catalogue', maxPaths: 2 });
+        expect(await computeScope(store, indexOf(who), suspects, { via: 'catalogue', maxPaths: 2 })).toEqual(
+          oracle,
+        );
         expect(ev).toEqual(await recallEvidence(store, recallId));
         break;
       }

@@ -31,15 +31,23 @@ export function alertMessageFromEvent(event: StoredEvent): OutboxMessage | undef
   }
   if (event.type === 'recallOpened') {
     const p = event.payload as unknown as EventPayloads['recallOpened'];
-    const scope = p.scope as { lots?: unknown[]; customers?: unknown[] } | null;
+    // Both recorded forms of a scope (the object, or format 2's columns: `unpackScope` in the sdk) carry
+    // `counts`; an older payload without them is counted from its lists.
+    const scope = p.scope as {
+      counts?: { lots?: unknown; customers?: unknown };
+      lots?: unknown;
+      customers?: unknown;
+    } | null;
+    const count = (n: unknown, list: unknown) =>
+      typeof n === 'number' ? n : Array.isArray(list) ? list.length : 0;
     const payload: RecallOpenedAlert = {
       recallId: p.recallId,
       drill: p.drill,
       classification: p.classification,
       reason: p.reason,
       openedAt: event.eventTime,
-      lots: Array.isArray(scope?.lots) ? scope.lots.length : 0,
-      customers: Array.isArray(scope?.customers) ? scope.customers.length : 0,
+      lots: count(scope?.counts?.lots, scope?.lots),
+      customers: count(scope?.counts?.customers, scope?.customers),
     };
     return { key: `alert:${event.seq}`, topic: 'alert.recallOpened', payload };
   }

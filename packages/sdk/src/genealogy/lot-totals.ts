@@ -73,8 +73,11 @@ export function fitsSteps(precision: number, decimals: number): boolean {
 
 /** A total (10^-9 units) in steps of a unit with `decimals` fraction digits (see {@link fitsSteps}). */
 export function totalToSteps(total: bigint, decimals: number): bigint {
-  return total / 10n ** BigInt(TOTAL_SCALE - decimals);
+  return total / (STEP_DIVISORS[decimals] ?? 10n ** BigInt(TOTAL_SCALE - decimals));
 }
+
+/** 10^(9 − decimals) for each number of decimals a unit can have. */
+const STEP_DIVISORS = Array.from({ length: TOTAL_SCALE + 1 }, (_, d) => 10n ** BigInt(TOTAL_SCALE - d));
 
 /**
  * The totals `ev` adds, exactly as the mass balance counts them (`stock/mass-balance.ts`): receipts,

@@ -210,7 +210,12 @@ export interface EventPayloads extends SerialEventPayloads {
     tolerance: number;
     scopeComputedAt: string;
     scopeMs: number;
-    /** The computed scope (`RecallScope`): affected lots, deliveries, customers, on-hand stock. */
+    /**
+     * The computed scope: affected lots, deliveries, customers, on-hand stock. Recorded as a `RecallScope`
+     * object by cases opened before format 2, and since then as `{ format: 2, … }` — the same content as
+     * columns (a heavy recall's 100k rows as a few strings); `unpackScope(payload.scope)` reads either as a
+     * `RecallScope`, and both carry `counts`.
+     */
     scope: Json;
   };
   reserved: {

@@ -11,7 +11,14 @@ import type { Product } from '../domain/schemas.js';
 import type { GenealogyIndex } from '../genealogy/genealogy-index.js';
 import { fitsSteps, lotTotalsOf, totalToSteps } from '../genealogy/lot-totals.js';
 import type { TraceVia } from '../genealogy/trace-types.js';
-import { balanceRow, type MassBalance, massBalances, type StepTotals } from '../stock/mass-balance.js';
+import {
+  balanceRow,
+  balanceSteps,
+  inSteps,
+  type MassBalance,
+  massBalances,
+  type StepTotals,
+} from '../stock/mass-balance.js';
 import { NodeKind, type Store } from '../store/port.js';
 import { stockOfLots } from '../store/stock-of-lots.js';
 
@@ -46,6 +53,20 @@ export async function recallMassBalances(
   lotIds: readonly string[],
   via: TraceVia = 'auto',
 ): Promise<MassBalance[]> {
+  return (await recallBalanceRows(store, index, lotIds, via)).rows;
+}
+
+/**
+ * {@link recallMassBalances}, with — when the rows came from the per-lot totals — each row's in (received +
+ * produced + returned) and the magnitude of its balance in steps: what the evidence's variance would
+ * otherwise parse back from the row's decimals.
+ */
+export async function recallBalanceRows(
+  store: Store,
+  index: GenealogyIndex | undefined,
+  lotIds: readonly string[],
+  via: TraceVia = 'auto',
+): Promise<{ rows: MassBalance[]; inSteps?: bigint[]; absBalance?: bigint[] }> {
   if (index)
     for (let attempt = 0; attempt < 2; attempt++) {
       const seq = index.seq;
@@ -55,7 +76,7 @@ export async function recallMassBalances(
       // Totals and stock describe the same head unless another process appended in between.
       if ((await store.head()).seq === seq && index.seq === seq) return balances;
     }
-  return massBalances(store, lotIds);
+  return { rows: await massBalances(store, lotIds) };
 }
 
 /** {@link recallMassBalances} from the per-lot totals (caught up by the caller); undefined to fall back. */
@@ -63,7 +84,7 @@ async function fromTotals(
   store: Store,
   index: GenealogyIndex,
   lotIds: readonly string[],
-): Promise<MassBalance[] | undefined> {
+): Promise<{ rows: MassBalance[]; inSteps: bigint[]; absBalance: bigint[] } | undefined> {
   const { registry, catalogue } = index;
   const keeper = lotTotalsOf(registry);
   if (!keeper || keeper.at !== index.seq) return undefined;
@@ -81,6 +102,8 @@ async function fromTotals(
   for (const s of await stockOfLots(store, [...new Set(lots.map((l) => l.lotId))]))
     onHand.set(s.lotId, (onHand.get(s.lotId) ?? 0n) + s.quantity);
   const out: MassBalance[] = [];
+  const came: bigint[] = [];
+  const absBalance: bigint[] = [];
   for (const { lotId, n, productId } of lots) {
     const product = products.get(productId);
     const d = product?.decimals ?? 0;
@@ -89,7 +112,11 @@ async function fromTotals(
     const steps = [t.received, t.produced, t.returned, t.consumed, t.shipped, t.adjusted].map((v) =>
       totalToSteps(v, d),
     ) as StepTotals;
-    out.push(balanceRow(lotId, productId, product?.unit ?? '', d, steps, onHand.get(lotId) ?? 0n));
+    const held = onHand.get(lotId) ?? 0n;
+    out.push(balanceRow(lotId, productId, product?.unit ?? '', d, steps, held));
+    const balance = balanceSteps(steps, held);
+    came.push(inSteps(steps));
+    absBalance.push(balance < 0n ? -balance : balance);
   }
-  return out;
+  return { rows: out, inSteps: came, absBalance };
 }

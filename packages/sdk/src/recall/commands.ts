@@ -11,7 +11,8 @@ import {
   RecallNotifyInput,
   RecallOpenInput,
 } from './schemas.js';
-import { computeScope, type RecallScope } from './scope.js';
+import { computeScopeColumns } from './scope.js';
+import { onHandLotsOf } from './scope-codec.js';
 
 /** The `recallOpen` command, with the scope computed beforehand (it needs the genealogy index). */
 /**
@@ -39,7 +40,8 @@ export const recallOpenCommand: CommandSpec<typeof RecallOpenInput, 'recallOpene
         );
       lots = [...lots, ...found.map((l) => l.id)];
     }
-    const scope = await computeScope(store, index, [...new Set(lots)]);
+    // Recorded as columns (format 2 of scope-codec.ts): a heavy recall's ~100k rows as a few strings.
+    const scope = await computeScopeColumns(store, index, [...new Set(lots)]);
     return {
       recallId: input.recallId,
       drill: input.drill,
@@ -57,8 +59,7 @@ export const recallOpenCommand: CommandSpec<typeof RecallOpenInput, 'recallOpene
   },
   followUps(payload, input, key) {
     if (input.drill) return [];
-    const scope = payload.scope as unknown as RecallScope;
-    return [...new Set(scope.onHand.map((s) => s.lotId))].map((lotId) => ({
+    return [...new Set(onHandLotsOf(payload.scope))].map((lotId) => ({
       spec: holdCommand as unknown as FollowUp['spec'],
       input: {
         holdId: `${input.recallId}/${lotId}`,

@@ -2,8 +2,15 @@ import { checkArgs } from '../domain/args.js';
 import { LetterSender } from '../domain/query-schemas.js';
 import { Id } from '../domain/schemas.js';
 import { parseInput } from '../domain/validate.js';
+import type { Json } from '../ledger/events.js';
 import type { LotgraphHost } from '../ledger/host.js';
-import { notificationCsv, type RecallEvidence, recallEvidence, recallMasterData } from '../recall/queries.js';
+import {
+  caseOf,
+  notificationCsv,
+  type RecallEvidence,
+  recallEvidence,
+  recallMasterData,
+} from '../recall/queries.js';
 import {
   RECALL,
   type RecallAcknowledgeInput,
@@ -79,7 +86,7 @@ export function recallFacade(h: LotgraphHost) {
     /** Every case (recalls and drills), newest last. */
     list: async () =>
       (await h.store.listRecords(RECALL))
-        .map((r) => r.value)
+        .map((r) => caseOf(r.value) as unknown as Json)
         .sort((a, b) => (a as { openedSeq: number }).openedSeq - (b as { openedSeq: number }).openedSeq),
   };
 }

@@ -5,14 +5,21 @@ import type { GenealogyIndex } from '../genealogy/genealogy-index.js';
 import { shippedSerials } from '../serials/queries.js';
 import type { MassBalance } from '../stock/mass-balance.js';
 import type { Store } from '../store/port.js';
-import { recallMassBalances } from './balances.js';
+import { recallBalanceRows } from './balances.js';
 import { RECALL, RECALL_STEP, type RecallCase, type RecallStep } from './schemas.js';
 import type { RecallScope } from './scope.js';
+import { isPacked, unpackScope } from './scope-codec.js';
 
 export async function requireCase(store: Store, recallId: string): Promise<RecallCase> {
   const r = await store.getRecord(RECALL, recallId);
   if (!r) throw notFound('recall', ['recallId'], recallId);
-  return r.value as unknown as RecallCase;
+  return caseOf(r.value);
+}
+
+/** A case record's value as a {@link RecallCase}: its scope as recorded, in either format. */
+export function caseOf(value: unknown): RecallCase {
+  const c = value as RecallCase;
+  return isPacked(c.scope) ? { ...c, scope: unpackScope(c.scope) } : c;
 }
 
 export async function requireOpen(store: Store, recallId: string): Promise<RecallCase> {
@@ -136,14 +143,27 @@ export async function recallEvidence(
   // Mass balance of every suspect and affected lot: from per-lot totals, or in one pass over the ledger.
   const lotIds = c.scope.lots.map((l) => l.lotId);
   const suspects = new Set(c.scope.suspectLots);
-  const balances = await recallMassBalances(store, index, lotIds);
-  const mb = balances.map((b) => {
-    const d = (b.balance.split('.')[1] ?? '').length;
-    const inSteps = toSteps(b.received, d) + toSteps(b.produced, d) + toSteps(b.returned, d);
-    const varSteps = toSteps(b.balance.replace('-', ''), d);
+  const balances = await recallBalanceRows(store, index, lotIds);
+  const mb = balances.rows.map((b, i): RecallEvidence['massBalance'][number] => {
+    // From the totals' steps when the rows came from them (the same numbers their decimals spell).
+    const d = balances.inSteps ? 0 : (b.balance.split('.')[1] ?? '').length;
+    const inSteps =
+      balances.inSteps?.[i] ?? toSteps(b.received, d) + toSteps(b.produced, d) + toSteps(b.returned, d);
+    const varSteps = balances.absBalance?.[i] ?? toSteps(b.balance.replace('-', ''), d);
     const variancePercent = inSteps === 0n ? 0 : (Number(varSteps) / Number(inSteps)) * 100;
+    // Written out rather than spread: one object shape for every row.
     return {
-      ...b,
+      lotId: b.lotId,
+      productId: b.productId,
+      unit: b.unit,
+      received: b.received,
+      produced: b.produced,
+      returned: b.returned,
+      consumed: b.consumed,
+      shipped: b.shipped,
+      adjusted: b.adjusted,
+      onHand: b.onHand,
+      balance: b.balance,
       variancePercent,
       withinTolerance: variancePercent <= c.tolerance * 100,
       suspect: suspects.has(b.lotId),

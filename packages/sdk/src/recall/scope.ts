@@ -3,74 +3,30 @@
  * delivery and customer with the exact quantities shipped, the attributed quantity of the suspect material
  * in each affected lot and delivery, and the on-hand stock of affected lots by location.
  *
+ * Computed in arrays indexed by the lot's position among the closure's lots, and written straight into the
+ * columns a case records ({@link PackedScope}): no map keyed by lot id, no object per lot or delivery.
+ *
  * @module
  */
 import { fromSteps, toSteps } from '../domain/quantity.js';
 import { ErrorCodes, LotgraphError } from '../errors.js';
 import type { GenealogyIndex } from '../genealogy/genealogy-index.js';
-import { TOTAL_SCALE } from '../genealogy/lot-totals.js';
 import { ensureMaster, env } from '../genealogy/trace-build.js';
-import type { LineFacts, LotFacts } from '../genealogy/trace-catalogue.js';
 import type { TraceVia } from '../genealogy/trace-types.js';
-import { massBalances } from '../stock/mass-balance.js';
-import { type GenealogyEdge, NodeKind, type Store } from '../store/port.js';
+import { NodeKind, type Store } from '../store/port.js';
 import { stockOfLots } from '../store/stock-of-lots.js';
 import { useCatalogue } from './balances.js';
+import { column, numberColumn, type PackedScope, unpackScope } from './scope-codec.js';
+import {
+  NOT_LOT,
+  type ScopeFacts,
+  scopeFactsFromCatalogue,
+  scopeFactsFromStore,
+  withLotPositions,
+} from './scope-facts.js';
+import type { RecallScope, ScopeCustomer } from './scope-types.js';
 
-/** One affected lot. */
-export interface ScopeLot {
-  lotId: string;
-  productId: string;
-  /** Hops from the nearest suspect lot (suspect lots: 0). */
-  depth: number;
-  /** One chain of lot ids from a suspect lot to this lot (omitted beyond `maxPaths` lots). */
-  path?: string[];
-  supplierId?: string;
-  supplierLotNumber?: string;
-  expiry?: string;
-  /** Estimated quantity of suspect material in this lot, in the suspect lot's unit (see `attributedUnit`). */
-  attributed: string;
-}
-
-/** One affected delivery (shipment line). */
-export interface ScopeDelivery {
-  shipmentId: string;
-  lineNo: number;
-  lotId: string;
-  productId: string;
-  customerId: string;
-  quantity: string;
-  unit: string;
-  shippedAt: string;
-  /** Estimated suspect material in this delivery, in `attributedUnit`. */
-  attributed: string;
-}
-
-/** One customer to notify, with what they received of affected lots. */
-export interface ScopeCustomer {
-  customerId: string;
-  name: string;
-  gln?: string;
-  contacts: { name?: string; role?: string; email?: string; phone?: string }[];
-  deliveries: number;
-  lots: string[];
-  quantities: { productId: string; quantity: string; unit: string }[];
-  attributed: string;
-  firstShippedAt: string;
-  lastShippedAt: string;
-}
-
-/** The computed scope of a recall. */
-export interface RecallScope {
-  suspectLots: string[];
-  /** Unit of `attributed` quantities: the suspect lots' product unit (mixed units: the first one's). */
-  attributedUnit: string;
-  lots: ScopeLot[];
-  deliveries: ScopeDelivery[];
-  customers: ScopeCustomer[];
-  onHand: { lotId: string; productId: string; locationId: string; quantity: string; unit: string }[];
-  counts: { lots: number; deliveries: number; customers: number; onHandBalances: number };
-}
+export type { RecallScope, ScopeCustomer, ScopeDelivery, ScopeLot } from './scope-types.js';
 
 /**
  * Compute the scope of suspect lots. Attribution follows the mass: a suspect lot's whole quantity is
@@ -84,6 +40,16 @@ export async function computeScope(
   suspectLots: readonly string[],
   options: { maxPaths?: number; via?: TraceVia } = {},
 ): Promise<RecallScope> {
+  return unpackScope(await computeScopeColumns(store, index, suspectLots, options));
+}
+
+/** {@link computeScope} in the form a case records it (format 2 of `scope-codec.ts`). */
+export async function computeScopeColumns(
+  store: Store,
+  index: GenealogyIndex,
+  suspectLots: readonly string[],
+  options: { maxPaths?: number; via?: TraceVia } = {},
+): Promise<PackedScope> {
   const { registry, graph } = index;
   const roots: number[] = [];
   for (const [i, id] of suspectLots.entries()) {
@@ -96,177 +62,277 @@ export async function computeScope(
     roots.push(n);
   }
   const closure = graph.forwardWithDepth(roots);
-  const depthOf = new Map<number, number>();
-  for (let i = 0; i < closure.nodes.length; i++) depthOf.set(closure.nodes[i]!, closure.depth[i]!);
-  const lotNodes = [...closure.nodes].filter((n) => registry.kinds[n] === NodeKind.LOT);
-  const lotIds = lotNodes.map((n) => registry.refs[n]!);
+  const lotNodes: number[] = [];
+  const lotDepth: number[] = [];
+  const { kinds, refs } = registry;
+  for (let i = 0; i < closure.nodes.length; i++) {
+    const n = closure.nodes[i]!;
+    if (kinds[n] !== NodeKind.LOT) continue;
+    lotNodes.push(n);
+    lotDepth.push(closure.depth[i]!);
+  }
+  const lotIds = lotNodes.map((n) => refs[n]!);
   const fromCatalogue = await useCatalogue(store, index, options.via ?? 'auto');
   const facts = fromCatalogue
     ? scopeFactsFromCatalogue(index, closure.nodes, lotNodes)
-    : await scopeFactsFromStore(store, lotIds, lotNodes);
-  const { lots, lines, edges, madeOf } = facts;
+    : await scopeFactsFromStore(store, registry, lotIds, lotNodes);
   // Products and customers: through the catalogue's cache of master data when it is caught up.
   const master = await env(store, index, fromCatalogue);
   const productIds = new Set<string>();
-  for (const l of lots.values()) productIds.add(l.productId);
-  for (const l of lines) productIds.add(l.productId);
+  for (const l of facts.lots) if (l) productIds.add(l.productId);
+  for (const l of facts.lines) productIds.add(l.productId);
   await ensureMaster(
     master,
     productIds,
-    lines.map((l) => l.customerId),
+    facts.lines.map((l) => l.customerId),
   );
-  const products = master.products;
-
   // On-hand stock of every affected lot.
   const onHandRows = await stockOfLots(store, lotIds, registry.count);
-  const onHandSteps = new Map<string, bigint>();
-  for (const s of onHandRows) onHandSteps.set(s.lotId, (onHandSteps.get(s.lotId) ?? 0n) + s.quantity);
+  const onHandLot = withLotPositions(registry, lotNodes, (pos) => {
+    const k = new Int32Array(onHandRows.length);
+    for (let i = 0; i < onHandRows.length; i++) k[i] = pos(registry.id(NodeKind.LOT, onHandRows[i]!.lotId));
+    return k;
+  });
+  const rootPos = withLotPositions(registry, lotNodes, (pos) => roots.map((r) => pos(r)));
+  const { products, parties } = master;
+  const L = lotNodes.length;
+  const { lots, made, lines, edges } = facts;
 
   // Mass flow of the suspect material, in base units (numbers; exact for first-level splits).
-  const decimalsOfLot = (n: number) =>
-    products.get(lots.get(registry.refs[n]!)?.productId ?? '')?.decimals ?? 0;
-  const taken = new Map<number, bigint>();
-  for (const e of edges) taken.set(e.src, (taken.get(e.src) ?? 0n) + e.quantity);
-  const totals = new Map<number, number>();
-  const total = (n: number) => {
-    let x = totals.get(n);
-    if (x === undefined) {
-      const made = madeOf.get(registry.refs[n]!) ?? 0;
-      x =
-        made > 0
-          ? made
-          : Number((taken.get(n) ?? 0n) + (onHandSteps.get(registry.refs[n]!) ?? 0n)) /
-            10 ** decimalsOfLot(n);
-      totals.set(n, x);
-    }
-    return x;
-  };
-  // One consumption into several outputs of the same event is stored as one edge per output, each with the
-  // full consumed quantity: such a group shares it in proportion to what each output lot holds when all of
-  // them are in one unit (a 2 kg + 1 kg split takes 2/3 and 1/3), equally otherwise.
-  const groupKey = (e: { src: number; seq: number }) => `${e.src}:${e.seq}`;
-  const groups = new Map<string, number[]>();
-  for (const e of edges)
-    if (registry.kinds[e.dst] === NodeKind.LOT) {
-      const g = groups.get(groupKey(e));
-      if (g) g.push(e.dst);
-      else groups.set(groupKey(e), [e.dst]);
-    }
-  const unitOfLot = (n: number) => products.get(lots.get(registry.refs[n]!)?.productId ?? '')?.unit;
-  const groupSums = new Map<string, { sum: number; oneUnit: boolean }>();
-  const groupWeight = (e: { src: number; seq: number; dst: number }) => {
-    const key = groupKey(e);
-    const g = groups.get(key);
-    if (!g || g.length < 2) return 1;
-    let k = groupSums.get(key);
-    if (!k) {
-      k = {
-        sum: g.reduce((s, d) => s + total(d), 0),
-        oneUnit: g.every((d) => unitOfLot(d) === unitOfLot(g[0]!)),
-      };
-      groupSums.set(key, k);
-    }
-    return k.oneUnit && k.sum > 0 ? total(e.dst) / k.sum : 1 / g.length;
-  };
-  const attributed = new Map<number, number>(); // suspect material, in the suspect unit
-  for (const r of roots) attributed.set(r, total(r));
-  const out = new Map<number, typeof edges>();
-  for (const e of edges) {
-    const list = out.get(e.src);
-    if (list) list.push(e);
-    else out.set(e.src, [e]);
+  const onHand = new Array<bigint>(L).fill(0n);
+  for (let i = 0; i < onHandRows.length; i++)
+    if (onHandLot[i]! >= 0) onHand[onHandLot[i]!]! += onHandRows[i]!.quantity;
+  const taken = new Array<bigint>(L).fill(0n);
+  const E = edges.src.length;
+  for (let i = 0; i < E; i++) taken[edges.src[i]!]! += edges.quantity[i]!;
+  const total = new Float64Array(L);
+  const unit = new Array<string | undefined>(L);
+  for (let k = 0; k < L; k++) {
+    const p = products.get(lots[k]?.productId ?? '');
+    unit[k] = p?.unit;
+    total[k] = made[k]! > 0 ? made[k]! : Number(taken[k]! + onHand[k]!) / 10 ** (p?.decimals ?? 0);
   }
-  // Topological order over the affected lots (Kahn), so every lot has received all of its suspect share
-  // before passing it on; lots on a rework cycle are processed last, in breadth-first order.
-  const inClosure = new Set(lotNodes);
-  const indeg = new Map<number, number>();
-  for (const e of edges)
-    if (e.src !== e.dst && inClosure.has(e.dst)) indeg.set(e.dst, (indeg.get(e.dst) ?? 0) + 1);
-  const queue = lotNodes.filter((n) => !indeg.get(n));
-  const order: number[] = [];
-  const done = new Set<number>();
-  for (let head = 0; head < queue.length; head++) {
-    const n = queue[head]!;
-    if (done.has(n)) continue;
-    done.add(n);
-    order.push(n);
-    for (const e of out.get(n) ?? []) {
-      if (!inClosure.has(e.dst) || e.dst === n) continue;
-      const d = (indeg.get(e.dst) ?? 0) - 1;
-      indeg.set(e.dst, d);
-      if (d === 0) queue.push(e.dst);
-    }
-  }
-  for (const n of lotNodes) if (!done.has(n)) order.push(n);
+  const weight = groupWeights(edges, total, unit);
+  const order = topologicalOrder(L, edges);
+  const attributed = new Float64Array(L); // suspect material, in the suspect unit
+  for (const k of rootPos) attributed[k] = total[k]!;
   for (const n of order) {
-    const a = attributed.get(n) ?? 0;
-    const t = total(n);
-    for (const e of out.get(n) ?? []) {
-      if (e.dst === n) continue;
-      const w = registry.kinds[e.dst] === NodeKind.LOT ? groupWeight(e) : 1;
-      const q = (Number(e.quantity) / 10 ** e.scale) * w;
+    const a = attributed[n]!;
+    const t = total[n]!;
+    for (let j = order.outStart[n]!, end = order.outStart[n + 1]!; j < end; j++) {
+      const e = order.outList[j]!;
+      const d = edges.dst[e]!;
+      if (d < 0 || d === n) continue;
+      const q = (Number(edges.quantity[e]!) / 10 ** edges.scale[e]!) * weight[e]!;
       const share = t > 0 ? Math.min(a, (a * q) / t) : 0;
-      attributed.set(e.dst, (attributed.get(e.dst) ?? 0) + share);
+      attributed[d]! += share;
     }
   }
-  const suspectProduct = lots.get(suspectLots[0]!)?.productId;
+  const suspectProduct = lots[rootPos[0]!]?.productId;
   const attributedUnit = (suspectProduct && products.get(suspectProduct)?.unit) ?? '';
   const suspectDecimals = (suspectProduct && products.get(suspectProduct)?.decimals) || 0;
-  const fmtAttr = (x: number) => x.toFixed(Math.min(6, suspectDecimals));
+  const digits = Math.min(6, suspectDecimals);
 
+  // Lots, with one chain from the nearest suspect lot for the first `maxPaths`.
   const maxPaths = options.maxPaths ?? 5000;
   const nearest = nearestRoot(index, roots);
-  const scopeLots: ScopeLot[] = [];
-  for (const [i, n] of lotNodes.entries()) {
-    const l = lots.get(registry.refs[n]!);
+  const lot = {
+    lotId: [] as string[],
+    productId: [] as string[],
+    depth: [] as number[],
+    attributed: [] as string[],
+    supplierId: [] as (string | undefined)[],
+    supplierLotNumber: [] as (string | undefined)[],
+    expiry: [] as (string | undefined)[],
+    pathLength: [] as (string | undefined)[],
+    path: [] as string[],
+  };
+  for (let k = 0; k < L; k++) {
+    const l = lots[k];
     if (!l) continue;
-    const s: ScopeLot = {
-      lotId: l.id,
-      productId: l.productId,
-      depth: depthOf.get(n) ?? 0,
-      attributed: fmtAttr(attributed.get(n) ?? 0),
-    };
-    if (i < maxPaths) {
+    lot.lotId.push(l.id);
+    lot.productId.push(l.productId);
+    lot.depth.push(lotDepth[k]!);
+    lot.attributed.push(attributed[k]!.toFixed(digits));
+    let chain: Int32Array | null = null;
+    if (k < maxPaths) {
+      const n = lotNodes[k]!;
       const r = nearest(n);
-      const best = r === undefined ? null : r === n ? Int32Array.of(n) : graph.path(r, n);
-      if (best) s.path = [...best].map((x) => registry.refs[x]!);
+      chain = r === undefined ? null : r === n ? Int32Array.of(n) : graph.path(r, n);
     }
-    copyLotFacts(l, s);
-    scopeLots.push(s);
+    lot.pathLength.push(chain ? String(chain.length) : undefined);
+    if (chain) for (const x of chain) lot.path.push(refs[x]!);
+    lot.supplierId.push(l.supplierId);
+    lot.supplierLotNumber.push(l.supplierLotNumber);
+    lot.expiry.push(l.expiry);
   }
 
-  const deliveries: ScopeDelivery[] = [];
+  const { deliveries, customers } = deliveriesOf(facts, products, parties, total, attributed, digits);
+  const onHandPacked = onHandColumns(onHandRows, products);
+  const packed: PackedScope = {
+    format: 2,
+    suspectLots: [...suspectLots],
+    attributedUnit,
+    counts: {
+      lots: lot.lotId.length,
+      deliveries: lines.length,
+      customers: customers.length,
+      onHandBalances: onHandRows.length,
+    },
+    lots: {
+      lotId: column(lot.lotId),
+      productId: column(lot.productId),
+      depth: numberColumn(lot.depth),
+      attributed: column(lot.attributed),
+      supplierId: column(lot.supplierId),
+      supplierLotNumber: column(lot.supplierLotNumber),
+      expiry: column(lot.expiry),
+      pathLength: column(lot.pathLength),
+      path: column(lot.path),
+    },
+    deliveries,
+    customers,
+    onHand: onHandPacked,
+  };
+  return packed;
+}
+
+type Products = ReadonlyMap<string, { unit: string; decimals: number }>;
+
+/**
+ * Per edge, the share of its quantity that goes to its output: one consumption into several outputs of the
+ * same event is stored as one edge per output, each with the full consumed quantity; such a group shares it
+ * in proportion to what each output lot holds when all of them are in one unit (a 2 kg + 1 kg split takes
+ * 2/3 and 1/3), equally otherwise. 1 for an edge alone in its group or into a delivery.
+ */
+function groupWeights(
+  edges: ScopeFacts['edges'],
+  total: Float64Array,
+  unit: readonly (string | undefined)[],
+): Float64Array {
+  const E = edges.src.length;
+  const { src, dst, seq } = edges;
+  // Group (src, seq) of each edge into a lot: edges of one event are adjacent in the store's order.
+  const group = new Int32Array(E).fill(-1);
+  const members: number[][] = [];
+  let sorted = true;
+  for (let i = 1; i < E && sorted; i++) if (seq[i]! < seq[i - 1]!) sorted = false;
+  const bySrc = new Map<number | string, number>();
+  let run = Number.NaN;
+  for (let i = 0; i < E; i++) {
+    if (dst[i] === NOT_LOT) continue;
+    if (sorted && seq[i] !== run) {
+      bySrc.clear();
+      run = seq[i]!;
+    }
+    const key = sorted ? src[i]! : `${src[i]}:${seq[i]}`;
+    let g = bySrc.get(key);
+    if (g === undefined) {
+      g = members.length;
+      members.push([]);
+      bySrc.set(key, g);
+    }
+    group[i] = g;
+    members[g]!.push(dst[i]!);
+  }
+  const totalOf = (d: number) => (d < 0 ? 0 : total[d]!);
+  const unitOf = (d: number) => (d < 0 ? undefined : unit[d]);
+  const sums = new Float64Array(members.length);
+  const known = new Uint8Array(members.length);
+  const oneUnit = new Uint8Array(members.length);
+  const w = new Float64Array(E).fill(1);
+  for (let i = 0; i < E; i++) {
+    const g = group[i]!;
+    if (g < 0) continue;
+    const m = members[g]!;
+    if (m.length < 2) continue;
+    if (!known[g]) {
+      known[g] = 1;
+      sums[g] = m.reduce((s, d) => s + totalOf(d), 0);
+      const u = unitOf(m[0]!);
+      oneUnit[g] = m.every((d) => unitOf(d) === u) ? 1 : 0;
+    }
+    w[i] = oneUnit[g] && sums[g]! > 0 ? totalOf(dst[i]!) / sums[g]! : 1 / m.length;
+  }
+  return w;
+}
+
+/**
+ * Topological order over the affected lots (Kahn), so every lot has received all of its suspect share
+ * before passing it on; lots on a rework cycle come last, in the closure's order. With the out-edges of
+ * each lot (`outList[outStart[k] … outStart[k+1])`, in the store's order).
+ */
+function topologicalOrder(
+  L: number,
+  edges: ScopeFacts['edges'],
+): number[] & { outStart: Int32Array; outList: Int32Array } {
+  const { src, dst } = edges;
+  const E = src.length;
+  const outStart = new Int32Array(L + 1);
+  for (let i = 0; i < E; i++) outStart[src[i]! + 1]!++;
+  for (let k = 0; k < L; k++) outStart[k + 1]! += outStart[k]!;
+  const fill = outStart.slice(0, L);
+  const outList = new Int32Array(E);
+  for (let i = 0; i < E; i++) outList[fill[src[i]!]!++] = i;
+  const indeg = new Int32Array(L);
+  for (let i = 0; i < E; i++) if (dst[i]! >= 0 && dst[i] !== src[i]) indeg[dst[i]!]!++;
+  const queue: number[] = [];
+  for (let k = 0; k < L; k++) if (indeg[k] === 0) queue.push(k);
+  const done = new Uint8Array(L);
+  const order = [] as unknown as number[] & { outStart: Int32Array; outList: Int32Array };
+  for (let head = 0; head < queue.length; head++) {
+    const n = queue[head]!;
+    if (done[n]) continue;
+    done[n] = 1;
+    order.push(n);
+    for (let j = outStart[n]!, end = outStart[n + 1]!; j < end; j++) {
+      const d = dst[outList[j]!]!;
+      if (d < 0 || d === n) continue;
+      if (--indeg[d]! === 0) queue.push(d);
+    }
+  }
+  for (let k = 0; k < L; k++) if (!done[k]) order.push(k);
+  order.outStart = outStart;
+  order.outList = outList;
+  return order;
+}
+
+/** The deliveries (by date, then line number) and the customers (by id) of a scope, as recorded. */
+function deliveriesOf(
+  facts: ScopeFacts,
+  products: Products,
+  parties: ReadonlyMap<string, { name: string; gln?: string; contacts?: ScopeCustomer['contacts'] }>,
+  total: Float64Array,
+  attributed: Float64Array,
+  digits: number,
+): { deliveries: PackedScope['deliveries']; customers: PackedScope['customers'] } {
+  const { lines, lineLot } = facts;
+  const n = lines.length;
+  const quantity = new Array<string>(n);
+  const unit = new Array<string>(n);
+  const attr = new Array<string>(n);
   const customers = new Map<
     string,
-    ScopeCustomer & { sums: Map<string, bigint>; attr: number; lotSet: Set<string> }
+    Omit<ScopeCustomer, 'lots'> & { sums: Map<string, bigint>; attr: number; lotSet: Set<string> }
   >();
-  for (const l of lines) {
+  for (let i = 0; i < n; i++) {
+    const l = lines[i]!;
     const p = products.get(l.productId);
-    const lotNode = registry.id(NodeKind.LOT, l.lotId);
-    const lotTotal = lotNode === undefined ? 0 : total(lotNode);
+    const k = lineLot[i]!;
+    const lotTotal = k < 0 ? 0 : total[k]!;
     const q = Number(l.quantity) / 10 ** (p?.decimals ?? 0);
-    const attr =
-      lotNode === undefined || lotTotal === 0 ? 0 : ((attributed.get(lotNode) ?? 0) * q) / lotTotal;
-    deliveries.push({
-      shipmentId: l.shipmentId,
-      lineNo: l.lineNo,
-      lotId: l.lotId,
-      productId: l.productId,
-      customerId: l.customerId,
-      quantity: fromSteps(l.quantity, p?.decimals ?? 0),
-      unit: p?.unit ?? '',
-      shippedAt: l.shippedAt,
-      attributed: fmtAttr(attr),
-    });
+    const a = k < 0 || lotTotal === 0 ? 0 : (attributed[k]! * q) / lotTotal;
+    quantity[i] = fromSteps(l.quantity, p?.decimals ?? 0);
+    unit[i] = p?.unit ?? '';
+    attr[i] = a.toFixed(digits);
     let c = customers.get(l.customerId);
     if (!c) {
-      const party = master.parties.get(l.customerId);
+      const party = parties.get(l.customerId);
       c = {
         customerId: l.customerId,
         name: party?.name ?? l.customerId,
-        contacts: party?.contacts ? structuredClone(party.contacts) : [],
+        contacts: party?.contacts ? party.contacts.map((x) => ({ ...x })) : [],
         deliveries: 0,
-        lots: [],
         quantities: [],
         attributed: '0',
         firstShippedAt: l.shippedAt,
@@ -280,52 +346,79 @@ export async function computeScope(
     }
     c.deliveries++;
     c.lotSet.add(l.lotId);
-    c.attr += attr;
+    c.attr += a;
     c.sums.set(l.productId, (c.sums.get(l.productId) ?? 0n) + l.quantity);
     if (l.shippedAt < c.firstShippedAt) c.firstShippedAt = l.shippedAt;
     if (l.shippedAt > c.lastShippedAt) c.lastShippedAt = l.shippedAt;
   }
-  const customerList: ScopeCustomer[] = [...customers.values()]
-    .map(({ sums, attr, lotSet, ...c }) => ({
-      ...c,
-      lots: [...lotSet].sort(),
-      attributed: fmtAttr(attr),
-      quantities: [...sums.entries()]
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([productId, q]) => {
-          const p = products.get(productId);
-          return { productId, quantity: fromSteps(q, p?.decimals ?? 0), unit: p?.unit ?? '' };
-        }),
-    }))
-    .sort((a, b) => (a.customerId < b.customerId ? -1 : 1));
-  deliveries.sort((a, b) =>
-    a.shippedAt < b.shippedAt ? -1 : a.shippedAt > b.shippedAt ? 1 : a.lineNo - b.lineNo,
-  );
-  const onHand = onHandRows
-    .map((s) => {
-      const p = products.get(s.productId);
-      return {
-        lotId: s.lotId,
-        productId: s.productId,
-        locationId: s.locationId,
-        quantity: fromSteps(s.quantity, p?.decimals ?? 0),
-        unit: p?.unit ?? '',
+  const customerList: PackedScope['customers'] = [...customers.values()]
+    .map(({ sums, attr, lotSet, ...c }) => {
+      const { customerId, name, contacts, deliveries, firstShippedAt, lastShippedAt } = c;
+      const out: PackedScope['customers'][number] = {
+        customerId,
+        name,
+        contacts,
+        deliveries,
+        lots: column([...lotSet].sort()),
+        quantities: [...sums.entries()]
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([productId, q]) => {
+            const p = products.get(productId);
+            return { productId, quantity: fromSteps(q, p?.decimals ?? 0), unit: p?.unit ?? '' };
+          }),
+        attributed: attr.toFixed(digits),
+        firstShippedAt,
+        lastShippedAt,
       };
+      if (c.gln !== undefined) out.gln = c.gln;
+      return out;
     })
-    .sort((a, b) => (a.lotId < b.lotId ? -1 : a.lotId > b.lotId ? 1 : a.locationId < b.locationId ? -1 : 1));
+    .sort((a, b) => (a.customerId < b.customerId ? -1 : 1));
+  // By date, then line number; stable (the lines' order on a tie). Dates compared by rank.
+  const dates = [...new Set(lines.map((l) => l.shippedAt))].sort();
+  const rankOf = new Map(dates.map((d, i) => [d, i] as const));
+  const rank = Float64Array.from(lines, (l) => rankOf.get(l.shippedAt)!);
+  const idx = Array.from({ length: n }, (_, i) => i);
+  idx.sort((a, b) => rank[a]! - rank[b]! || lines[a]!.lineNo - lines[b]!.lineNo || a - b);
+  const col = (f: (i: number) => string) => column(idx.map(f));
   return {
-    suspectLots: [...suspectLots],
-    attributedUnit,
-    lots: scopeLots,
-    deliveries,
-    customers: customerList,
-    onHand,
-    counts: {
-      lots: scopeLots.length,
-      deliveries: deliveries.length,
-      customers: customerList.length,
-      onHandBalances: onHand.length,
+    deliveries: {
+      shipmentId: col((i) => lines[i]!.shipmentId),
+      lineNo: numberColumn(idx.map((i) => lines[i]!.lineNo)),
+      lotId: col((i) => lines[i]!.lotId),
+      productId: col((i) => lines[i]!.productId),
+      customerId: col((i) => lines[i]!.customerId),
+      quantity: col((i) => quantity[i]!),
+      unit: col((i) => unit[i]!),
+      shippedAt: col((i) => lines[i]!.shippedAt),
+      attributed: col((i) => attr[i]!),
     },
+    customers: customerList,
+  };
+}
+
+/** The on-hand rows by lot, then location (the order `stockOfLots` reads them in). */
+function onHandColumns(
+  rows: readonly { lotId: string; productId: string; locationId: string; quantity: bigint }[],
+  products: Products,
+): PackedScope['onHand'] {
+  let sorted = rows;
+  for (let i = 1; i < rows.length; i++) {
+    const a = rows[i - 1]!;
+    const b = rows[i]!;
+    if (a.lotId < b.lotId || (a.lotId === b.lotId && a.locationId < b.locationId)) continue;
+    sorted = [...rows].sort((x, y) =>
+      x.lotId < y.lotId ? -1 : x.lotId > y.lotId ? 1 : x.locationId < y.locationId ? -1 : 1,
+    );
+    break;
+  }
+  const p = sorted.map((s) => products.get(s.productId));
+  return {
+    lotId: column(sorted.map((s) => s.lotId)),
+    productId: column(sorted.map((s) => s.productId)),
+    locationId: column(sorted.map((s) => s.locationId)),
+    quantity: column(sorted.map((s, i) => fromSteps(s.quantity, p[i]?.decimals ?? 0))),
+    unit: column(sorted.map((_, i) => p[i]?.unit ?? '')),
   };
 }
 
@@ -349,82 +442,6 @@ function nearestRoot(index: GenealogyIndex, roots: readonly number[]): (n: numbe
     }
   }
   return (n) => (dist[n] === -1 ? undefined : root[n]);
-}
-
-/** What a scope reads about its closure: lot facts, shipment lines, lot out-edges, what each lot ever held. */
-interface ScopeFacts {
-  lots: Map<string, LotFacts>;
-  /** Shipment lines of the affected lots, in the store's order (seq, shipment id, line number). */
-  lines: LineFacts[];
-  /** Every edge out of an affected lot, in the store's order. */
-  edges: GenealogyEdge[];
-  /** Per affected lot with a record: received + produced + returned, as the mass balance counts them. */
-  madeOf: Map<string, number>;
-}
-
-async function scopeFactsFromStore(store: Store, lotIds: string[], lotNodes: number[]): Promise<ScopeFacts> {
-  const lots = new Map<string, LotFacts>((await store.getLots(lotIds)).map((l) => [l.id, l]));
-  const lines = await store.listShipmentLines({ lotIds });
-  const edges = await store.listEdges({ src: lotNodes });
-  // What each affected lot ever held (received + produced + returned): the denominator of its shares.
-  const madeOf = new Map<string, number>();
-  for (const b of await massBalances(store, lotIds))
-    madeOf.set(b.lotId, Number(b.received) + Number(b.produced) + Number(b.returned));
-  return { lots, lines, edges, madeOf };
-}
-
-/** The same from the index's catalogue and its per-lot totals (caught up by the caller): no store reads. */
-function scopeFactsFromCatalogue(index: GenealogyIndex, closure: Int32Array, lotNodes: number[]): ScopeFacts {
-  const { registry, catalogue } = index;
-  const lots = new Map<string, LotFacts>();
-  const madeOf = new Map<string, number>();
-  const inScope = new Set<string>();
-  const edgeIds: number[] = [];
-  // As the decimal's value (both round the same real number once while |v| ≤ 2^53).
-  const num = (v: bigint) =>
-    v === 0n
-      ? 0
-      : v <= SAFE && v >= -SAFE
-        ? Number(v) / 10 ** TOTAL_SCALE
-        : Number(fromSteps(v, TOTAL_SCALE));
-  for (const n of lotNodes) {
-    inScope.add(registry.refs[n]!);
-    for (const e of catalogue.edgesAt(n, 'out')) edgeIds.push(e);
-    const l = catalogue.lot(n);
-    if (!l) continue;
-    lots.set(l.id, l);
-    const [received, produced, returned] = catalogue.totalsOf(n);
-    madeOf.set(l.id, num(received) + num(produced) + num(returned));
-  }
-  edgeIds.sort((a, b) => a - b);
-  // A line and its lot → delivery edge come from one `shipped` event: the line's seq is the edge's.
-  const lines: (LineFacts & { seq: number })[] = [];
-  for (const d of closure) {
-    if (registry.kinds[d] !== NodeKind.DELIVERY) continue;
-    const l = catalogue.line(d);
-    if (!l || !inScope.has(l.lotId)) continue;
-    const lotNode = registry.id(NodeKind.LOT, l.lotId);
-    const seq = catalogue
-      .edgesAt(d, 'in')
-      .map((e) => catalogue.edge(e))
-      .find((e) => e.src === lotNode)?.seq;
-    if (seq !== undefined) lines.push({ ...l, seq });
-  }
-  lines.sort(
-    (a, b) =>
-      a.seq - b.seq ||
-      (a.shipmentId < b.shipmentId ? -1 : a.shipmentId > b.shipmentId ? 1 : 0) ||
-      a.lineNo - b.lineNo,
-  );
-  return { lots, lines, edges: edgeIds.map((e) => catalogue.edge(e)), madeOf };
-}
-
-const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-
-function copyLotFacts(l: LotFacts, s: ScopeLot): void {
-  if (l.supplierId !== undefined) s.supplierId = l.supplierId;
-  if (l.supplierLotNumber !== undefined) s.supplierLotNumber = l.supplierLotNumber;
-  if (l.expiry !== undefined) s.expiry = l.expiry;
 }
 
 /** Sum exact decimal strings of one product (helper for reports). */

@@ -102,8 +102,19 @@ export function balanceRow(
     shipped: f(shipped),
     adjusted: f(adjusted),
     onHand: f(onHand),
-    balance: f(received + produced + returned + adjusted - consumed - shipped - onHand),
+    balance: f(balanceSteps([received, produced, returned, consumed, shipped, adjusted], onHand)),
   };
+}
+
+/** What came into a lot (received + produced + returned), in steps. */
+export function inSteps([received, produced, returned]: StepTotals): bigint {
+  return received + produced + returned;
+}
+
+/** A lot's balance in steps: what came in, adjusted, less what went out and what is on hand (0 = closed). */
+export function balanceSteps(steps: StepTotals, onHand: bigint): bigint {
+  const [, , , consumed, shipped, adjusted] = steps;
+  return inSteps(steps) + adjusted - consumed - shipped - onHand;
 }
 
 /** The mass balance's columns: what a lot received, produced, got back, consumed, shipped, adjusted. */
