@@ -36,6 +36,7 @@ import {
   compareHolds,
   compareReservations,
   compareShipmentLines,
+  edgeColumns,
 } from '@lotgraph/sdk';
 import { cmpStr, decodeRecord, sortById } from './codec.js';
 import type { SqlDialect, TableName } from './dialect.js';
@@ -88,6 +89,15 @@ const stockRows = (rows: Row[]): StockBalance[] =>
     .sort((a, b) => cmpStr(a.lotId, b.lotId) || cmpStr(a.locationId, b.locationId));
 
 /** The reads of a SQL store; {@link SqlStore} adds the lifecycle and the writes. */
+/** An `edges` row (src, dst, quantity, scale, seq) as a {@link GenealogyEdge}. */
+const rowToEdge = (r: Row): GenealogyEdge => ({
+  src: Number(r.src),
+  dst: Number(r.dst),
+  quantity: BigInt(r.quantity as string),
+  scale: Number(r.scale),
+  seq: Number(r.seq),
+});
+
 export abstract class SqlReads {
   protected abstract readonly d: SqlDialect;
   /** Run one read (inside the open write transaction of this async context, if any). */
@@ -327,15 +337,7 @@ export abstract class SqlReads {
       `SELECT src, dst, quantity, scale, seq FROM ${this.t('edges')}${w.sql} ORDER BY id`,
       w.params,
     );
-    return rows.map(
-      (r): GenealogyEdge => ({
-        src: Number(r.src),
-        dst: Number(r.dst),
-        quantity: BigInt(r.quantity as string),
-        scale: Number(r.scale),
-        seq: Number(r.seq),
-      }),
-    );
+    return rows.map(rowToEdge);
   }
 
   async *streamEdges(options: { untilSeq: number; batchSize?: number }): AsyncIterable<EdgeColumns> {
@@ -348,22 +350,7 @@ export abstract class SqlReads {
       );
       if (rows.length === 0) return;
       const n = rows.length;
-      const c: EdgeColumns = {
-        src: new Int32Array(n),
-        dst: new Int32Array(n),
-        quantity: new Array<bigint>(n),
-        scale: new Uint8Array(n),
-        seq: new Float64Array(n),
-      };
-      for (let k = 0; k < n; k++) {
-        const r = rows[k]!;
-        c.src[k] = Number(r.src);
-        c.dst[k] = Number(r.dst);
-        c.quantity[k] = BigInt(r.quantity as string);
-        c.scale[k] = Number(r.scale);
-        c.seq[k] = Number(r.seq);
-      }
-      yield c;
+      yield edgeColumns(rows.map(rowToEdge));
       last = Number(rows[n - 1]!.id);
       if (n < size) return;
     }

@@ -99,14 +99,15 @@ export async function recallEvidence(
   // Quantities: shipped to consignees vs accounted for (returned + destroyed + corrected), per product.
   const decimals = new Map<string, number>();
   const units = new Map<string, string>();
+  const unitOf = new Map<string, string>();
   for (const cu of c.scope.customers)
-    for (const q of cu.quantities) {
-      if (!decimals.has(q.productId)) {
-        const p = await store.getProduct(q.productId);
-        decimals.set(q.productId, p?.decimals ?? 0);
-        units.set(q.productId, p?.unit ?? q.unit);
-      }
-    }
+    for (const q of cu.quantities) if (!unitOf.has(q.productId)) unitOf.set(q.productId, q.unit);
+  // The products read at once (a network store overlaps the reads), not one round trip after another.
+  const products = await Promise.all([...unitOf.keys()].map((id) => store.getProduct(id)));
+  for (const [i, [id, unit]] of [...unitOf].entries()) {
+    decimals.set(id, products[i]?.decimals ?? 0);
+    units.set(id, products[i]?.unit ?? unit);
+  }
   const shipped = new Map<string, bigint>();
   for (const cu of c.scope.customers)
     for (const q of cu.quantities)
