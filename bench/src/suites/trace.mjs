@@ -339,10 +339,10 @@ function render(results, versions) {
       'the case appended and its evidence read back; "scope" is the `computeScope` part, `timeline.scopeMs`). **reference** = the ' +
       "same full trace from store reads (the path before the catalogue, checked identical on the first set), or the core's own " +
       '`recallScope` on the same roots (checked to reach as many nodes). The scope answers from the catalogue and its ' +
-      'per-lot totals; the rest of a drill is what keeps it far from its target: a stock read per affected lot, up to ' +
-      "5,000 shortest paths, the evidence's mass balances (one pass over the whole ledger, `recall/queries.ts`) and " +
-      'the case event carrying the whole scope (on MariaDB too large for the default 16 MB `max_allowed_packet` ' +
-      'at 10 heavy lots). Other jobs shared the 2-core machine during some runs.',
+      'per-lot totals, and is recorded in the case event as columns (scope format 2, from 2026-12-04 19:20; before, as ' +
+      'objects: 15 MB for 10 heavy lots at 100k, more than MariaDB’s default 16 MB `max_allowed_packet` once escaped). ' +
+      'What keeps drills from their targets is in docs/scaling.md: round trips and a durable commit on network stores, ' +
+      'and for 10 heavy lots the case written twice (event and case record) and a 39k–74k-row evidence.',
   );
   return L.join('\n');
 }
