@@ -6,7 +6,7 @@
  * @module
  */
 import { ErrorCodes, LotgraphError } from '@lotgraph/sdk';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Row, SqlConnection, SqlDriver, SqlSession, Statement } from '../sql/driver.js';
 import type { SqlErrorContext } from '../sql/sql-store.js';
 
@@ -20,7 +20,17 @@ export function numbered(sql: string): string {
   return sql.replace(/\?/g, () => `$${++n}`);
 }
 
-/** A value as a PostgreSQL literal (strings escaped by `pg`; bytes as hex). */
+/**
+ * A string as a PostgreSQL literal — the same text as `pg.escapeLiteral` (quotes doubled; with a backslash,
+ * backslashes doubled in an `E''` string), built with two `replaceAll`s instead of its character-by-character
+ * concatenation, which took ≈ 0.5 s for a 7 MB payload (a heavy recall's case event, written twice).
+ */
+export function escapeText(s: string): string {
+  const body = s.replaceAll("'", "''");
+  return s.includes('\\') ? ` E'${body.replaceAll('\\', '\\\\')}'` : `'${body}'`;
+}
+
+/** A value as a PostgreSQL literal (strings as {@link escapeText}; bytes as hex). */
 export function literal(v: unknown): string {
   if (v === null || v === undefined) return 'NULL';
   if (typeof v === 'number') {
@@ -29,7 +39,7 @@ export function literal(v: unknown): string {
   }
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
-  if (typeof v === 'string') return pg.escapeLiteral(v);
+  if (typeof v === 'string') return escapeText(v);
   if (v instanceof Uint8Array)
     return `decode('${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}', 'hex')`;
   if (Array.isArray(v)) return v.length === 0 ? "'{}'" : `ARRAY[${v.map(literal).join(', ')}]`;
