@@ -334,19 +334,31 @@ describe('trace catalogue', () => {
 });
 
 describe('trace tree on demand', () => {
-  it('builds the tree on first read, like an ordinary enumerable property to every reader', async () => {
-    const { lg } = await bakery();
-    await lg.receive({ lotId: 'F1', productId: 'flour', locationId: 'WH', quantity: '10' });
-    await lg.produce({
+  /** F1 (flour, expiring 2027-01-31) → D1 (dough) → shipped to shop1. */
+  const flourToShop = async () => {
+    const b = await bakery();
+    await b.lg.receive({
+      lotId: 'F1',
+      productId: 'flour',
+      locationId: 'WH',
+      quantity: '10',
+      expiry: '2027-01-31',
+    });
+    await b.lg.produce({
       orderId: 'P1',
       inputs: [{ lotId: 'F1', locationId: 'WH', quantity: '4' }],
       outputs: [{ lotId: 'D1', productId: 'dough', locationId: 'WH', quantity: '4' }],
     });
-    await lg.ship({
+    await b.lg.ship({
       shipmentId: 'S1',
       customerId: 'shop1',
       lines: [{ lotId: 'D1', locationId: 'WH', quantity: '1' }],
     });
+    return b;
+  };
+
+  it('builds the tree on first read, like an ordinary enumerable property to every reader', async () => {
+    const { lg } = await flourToShop();
     const { buildTree } = await import('../src/genealogy/trace-build.js');
     for (const t of [await lg.trace.forward('F1'), await lg.trace.backward('D1')]) {
       expect(Object.keys(t)).toContain('tree');
@@ -364,24 +376,7 @@ describe('trace tree on demand', () => {
   });
 
   it('builds the graph of a catalogue trace on first read, from what the trace saw', async () => {
-    const { lg, store } = await bakery();
-    await lg.receive({
-      lotId: 'F1',
-      productId: 'flour',
-      locationId: 'WH',
-      quantity: '10',
-      expiry: '2027-01-31',
-    });
-    await lg.produce({
-      orderId: 'P1',
-      inputs: [{ lotId: 'F1', locationId: 'WH', quantity: '4' }],
-      outputs: [{ lotId: 'D1', productId: 'dough', locationId: 'WH', quantity: '4' }],
-    });
-    await lg.ship({
-      shipmentId: 'S1',
-      customerId: 'shop1',
-      lines: [{ lotId: 'D1', locationId: 'WH', quantity: '1' }],
-    });
+    const { lg, store } = await flourToShop();
     const index = indexOf(lg);
     await index.catalogue.ready(store);
     const t = await traceForward(store, index, 'F1', 'catalogue');
