@@ -249,6 +249,8 @@ describe('trace catalogue', () => {
     expect(fwd.customers.map((c) => c.customerId)).toEqual(['shop1']);
     for (const m of ['getLots', 'listLots', 'listEdges', 'listShipmentLines'])
       expect(calls.get(m) ?? 0, m).toBeLessThanOrEqual(m === 'getLots' || m === 'listShipmentLines' ? 1 : 0);
+    // The ship was this process's own: noted at commit, not read back for the catch-up.
+    expect(calls.get('readEvents') ?? 0, 'readEvents').toBe(0);
     // Another instance appends: the catch-up must read those edges; make that read fail once.
     await lg2.ship({
       shipmentId: 'S2',
@@ -256,7 +258,10 @@ describe('trace catalogue', () => {
       lines: [{ lotId: 'B1', locationId: 'WH', quantity: '5' }],
     });
     failListEdges = true;
+    calls.clear();
     await expect(lg.trace.forward('F1')).rejects.toThrow('connection lost');
+    // Another process's event in the range: the catch-up reads the store.
+    expect(calls.get('readEvents') ?? 0).toBeGreaterThan(0);
     failListEdges = false;
     const after = await lg.trace.forward('F1');
     expect(after.customers.map((c) => c.customerId)).toEqual(['shop1', 'shop2']);

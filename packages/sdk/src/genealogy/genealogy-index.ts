@@ -1,5 +1,6 @@
 import { GenealogyGraph } from '@lotgraph/core-wasm';
 import { ErrorCodes, LotgraphError } from '../errors.js';
+import type { StoredEvent } from '../ledger/events.js';
 import type { Store } from '../store/port.js';
 import { NodeRegistry, type ResolvedGenealogy } from './node-registry.js';
 import { TraceCatalogue } from './trace-catalogue.js';
@@ -126,8 +127,12 @@ export class GenealogyIndex {
     this.seq = untilSeq;
   }
 
-  /** Apply the genealogy of a batch this process just committed at `seq`. */
-  applyCommitted(r: ResolvedGenealogy, seq: number): void {
+  /**
+   * Apply the genealogy of a batch this process just committed at `seq`; `events` (the batch's events, in
+   * seq order) are noted for the trace catalogue's next catch-up, which then reads none of them back.
+   */
+  applyCommitted(r: ResolvedGenealogy, seq: number, events?: readonly StoredEvent[]): void {
+    if (events) this.catalogue.noteCommitted(events);
     if (r.newKinds.length) {
       this.registry.add(r.newKinds, r.newRefs);
       this.graph.addNodes(r.newKinds);

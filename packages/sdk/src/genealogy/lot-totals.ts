@@ -177,9 +177,23 @@ export async function scanEvents(
   correctedAfter: number,
   totalsAfter: number | undefined,
   totals: (d: TotalDelta[]) => void,
+  own?: readonly OwnEvent[],
 ): Promise<EventScan> {
   const ids = new Set<string>();
   let master = false;
+  // This process's own commits, noted when they committed: no read back when they are the whole range.
+  const mine = own && coversRange(own, from, until, totalsAfter);
+  if (mine) {
+    const deltas: TotalDelta[] = [];
+    for (const e of mine) {
+      if (totalsAfter !== undefined && e.seq > totalsAfter) deltas.push(...e.deltas!);
+      if (e.seq <= correctedAfter) continue;
+      if (e.master) master = true;
+      if (e.corrected !== undefined) ids.add(e.corrected);
+    }
+    if (deltas.length) totals(deltas);
+    return { corrected: [...ids], master };
+  }
   for (let next = from + 1; next <= until; ) {
     const page = await store.readEvents(next, Math.min(EVENT_PAGE, until - next + 1));
     if (!page.length) break;
@@ -188,15 +202,57 @@ export async function scanEvents(
       if (ev.seq > until) break;
       if (totalsAfter !== undefined && ev.seq > totalsAfter) totalDeltas(ev, deltas);
       if (ev.seq <= correctedAfter) continue;
-      if (ev.type === 'productDefined' || ev.type === 'partyDefined') master = true;
-      if (ev.type !== 'corrected') continue;
-      const id = (ev.payload as { lot?: { id?: unknown } }).lot?.id;
-      if (typeof id === 'string') ids.add(id);
+      const o = ownEvent(ev, false);
+      if (o.master) master = true;
+      if (o.corrected !== undefined) ids.add(o.corrected);
     }
     if (deltas.length) totals(deltas);
     next = page[page.length - 1]!.seq + 1;
   }
   return { corrected: [...ids], master };
+}
+
+/**
+ * What a catch-up needs of one event, taken from it when this process committed it (before the caller
+ * holds the event object): its totals' deltas (when `withDeltas`), the lot a `corrected` event changed, and
+ * whether it (re)defined a product or party.
+ */
+export interface OwnEvent {
+  seq: number;
+  deltas?: TotalDelta[];
+  corrected?: string;
+  master: boolean;
+}
+
+export function ownEvent(ev: StoredEvent, withDeltas: boolean): OwnEvent {
+  const o: OwnEvent = { seq: ev.seq, master: ev.type === 'productDefined' || ev.type === 'partyDefined' };
+  if (withDeltas) {
+    o.deltas = [];
+    totalDeltas(ev, o.deltas);
+  }
+  if (ev.type === 'corrected') {
+    const id = (ev.payload as { lot?: { id?: unknown } }).lot?.id;
+    if (typeof id === 'string') o.corrected = id;
+  }
+  return o;
+}
+
+/** The noted events of (from, until], when they are all there (and carry deltas where totals need them). */
+function coversRange(
+  own: readonly OwnEvent[],
+  from: number,
+  until: number,
+  totalsAfter: number | undefined,
+): readonly OwnEvent[] | undefined {
+  const start = own.findIndex((e) => e.seq === from + 1);
+  if (start < 0 || own.length - start < until - from) return undefined;
+  const run = own.slice(start, start + (until - from));
+  for (let i = 0; i < run.length; i++) {
+    const e = run[i]!;
+    if (e.seq !== from + 1 + i) return undefined;
+    if (totalsAfter !== undefined && e.seq > totalsAfter && e.deltas === undefined) return undefined;
+  }
+  return run;
 }
 
 /**

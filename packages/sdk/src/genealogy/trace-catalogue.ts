@@ -1,4 +1,5 @@
 import type { Lot, Party, Product } from '../domain/schemas.js';
+import type { StoredEvent } from '../ledger/events.js';
 import { type GenealogyEdge, NodeKind, type ShipmentLineRecord, type Store } from '../store/port.js';
 import {
   Col,
@@ -14,7 +15,7 @@ import {
   ODD_DAY,
 } from './catalogue-columns.js';
 import { fetchEdges, type Pending } from './catalogue-reads.js';
-import { scanEvents, type TotalDelta, TotalsKeeper } from './lot-totals.js';
+import { type OwnEvent, ownEvent, scanEvents, type TotalDelta, TotalsKeeper } from './lot-totals.js';
 import type { NodeRegistry } from './node-registry.js';
 import type { TracedLot } from './trace-types.js';
 
@@ -175,6 +176,23 @@ export class TraceCatalogue {
     }
   }
 
+  /**
+   * What this process's own commits since the last catch-up mean for it (see {@link OwnEvent}), noted as
+   * they commit so that the catch-up need not read them back (a drill's case event is megabytes); a gap
+   * (another process's events in between) or more than 10,000 of them and the catch-up reads the store.
+   */
+  private own: OwnEvent[] = [];
+
+  /** Note events this process just committed (before the caller holds them). */
+  noteCommitted(events: readonly StoredEvent[]): void {
+    if (events.length === 0) return;
+    const last = this.own[this.own.length - 1];
+    if (last && events[0]!.seq !== last.seq + 1) this.own.length = 0;
+    const withDeltas = this.totals.at !== undefined;
+    for (const ev of events) this.own.push(ownEvent(ev, withDeltas));
+    if (this.own.length > 10_000) this.own.length = 0;
+  }
+
   /** Queue edges this process committed (exact, in commit order); nodes come from the registry. */
   queueCommitted(edges: GenealogyEdge[]): void {
     if (edges.length) this.pending.push({ type: 'exact', edges });
@@ -204,7 +222,15 @@ export class TraceCatalogue {
     const totals: TotalDelta[] = [];
     const { corrected, master } =
       seq > eventsFrom
-        ? await scanEvents(store, eventsFrom, seq, this.eventSeq, totalsFrom, (d) => totals.push(...d))
+        ? await scanEvents(
+            store,
+            eventsFrom,
+            seq,
+            this.eventSeq,
+            totalsFrom,
+            (d) => totals.push(...d),
+            this.own,
+          )
         : { corrected: [], master: false };
     const lotRefs = new Set<string>();
     const newDelivery = new Set<number>();
@@ -227,6 +253,7 @@ export class TraceCatalogue {
     ]);
     // All read: apply.
     this.pending.splice(0, queue.length);
+    this.own = this.own.filter((e) => e.seq > seq);
     for (const edges of fetched) for (const e of edges) this.addEdge(e);
     this.describeNodes(targetNodes, [], []);
     for (const l of lots) this.putLot(l);

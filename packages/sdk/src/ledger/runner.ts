@@ -152,7 +152,7 @@ export async function runBatch(deps: RunnerDeps, prepared: PreparedCommand[]): P
         throw e;
       }
       // Committed (the lock released, the transaction durable): now the index may show it.
-      if (outcome.appended) deps.index.applyCommitted(outcome.merged, outcome.tipSeq);
+      if (outcome.appended) deps.index.applyCommitted(outcome.merged, outcome.tipSeq, outcome.events);
       return outcome.results;
     }
   });
@@ -160,6 +160,8 @@ export async function runBatch(deps: RunnerDeps, prepared: PreparedCommand[]): P
 
 interface Decided {
   results: StoredEvent[];
+  /** The events appended (with follow-ups), in seq order. */
+  events: StoredEvent[];
   appended: boolean;
   merged: ReturnType<ReturnType<GenealogyIndex['registry']['resolver']>['merged']>;
   tipSeq: number;
@@ -212,7 +214,7 @@ async function decideAndAppend(deps: RunnerDeps, prepared: PreparedCommand[]): P
     }
   }
   if (events.length > 0) await deps.store.append({ expectedSeq: head.seq, events, changes });
-  return { results, appended: events.length > 0, merged: resolver.merged(), tipSeq: tip.seq };
+  return { results, events, appended: events.length > 0, merged: resolver.merged(), tipSeq: tip.seq };
 }
 
 /**
