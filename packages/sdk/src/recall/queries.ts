@@ -84,10 +84,12 @@ export async function recallEvidence(
   recallId: string,
   index?: GenealogyIndex,
 ): Promise<RecallEvidence> {
-  const c = await requireCase(store, recallId);
-  const steps = (await store.listRecords(RECALL_STEP, { key: recallId })).map(
-    (r) => r.value as unknown as RecallStep,
-  );
+  // The case and its steps at once (a network store overlaps the two reads).
+  const [c, stepRecords] = await Promise.all([
+    requireCase(store, recallId),
+    store.listRecords(RECALL_STEP, { key: recallId }),
+  ]);
+  const steps = stepRecords.map((r) => r.value as unknown as RecallStep);
   const notified = steps.filter((s) => s.type === 'notified');
   const acks = steps.filter((s) => s.type === 'acknowledged');
   const closed = steps.find((s) => s.type === 'closed');
