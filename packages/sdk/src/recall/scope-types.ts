@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { TracedDelivery } from '../genealogy/trace-types.js';
 
 /** One affected lot. */
 export interface ScopeLot {
@@ -19,16 +20,8 @@ export interface ScopeLot {
   attributed: string;
 }
 
-/** One affected delivery (shipment line). */
-export interface ScopeDelivery {
-  shipmentId: string;
-  lineNo: number;
-  lotId: string;
-  productId: string;
-  customerId: string;
-  quantity: string;
-  unit: string;
-  shippedAt: string;
+/** One affected delivery (shipment line): what a forward trace lists of it, and the suspect share. */
+export interface ScopeDelivery extends TracedDelivery {
   /** Estimated suspect material in this delivery, in `attributedUnit`. */
   attributed: string;
 }
