@@ -204,26 +204,11 @@ async function describeWith(
     const n: TraceNode = { id, kind: KIND_NAME[kind] ?? 'lot', ref, depth: depth[i]! };
     if (kind === NodeKind.LOT) {
       const l = lots.get(ref);
-      if (l) {
-        n.lot = { id: l.id, productId: l.productId, origin: l.origin };
-        if (l.supplierId !== undefined) n.lot.supplierId = l.supplierId;
-        if (l.supplierLotNumber !== undefined) n.lot.supplierLotNumber = l.supplierLotNumber;
-        if (l.expiry !== undefined) n.lot.expiry = l.expiry;
-      }
+      if (l) n.lot = nodeLot(l.id, l);
     } else if (kind === NodeKind.DELIVERY) {
       const l = lines.get(ref);
-      if (l)
-        n.delivery = {
-          shipmentId: l.shipmentId,
-          lineNo: l.lineNo,
-          customerId: l.customerId,
-          shippedAt: l.shippedAt,
-        };
-    } else if (kind === NodeKind.CUSTOMER) {
-      const p = e.parties.get(ref);
-      n.customer = { id: ref, name: p?.name ?? ref };
-      if (p?.gln !== undefined) n.customer.gln = p.gln;
-    }
+      if (l) n.delivery = nodeDelivery(l);
+    } else if (kind === NodeKind.CUSTOMER) n.customer = nodeCustomer(ref, e.parties);
     nodes.push(n);
   }
   // Deterministic order whatever the index's append history: by depth, then node id.
@@ -231,30 +216,49 @@ async function describeWith(
   return { nodes, lots, lines };
 }
 
+/** A trace node's `lot`: what the trace shows of lot `id` (from its record or the catalogue's columns). */
+export function nodeLot(id: string, l: Omit<LotFacts, 'id'>): NonNullable<TraceNode['lot']> {
+  const lot: NonNullable<TraceNode['lot']> = { id, productId: l.productId, origin: l.origin };
+  if (l.supplierId !== undefined) lot.supplierId = l.supplierId;
+  if (l.supplierLotNumber !== undefined) lot.supplierLotNumber = l.supplierLotNumber;
+  if (l.expiry !== undefined) lot.expiry = l.expiry;
+  return lot;
+}
+
+/** A trace node's `delivery`: what the trace shows of a shipment line. */
+export function nodeDelivery(l: LineFacts): NonNullable<TraceNode['delivery']> {
+  return { shipmentId: l.shipmentId, lineNo: l.lineNo, customerId: l.customerId, shippedAt: l.shippedAt };
+}
+
+/** A trace node's `customer`: the party's name (its id when unknown) and GLN. */
+export function nodeCustomer(ref: string, parties: Map<string, Party>): NonNullable<TraceNode['customer']> {
+  const p = parties.get(ref);
+  const c: NonNullable<TraceNode['customer']> = { id: ref, name: p?.name ?? ref };
+  if (p?.gln !== undefined) c.gln = p.gln;
+  return c;
+}
+
+/** The unit of an edge from node `src`: its lot's or its line's product unit ('' when unknown). */
 export function unitOfEdge(
   e: Env,
-  edge: GenealogyEdge,
+  src: number,
   lots: Map<string, LotFacts>,
   lines: Map<string, LineFacts>,
 ): string {
   const { registry } = e.index;
-  const kind = registry.kinds[edge.src];
-  const ref = registry.refs[edge.src]!;
-  const productId = kind === NodeKind.LOT ? lots.get(ref)?.productId : lines.get(ref)?.productId;
+  const ref = registry.refs[src]!;
+  const productId =
+    registry.kinds[src] === NodeKind.LOT ? lots.get(ref)?.productId : lines.get(ref)?.productId;
   return (productId && e.products.get(productId)?.unit) ?? '';
 }
 
-export function toTraceEdges(
-  e: Env,
-  edges: GenealogyEdge[],
-  lots: Map<string, LotFacts>,
-  lines: Map<string, LineFacts>,
-): TraceEdge[] {
+/** The edges of a trace graph, each with its exact quantity and the unit of its `from` side. */
+export function toTraceEdges(edges: readonly GenealogyEdge[], unitOf: (src: number) => string): TraceEdge[] {
   return edges.map((x) => ({
     from: x.src,
     to: x.dst,
     quantity: fromSteps(x.quantity, x.scale),
-    unit: unitOfEdge(e, x, lots, lines),
+    unit: unitOf(x.src),
     seq: x.seq,
   }));
 }

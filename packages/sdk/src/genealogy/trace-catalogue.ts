@@ -397,16 +397,29 @@ export class TraceCatalogue {
 
   /** The lot facts of node `n` (undefined when it is not a lot with a record). */
   lot(n: number): LotFacts | undefined {
-    if (this.registry.kinds[n] !== NodeKind.LOT || n >= this.nodesDone) return undefined;
-    const s = this.slot.buf[n]!;
-    const product = this.lotProduct.buf[s]!;
-    if (product === NONE) return undefined;
-    const st = this.strings;
+    const s = this.lotSlot(n);
+    if (s === undefined) return undefined;
     const l: LotFacts = {
       id: this.registry.refs[n]!,
-      productId: st.at(product),
-      origin: st.at(this.lotOrigin.buf[s]!) as Lot['origin'],
+      productId: this.strings.at(this.lotProduct.buf[s]!),
+      origin: this.strings.at(this.lotOrigin.buf[s]!) as Lot['origin'],
     };
+    return this.lotOptionals(s, l);
+  }
+
+  /** The lot slot of node `n` when it is a lot with a record. */
+  private lotSlot(n: number): number | undefined {
+    if (this.registry.kinds[n] !== NodeKind.LOT || n >= this.nodesDone) return undefined;
+    const s = this.slot.buf[n]!;
+    return this.lotProduct.buf[s] === NONE ? undefined : s;
+  }
+
+  /** `l` with the optional facts of lot slot `s` (supplier, supplier lot, expiry) set, in that order. */
+  private lotOptionals<T extends Partial<Pick<Lot, 'supplierId' | 'supplierLotNumber' | 'expiry'>>>(
+    s: number,
+    l: T,
+  ): T {
+    const st = this.strings;
     const supplier = this.lotSupplier.buf[s]!;
     if (supplier !== NONE) l.supplierId = st.at(supplier);
     const supplierLot = this.lotSupplierLot.buf[s]!;
@@ -433,25 +446,15 @@ export class TraceCatalogue {
    * intermediate {@link LotFacts}; undefined when node `n` is not a lot with a record.
    */
   tracedLot(n: number, depth: number): TracedLot | undefined {
-    if (this.registry.kinds[n] !== NodeKind.LOT || n >= this.nodesDone) return undefined;
-    const s = this.slot.buf[n]!;
-    const product = this.lotProduct.buf[s]!;
-    if (product === NONE) return undefined;
-    const st = this.strings;
+    const s = this.lotSlot(n);
+    if (s === undefined) return undefined;
     const t: TracedLot = {
       lotId: this.registry.refs[n]!,
-      productId: st.at(product),
+      productId: this.strings.at(this.lotProduct.buf[s]!),
       depth,
-      origin: st.at(this.lotOrigin.buf[s]!) as Lot['origin'],
+      origin: this.strings.at(this.lotOrigin.buf[s]!) as Lot['origin'],
     };
-    const supplier = this.lotSupplier.buf[s]!;
-    if (supplier !== NONE) t.supplierId = st.at(supplier);
-    const supplierLot = this.lotSupplierLot.buf[s]!;
-    if (supplierLot !== NONE) t.supplierLotNumber = st.at(supplierLot);
-    const day = this.lotExpiry.buf[s]!;
-    if (day === ODD_DAY) t.expiry = this.expiryOdd.get(s)!;
-    else if (day !== NO_DAY) t.expiry = this.day(day);
-    return t;
+    return this.lotOptionals(s, t);
   }
 
   /** The node of delivery `n`'s lot (undefined when `n` has no line record or its lot has no node). */

@@ -12,11 +12,15 @@ import {
   env,
   eventsBySeq,
   KIND_NAME,
+  nodeCustomer,
+  nodeDelivery,
+  nodeLot,
   orderOf,
   rootFromCatalogue,
   rootOf,
   toTraceEdges,
   tracedLot,
+  unitOfEdge,
   useCatalogue,
 } from './trace-build.js';
 import type { LineFacts } from './trace-catalogue.js';
@@ -28,7 +32,6 @@ import type {
   TracedDelivery,
   TracedLot,
   TracedOrder,
-  TraceEdge,
   TraceGraph,
   TraceNode,
   TraceTree,
@@ -85,7 +88,7 @@ export async function traceForward(
     direction: 'forward',
     root: node,
     nodes,
-    edges: toTraceEdges(e, rawEdges, lots, lines),
+    edges: toTraceEdges(rawEdges, (src) => unitOfEdge(e, src, lots, lines)),
   };
   const depthOf = new Map<string, number>();
   for (const n of nodes) if (n.kind === 'lot') depthOf.set(n.ref, n.depth);
@@ -164,13 +167,7 @@ async function forwardFromCatalogue(
   const unitOf = new Map<string, string>();
   for (const p of productIds) unitOf.set(p, e.products.get(p)?.unit ?? '');
   const customerOf = new Map<number, TraceNode['customer']>();
-  for (const i of customerAt) {
-    const ref = registry.refs[ids[i]!]!;
-    const p = e.parties.get(ref);
-    const cust: NonNullable<TraceNode['customer']> = { id: ref, name: p?.name ?? ref };
-    if (p?.gln !== undefined) cust.gln = p.gln;
-    customerOf.set(i, cust);
-  }
+  for (const i of customerAt) customerOf.set(i, nodeCustomer(registry.refs[ids[i]!]!, e.parties));
   const buildGraph = (): TraceGraph => {
     const nodes: TraceNode[] = new Array(count);
     const productAt = new Map<number, string>();
@@ -186,31 +183,18 @@ async function forwardFromCatalogue(
       const t = lotAt[i];
       const l = lineAt[i];
       if (t) {
-        n.lot = { id: t.lotId, productId: t.productId, origin: t.origin };
-        if (t.supplierId !== undefined) n.lot.supplierId = t.supplierId;
-        if (t.supplierLotNumber !== undefined) n.lot.supplierLotNumber = t.supplierLotNumber;
-        if (t.expiry !== undefined) n.lot.expiry = t.expiry;
+        n.lot = nodeLot(t.lotId, t);
         productAt.set(id, t.productId);
       } else if (l) {
-        n.delivery = {
-          shipmentId: l.shipmentId,
-          lineNo: l.lineNo,
-          customerId: l.customerId,
-          shippedAt: l.shippedAt,
-        };
+        n.delivery = nodeDelivery(l);
         productAt.set(id, l.productId);
       } else if (kind === NodeKind.CUSTOMER) n.customer = customerOf.get(i);
       nodes[i] = n;
     }
     nodes.sort((a, b) => a.depth - b.depth || a.id - b.id);
-    const edges = catalogue.edgesWithin(ids, edgeLimit).map(
-      (x): TraceEdge => ({
-        from: x.src,
-        to: x.dst,
-        quantity: fromSteps(x.quantity, x.scale),
-        unit: unitOf.get(productAt.get(x.src) ?? '') ?? '',
-        seq: x.seq,
-      }),
+    const edges = toTraceEdges(
+      catalogue.edgesWithin(ids, edgeLimit),
+      (src) => unitOf.get(productAt.get(src) ?? '') ?? '',
     );
     return { direction: 'forward', root: node, nodes, edges };
   };
@@ -333,7 +317,7 @@ export async function traceBackward(
     direction: 'backward',
     root: node,
     nodes,
-    edges: toTraceEdges(e, rawEdges, lots, lines),
+    edges: toTraceEdges(rawEdges, (src) => unitOfEdge(e, src, lots, lines)),
   };
   const depthOf = new Map(nodes.map((n) => [n.ref, n.depth]));
   const tracedLots = [...lots.values()]
