@@ -42,7 +42,7 @@ export async function massBalance(store: Store, lotId: string): Promise<MassBala
  */
 export async function massBalances(store: Store, lotIds: readonly string[]): Promise<MassBalance[]> {
   const lots = await store.getLots(lotIds);
-  const info = new Map<string, { productId: string; unit: string; d: number; acc: bigint[] }>();
+  const info = new Map<string, { productId: string; unit: string; d: number; acc: StepTotals }>();
   for (const lot of lots) {
     const product = await store.getProduct(lot.productId);
     // received, produced, returned, consumed, shipped, adjusted
@@ -63,17 +63,7 @@ export async function massBalances(store: Store, lotIds: readonly string[]): Pro
     const x = info.get(id);
     if (!x) continue;
     const onHand = (await store.listStock({ lotId: id })).reduce((a, s) => a + s.quantity, 0n);
-    const [received, produced, returned, consumed, shipped, adjusted] = x.acc as StepTotals;
-    out.push(
-      balanceRow(
-        id,
-        x.productId,
-        x.unit,
-        x.d,
-        [received, produced, returned, consumed, shipped, adjusted],
-        onHand,
-      ),
-    );
+    out.push(balanceRow(id, x.productId, x.unit, x.d, x.acc, onHand));
   }
   return out;
 }
@@ -87,9 +77,10 @@ export function balanceRow(
   productId: string,
   unit: string,
   decimals: number,
-  [received, produced, returned, consumed, shipped, adjusted]: StepTotals,
+  steps: StepTotals,
   onHand: bigint,
 ): MassBalance {
+  const [received, produced, returned, consumed, shipped, adjusted] = steps;
   const f = (v: bigint) => fromSteps(v, decimals);
   return {
     lotId,
@@ -102,7 +93,7 @@ export function balanceRow(
     shipped: f(shipped),
     adjusted: f(adjusted),
     onHand: f(onHand),
-    balance: f(balanceSteps([received, produced, returned, consumed, shipped, adjusted], onHand)),
+    balance: f(balanceSteps(steps, onHand)),
   };
 }
 
