@@ -15,7 +15,7 @@ import { TOTAL_SCALE } from '../src/genealogy/lot-totals.js';
 import { ensureMaster, env } from '../src/genealogy/trace-build.js';
 import type { LineFacts, LotFacts } from '../src/genealogy/trace-catalogue.js';
 import type { TraceVia } from '../src/genealogy/trace-types.js';
-import { useCatalogue } from '../src/recall/balances.js';
+import { useCatalogueTotals } from '../src/recall/balances.js';
 import type { RecallScope, ScopeCustomer, ScopeDelivery, ScopeLot } from '../src/recall/scope.js';
 import { massBalances } from '../src/stock/mass-balance.js';
 import { type GenealogyEdge, NodeKind, type Store } from '../src/store/port.js';
@@ -49,7 +49,7 @@ export async function oracleScope(
   for (let i = 0; i < closure.nodes.length; i++) depthOf.set(closure.nodes[i]!, closure.depth[i]!);
   const lotNodes = [...closure.nodes].filter((n) => registry.kinds[n] === NodeKind.LOT);
   const lotIds = lotNodes.map((n) => registry.refs[n]!);
-  const fromCatalogue = await useCatalogue(store, index, options.via ?? 'auto');
+  const fromCatalogue = await useCatalogueTotals(store, index, options.via ?? 'auto');
   const facts = fromCatalogue
     ? scopeFactsFromCatalogue(index, closure.nodes, lotNodes)
     : await scopeFactsFromStore(store, lotIds, lotNodes);

@@ -28,7 +28,11 @@ import { stockOfLots } from '../store/stock-of-lots.js';
  * index's seq — inside a batch the view holds events the index does not have yet. When true, both are
  * caught up with the index.
  */
-export async function useCatalogue(store: Store, index: GenealogyIndex, via: TraceVia): Promise<boolean> {
+export async function useCatalogueTotals(
+  store: Store,
+  index: GenealogyIndex,
+  via: TraceVia,
+): Promise<boolean> {
   if (via === 'store') return false;
   const c = index.catalogue;
   if ((await store.head()).seq !== index.seq) return false;
@@ -70,7 +74,7 @@ export async function recallBalanceRows(
   if (index)
     for (let attempt = 0; attempt < 2; attempt++) {
       const seq = index.seq;
-      if (!(await useCatalogue(store, index, via))) break;
+      if (!(await useCatalogueTotals(store, index, via))) break;
       const balances = await fromTotals(store, index, lotIds);
       if (!balances) break;
       // Totals and stock describe the same head unless another process appended in between.

@@ -15,7 +15,7 @@ import { ensureMaster, env } from '../genealogy/trace-build.js';
 import type { TraceVia } from '../genealogy/trace-types.js';
 import { NodeKind, type Store } from '../store/port.js';
 import { stockOfLots } from '../store/stock-of-lots.js';
-import { useCatalogue } from './balances.js';
+import { useCatalogueTotals } from './balances.js';
 import { column, numberColumn, type PackedScope, unpackScope } from './scope-codec.js';
 import {
   NOT_LOT,
@@ -72,7 +72,7 @@ export async function computeScopeColumns(
     lotDepth.push(closure.depth[i]!);
   }
   const lotIds = lotNodes.map((n) => refs[n]!);
-  const fromCatalogue = await useCatalogue(store, index, options.via ?? 'auto');
+  const fromCatalogue = await useCatalogueTotals(store, index, options.via ?? 'auto');
   const facts = fromCatalogue
     ? scopeFactsFromCatalogue(index, closure.nodes, lotNodes)
     : await scopeFactsFromStore(store, registry, lotIds, lotNodes);
