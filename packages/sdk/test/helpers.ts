@@ -68,3 +68,32 @@ export async function snapshotStore(store: Store): Promise<unknown> {
     chunks,
   };
 }
+
+/**
+ * A MemoryStore behind a proxy that counts the calls of each method and the events `readEvents` returned;
+ * a method for which `fail` gives an error rejects with it (counted all the same).
+ */
+export function countingStore(fail: (method: string) => Error | undefined = () => undefined) {
+  const inner = new MemoryStore();
+  const calls = new Map<string, number>();
+  const reads = { events: 0 };
+  const store = new Proxy(inner, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver);
+      if (typeof v !== 'function') return v;
+      return (...args: unknown[]) => {
+        calls.set(String(prop), (calls.get(String(prop)) ?? 0) + 1);
+        const error = fail(String(prop));
+        if (error) return Promise.reject(error);
+        const r = v.apply(target, args);
+        if (prop === 'readEvents')
+          return (r as Promise<unknown[]>).then((evs) => {
+            reads.events += evs.length;
+            return evs;
+          });
+        return r;
+      };
+    },
+  }) as MemoryStore;
+  return { inner, store, calls, reads };
+}

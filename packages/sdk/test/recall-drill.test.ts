@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { recallMassBalances } from '../src/recall/balances.js';
 import { recallEvidence } from '../src/recall/queries.js';
 import { computeScope } from '../src/recall/scope.js';
-import { bakery, testClock } from './helpers.js';
+import { bakery, countingStore, testClock } from './helpers.js';
 import { applyMovement, dec, frac, indexOf, type Movement, movements, part, picks } from './random-ledger.js';
 import { oracleScope } from './recall-scope-oracle.js';
 
@@ -185,30 +185,6 @@ async function run(steps: [Cmd, boolean][]) {
     }
   }
   return { lg, lg2, store, recallIds };
-}
-
-/** A MemoryStore behind a proxy that counts the calls of each method and the events `readEvents` returned. */
-function countingStore() {
-  const inner = new MemoryStore();
-  const calls = new Map<string, number>();
-  const reads = { events: 0 };
-  const store = new Proxy(inner, {
-    get(target, prop, receiver) {
-      const v = Reflect.get(target, prop, receiver);
-      if (typeof v !== 'function') return v;
-      return (...args: unknown[]) => {
-        calls.set(String(prop), (calls.get(String(prop)) ?? 0) + 1);
-        const r = v.apply(target, args);
-        if (prop === 'readEvents')
-          return (r as Promise<unknown[]>).then((evs) => {
-            reads.events += evs.length;
-            return evs;
-          });
-        return r;
-      };
-    },
-  }) as MemoryStore;
-  return { inner, store, calls, reads };
 }
 
 describe('recall drills from the trace catalogue', () => {

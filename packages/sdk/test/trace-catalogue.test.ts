@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { traceBackward, traceForward, traceOneStep } from '../src/genealogy/trace.js';
 import { dayNumber, dayString } from '../src/genealogy/trace-catalogue.js';
 import { computeScope } from '../src/recall/scope.js';
-import { bakery, testClock } from './helpers.js';
+import { bakery, countingStore, testClock } from './helpers.js';
 import { applyMovement, indexOf, type Movement, movements } from './random-ledger.js';
 
 type Cmd =
@@ -208,21 +208,11 @@ describe('trace catalogue', () => {
   });
 
   it('reads no lot, line or edge rows once filled; a failed catch-up read changes nothing and is retried', async () => {
-    const inner = new MemoryStore();
-    const calls = new Map<string, number>();
     let failListEdges = false;
-    const store = new Proxy(inner, {
-      get(target, prop, receiver) {
-        const v = Reflect.get(target, prop, receiver);
-        if (typeof v !== 'function') return v;
-        return (...args: unknown[]) => {
-          calls.set(String(prop), (calls.get(String(prop)) ?? 0) + 1);
-          if (prop === 'listEdges' && failListEdges) return Promise.reject(new Error('connection lost'));
-          return v.apply(target, args);
-        };
-      },
-    }) as Store;
-    const { lg } = await bakery(store as MemoryStore);
+    const { inner, store, calls } = countingStore((m) =>
+      m === 'listEdges' && failListEdges ? new Error('connection lost') : undefined,
+    );
+    const { lg } = await bakery(store);
     const lg2 = await Lotgraph.open({ store: inner, clock: testClock(), actor: 'other' });
     await lg.receive({
       lotId: 'F1',
