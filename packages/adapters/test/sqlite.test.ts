@@ -149,6 +149,31 @@ describe('SqliteStore on a file', () => {
     await lg.close();
   });
 
+  it('withWriteLock hands its callback the store as seen in the lock; kept past it, that view acts as the store', async () => {
+    const store = SqliteStore.open({ filename: path.join(dir, 'view.db') });
+    let kept: Store | undefined;
+    const head = await store.withWriteLock(async (locked) => {
+      kept = locked;
+      expect(locked).not.toBe(store);
+      const h = await locked.head(); // the first read begins the transaction (BEGIN IMMEDIATE)
+      expect(store.db.inTransaction).toBe(true);
+      return locked.append({ expectedSeq: h.seq, events: [await makeTestEvent(1, h.hash, 'k1')], changes: [] });
+    });
+    expect(store.db.inTransaction).toBe(false);
+    expect(await store.head()).toEqual(head);
+    const view = kept as Store;
+    expect(await view.head()).toEqual(head);
+    const next = await view.append({
+      expectedSeq: 1,
+      events: [await makeTestEvent(2, head.hash, 'k2')],
+      changes: [],
+    });
+    expect(next.seq).toBe(2);
+    expect(store.db.inTransaction).toBe(false);
+    await view.close(); // closes the store itself
+    expect(await codeOf(store.head())).toBe('STORE_CLOSED');
+  });
+
   it('two lotgraphs on one file: each sees the other, nothing is lost, the ledger stays one chain', async () => {
     const file = path.join(dir, 'shared.db');
     const a = await bakery(SqliteStore.open({ filename: file }));

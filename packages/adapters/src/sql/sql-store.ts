@@ -15,7 +15,6 @@
  *
  * @module
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type {
   AppendBatch,
   GenealogyChunk,
@@ -90,7 +89,14 @@ export class SqlStore extends SqlSerialReads implements Store {
   protected readonly d: SqlDialect;
   protected readonly driver: SqlDriver;
   protected closed = false;
-  private readonly scope = new AsyncLocalStorage<Scope>();
+  /**
+   * Set on the view `withWriteLock` hands its callback (see {@link lockedView}): the lock's transaction.
+   * The store itself has none. (An explicit view instead of `AsyncLocalStorage`: on Node 20 an active
+   * async-local store puts a hook on every promise of the process — a tenth of a command's time.)
+   */
+  private bound?: Scope;
+  /** The store itself (a locked view's prototype chain leads back to it). */
+  private readonly root: SqlStore = this;
   private readonly batchSize: number;
   private readonly pack: boolean;
   private readonly threshold: number;
@@ -112,7 +118,7 @@ export class SqlStore extends SqlSerialReads implements Store {
     this.onError = options.onError;
     this.follower = new HeadFollower(
       driver,
-      async () => (await this.scope.exit(() => this.head())).seq,
+      async () => (await this.head()).seq,
       this.pollMs,
       () => this.closed,
       (e, c) => this.report(e, c),
@@ -126,15 +132,13 @@ export class SqlStore extends SqlSerialReads implements Store {
     this.outbox = new SqlOutbox({
       d: dialect,
       check: () => this.check(),
-      q: (sql, params) => this.scope.exit(() => this.q(sql, params)),
-      transact: (fn, first) => this.scope.exit(() => this.transact(fn, first)),
+      q: (sql, params) => this.q(sql, params),
+      transact: (fn, first) => this.transact(fn, first),
       locked: (fn) =>
-        this.scope.exit(() =>
-          this.withWriteLock(async () => {
-            const head = await this.head();
-            return fn((this.scope.getStore() as Scope).session, head);
-          }),
-        ),
+        this.lock(async (view) => {
+          const head = await view.head();
+          return fn((view.bound as Scope).session, head);
+        }),
     });
   }
 
@@ -192,7 +196,7 @@ export class SqlStore extends SqlSerialReads implements Store {
    * was granted lazily), else the pool.
    */
   private async conn(): Promise<SqlConnection> {
-    const s = this.scope.getStore();
+    const s = this.bound;
     if (s?.lazy) await this.begin(s);
     return s?.open ? s.session : this.driver.pool;
   }
@@ -226,7 +230,7 @@ export class SqlStore extends SqlSerialReads implements Store {
 
   protected async headAndScript(statements: Statement[]): Promise<{ head: StoreHead; rows: Row[][] }> {
     this.check();
-    const s = this.scope.getStore();
+    const s = this.bound;
     if (s?.lazy) {
       const rows = await this.begin(s, statements);
       return { head: { ...s.head }, rows };
@@ -263,7 +267,7 @@ export class SqlStore extends SqlSerialReads implements Store {
 
   // ── ledger ─────────────────────────────────────────────────────────────
   async head(): Promise<StoreHead> {
-    const s = this.scope.getStore();
+    const s = this.bound;
     if (s) {
       this.check();
       if (s.lazy) await this.begin(s);
@@ -296,17 +300,25 @@ export class SqlStore extends SqlSerialReads implements Store {
   /**
    * Decide-and-append in turns: a write transaction that holds the head row (`FOR UPDATE`; SQLite:
    * `BEGIN IMMEDIATE`) from before the sdk reads until the append commits, so writers of every process
-   * queue instead of losing races. Reads inside `fn` run in that transaction.
+   * queue instead of losing races. `fn` gets the store as seen in that transaction: its reads and its
+   * append run there. (The store itself, called inside `fn`, reads outside the transaction and waits for
+   * the lock to write, like any other writer.)
    */
-  async withWriteLock<R>(fn: () => Promise<R>): Promise<R> {
+  async withWriteLock<R>(fn: (locked: Store) => Promise<R>): Promise<R> {
+    return this.lock(fn);
+  }
+
+  private async lock<R>(fn: (view: SqlStore) => Promise<R>): Promise<R> {
     this.check();
-    if (this.scope.getStore()) return fn(); // already inside: the append re-opens the transaction
+    if (this.bound) return fn(this); // already inside: the append re-opens the transaction
     const session = await this.session();
     let scope: Scope | undefined;
+    let view: SqlStore | undefined;
     try {
       // The transaction begins with the first read inside `fn` (the sdk's prefetch: one round trip).
       scope = { session, head: { seq: 0, hash: '', nodeCount: 0, edgeCount: 0 }, open: false, lazy: true };
-      const result = await this.scope.run(scope, fn);
+      view = this.lockedView(scope);
+      const result = await fn(view);
       if (scope.open) {
         scope.open = false;
         await session.query('COMMIT');
@@ -315,22 +327,35 @@ export class SqlStore extends SqlSerialReads implements Store {
       return result;
     } catch (e) {
       return this.abandon(session, e, scope === undefined || scope.open);
+    } finally {
+      // A view kept past its lock reads and writes as the store itself does.
+      if (view) view.bound = undefined;
     }
+  }
+
+  /**
+   * This store bound to the lock's transaction: an object whose prototype is the store, with `bound` set
+   * (every read goes through {@link conn}, which picks the bound session).
+   */
+  private lockedView(scope: Scope): SqlStore {
+    const view = Object.create(this) as SqlStore;
+    view.bound = scope;
+    return view;
   }
 
   async append(batch: AppendBatch): Promise<StoreHead> {
     this.check();
-    const scope = this.scope.getStore();
+    const scope = this.bound;
     if (scope) {
       if (!scope.open) await this.begin(scope);
       return this.appendIn(scope, batch);
     }
-    return this.withWriteLock(() => this.append(batch));
+    return this.lock((view) => view.append(batch));
   }
 
   /** Everything the runner prefetches; under the write lock it is also kept for the append's checks. */
   override async prefetch(keys: PrefetchKeys): Promise<Prefetched> {
-    const s = this.scope.getStore();
+    const s = this.bound;
     const out = await super.prefetch(keys);
     // Read in the write transaction (the lock's, begun by this very prefetch when it was still lazy).
     // A later prefetch in the same transaction (the sdk's read-ahead of lots found inside scanned units)
@@ -411,9 +436,7 @@ export class SqlStore extends SqlSerialReads implements Store {
   private async resolveCommit(after: StoreHead, cause: LotgraphError): Promise<StoreHead> {
     let stored: Row | undefined;
     try {
-      [stored] = await this.scope.exit(() =>
-        this.q(`SELECT hash FROM ${this.t('events')} WHERE seq = ?`, [after.seq]),
-      );
+      [stored] = await this.root.q(`SELECT hash FROM ${this.t('events')} WHERE seq = ?`, [after.seq]);
     } catch (e) {
       throw new LotgraphError(
         ErrorCodes.STORE_UNAVAILABLE,
@@ -506,6 +529,7 @@ export class SqlStore extends SqlSerialReads implements Store {
 
   /** Stop syncing and close the driver's connections. Idempotent. */
   async close(): Promise<void> {
+    if (this !== this.root) return this.root.close();
     if (this.closed) return;
     this.closed = true;
     await this.follower.close();

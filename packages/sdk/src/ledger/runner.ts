@@ -125,8 +125,8 @@ export async function runBatch(deps: RunnerDeps, prepared: PreparedCommand[]): P
   return deps.lock(async () => {
     const attempts = deps.maxAttempts ?? 50;
     const store = deps.store;
-    const locked = <R>(fn: () => Promise<R>): Promise<R> =>
-      store.withWriteLock ? store.withWriteLock(fn) : fn();
+    const locked = <R>(fn: (store: Store) => Promise<R>): Promise<R> =>
+      store.withWriteLock ? store.withWriteLock(fn) : fn(store);
     const started = Date.now();
     let unavailable = 0;
     for (let attempt = 1; ; attempt++) {
@@ -134,7 +134,8 @@ export async function runBatch(deps: RunnerDeps, prepared: PreparedCommand[]): P
       try {
         // Decide and append inside the store's writer lock (when it has one): writers of several
         // processes then take turns, and the append below finds the head it decided against.
-        outcome = await locked(() => decideAndAppend(deps, prepared));
+        // Everything inside reads and appends through the store as the lock sees it.
+        outcome = await locked((s) => decideAndAppend(s === store ? deps : { ...deps, store: s }, prepared));
       } catch (e) {
         if (isLotgraphError(e, ErrorCodes.STORE_UNAVAILABLE) && Date.now() - started < UNAVAILABLE_RETRY_MS) {
           // The connection dropped: nothing committed, or it committed and the retry finds the event by

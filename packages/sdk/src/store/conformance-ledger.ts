@@ -173,13 +173,14 @@ export function ledgerConformance(s: SuiteState): void {
       const before = await snapshot();
       // What the sdk does: lock, prefetch (the head comes with it), append against that head.
       const attempt = (key: string, changes: ProjectionChange[]) => {
-        const run = async () => {
-          const pre = await prefetch({ idempotencyKeys: [], lotIds: ['L1'], shipmentIds: [], master: false });
+        const run = async (s: Store) => {
+          const fetch = (s.prefetch as NonNullable<Store['prefetch']>).bind(s);
+          const pre = await fetch({ idempotencyKeys: [], lotIds: ['L1'], shipmentIds: [], master: false });
           expect(pre.head).toEqual((before as { head: unknown }).head);
           const ev = await makeTestEvent(pre.head.seq + 1, pre.head.hash, key);
-          return store.append({ expectedSeq: pre.head.seq, events: [ev], changes });
+          return s.append({ expectedSeq: pre.head.seq, events: [ev], changes });
         };
-        return store.withWriteLock ? store.withWriteLock(run) : run();
+        return store.withWriteLock ? store.withWriteLock(run) : run(store);
       };
       // A stored idempotency key and a stored node the prefetch did not read; negative stock of a lot it did.
       expect((await expectCode(attempt('first', []), 'CONFLICT')).details.idempotencyKey).toBe('first');
@@ -215,9 +216,10 @@ export function ledgerConformance(s: SuiteState): void {
       const take = (lotId: string, delta: bigint) =>
         ({ type: 'stockDelta', lotId, locationId: 'WH', productId: 'P', delta }) as const;
       const attempt = (key: string, changes: ProjectionChange[]) => {
-        const run = async () => {
-          const pre = await prefetch({ idempotencyKeys: [], lotIds: ['L1'], shipmentIds: [], master: false });
-          const more = await prefetch({
+        const run = async (s: Store) => {
+          const fetch = (s.prefetch as NonNullable<Store['prefetch']>).bind(s);
+          const pre = await fetch({ idempotencyKeys: [], lotIds: ['L1'], shipmentIds: [], master: false });
+          const more = await fetch({
             idempotencyKeys: [],
             lotIds: ['L2'],
             shipmentIds: [],
@@ -226,9 +228,9 @@ export function ledgerConformance(s: SuiteState): void {
           expect(more.head).toEqual(pre.head);
           expect(more.stock.map((r) => [r.lotId, r.quantity])).toEqual([['L2', 5n]]);
           const ev = await makeTestEvent(pre.head.seq + 1, pre.head.hash, key);
-          return store.append({ expectedSeq: pre.head.seq, events: [ev], changes });
+          return s.append({ expectedSeq: pre.head.seq, events: [ev], changes });
         };
-        return store.withWriteLock ? store.withWriteLock(run) : run();
+        return store.withWriteLock ? store.withWriteLock(run) : run(store);
       };
       await expectCode(attempt('k1', [take('L1', -11n)]), 'INSUFFICIENT_STOCK');
       await expectCode(attempt('k2', [take('L1', -1n), take('L2', -6n)]), 'INSUFFICIENT_STOCK');

@@ -442,11 +442,13 @@ export interface Store {
   /**
    * Optional: run `fn` — read the head, decide, `append` — while holding the store's writer lock, so that
    * writers from several processes take turns (first come, first served) instead of racing and retrying
-   * on `CONFLICT`. Reads inside `fn` see every committed write; the append inside `fn` is durable once
-   * `withWriteLock` resolves (a store may commit it only when the lock is released). Stores used by one
-   * process only (MemoryStore) need not implement it.
+   * on `CONFLICT`. `fn` gets `locked`, the store as seen under the lock: its reads see every committed
+   * write and its append is durable once `withWriteLock` resolves (a store may commit it only when the
+   * lock is released). Inside `fn`, read and append through `locked`: the store itself is a caller outside
+   * the lock (an append through it waits for the lock). Stores used by one process only (MemoryStore)
+   * need not implement it.
    */
-  withWriteLock?<R>(fn: () => Promise<R>): Promise<R>;
+  withWriteLock?<R>(fn: (locked: Store) => Promise<R>): Promise<R>;
   /**
    * Optional: true when reads cross a network (PostgreSQL): the sdk then fetches each point read
    * (`getProduct`, `getLot`, `getStock` …) once per decide-and-append attempt instead of every time a
