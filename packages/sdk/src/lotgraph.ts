@@ -28,7 +28,7 @@ import type {
   SplitInput,
 } from './commands/schemas.js';
 import { checkArgs, FunctionArg } from './domain/args.js';
-import { BatchShape } from './domain/query-schemas.js';
+import { BatchArgs } from './domain/query-schemas.js';
 import type { Lot, Shipment } from './domain/schemas.js';
 import { Id } from './domain/schemas.js';
 import { parseInput } from './domain/validate.js';
@@ -286,7 +286,7 @@ export class Lotgraph {
    * ```
    */
   async batch(commands: readonly BatchCommand[]): Promise<StoredEvent[]> {
-    checkArgs('batch', { commands: BatchShape }, { commands });
+    parseInput(BatchArgs, { commands }, 'batch', { structural: false });
     const prepared = await prepareBatch(commands, commandSpec);
     const out = await runBatch(this.deps, prepared);
     await this.emit();

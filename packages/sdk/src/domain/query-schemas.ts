@@ -2,11 +2,18 @@
 import * as z from 'zod';
 import { DayArg, FunctionArg } from './args.js';
 import { Instant } from './dates.js';
-import { Code, Id, LIMITS, Name, NonNegativeDecimal } from './schemas.js';
+import { Code, Id, LIMITS, Name, NonNegativeDecimal, Text } from './schemas.js';
 
-export const BatchShape = z
-  .array(z.strictObject({ command: z.string().max(100), input: z.unknown() }))
-  .max(100_000, { message: 'must have at most 100000 commands (use imports for more)' });
+/**
+ * The arguments of `batch()`: the list and each command's name. Parsed without the structural walk
+ * (`parseInput(…, { structural: false })`): the names are checked here as text, and every input is parsed
+ * (walk included) by its own command's schema.
+ */
+export const BatchArgs = z.strictObject({
+  commands: z
+    .array(z.strictObject({ command: Text(100), input: z.unknown() }))
+    .max(100_000, { message: 'must have at most 100000 commands (use imports for more)' }),
+});
 export const DocumentFilter = z.strictObject({
   lotId: Id.optional(),
   shipmentId: Id.optional(),

@@ -26,9 +26,16 @@ const K = new Uint32Array([
 const nodeHash: ((text: string) => string) | undefined = (() => {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const crypto = proc?.getBuiltinModule?.('node:crypto') as
-    | { createHash(alg: string): { update(s: string, enc: string): { digest(enc: string): string } } }
+    | {
+        createHash(alg: string): { update(s: string, enc: string): { digest(enc: string): string } };
+        hash?(alg: string, data: string, enc: 'hex'): string;
+      }
     | undefined;
-  return crypto ? (text) => crypto.createHash('sha256').update(text, 'utf8').digest('hex') : undefined;
+  if (!crypto) return undefined;
+  // One-shot `crypto.hash` (Node ≥ 20.12) takes half the time of a `Hash` object for ledger-sized text.
+  const { hash } = crypto;
+  if (hash) return (text) => hash('sha256', text, 'hex');
+  return (text) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 })();
 
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
