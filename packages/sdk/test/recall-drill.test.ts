@@ -238,15 +238,78 @@ describe('recall drills from the trace catalogue', () => {
     expect(ev.scope.counts.lots).toBe(6);
     // No event is read: not even the case's own, which the catalogue noted when it committed.
     expect(reads.events).toBe(0);
-    // Never lot by lot: the scope (decided in the command's batch view) and the mass balances each read the
-    // stock of all affected lots at once.
+    // Never lot by lot: the scope (decided in the command's batch view) reads the stock of all affected lots
+    // at once, and the mass balances take it from the scope (the case event changed no stock).
     expect(calls.get('listStock')).toBeUndefined();
-    expect(calls.get('listStockOfLots')).toBe(2);
+    expect(calls.get('listStockOfLots')).toBe(1);
+    // The case is not read back for its evidence: only the command's check that it does not exist yet.
+    expect(calls.get('getRecord')).toBe(1);
     expect(ev.massBalance.map((m) => [m.lotId, m.balance]).sort()).toEqual([
       ...[1, 2, 3, 4, 5].map((i) => [`B${i}`, '0']),
       ['F1', '0.000'],
     ]);
     expect(ev).toEqual(await recallEvidence(inner, 'D1'));
+  });
+});
+
+describe('lg.recall.open answers from the case event it appended', () => {
+  it('equals the evidence read back: a drill, a replayed open after other writes, a real recall with holds', async () => {
+    const { inner, store, calls } = countingStore();
+    const { lg } = await bakery(store);
+    await lg.receive({
+      lotId: 'F1',
+      productId: 'flour',
+      locationId: 'WH',
+      quantity: '50',
+      supplierId: 'mill',
+    });
+    await lg.produce({
+      orderId: 'O1',
+      inputs: [{ lotId: 'F1', locationId: 'WH', quantity: '2' }],
+      outputs: [{ lotId: 'B1', productId: 'bread', locationId: 'WH', quantity: '40' }],
+    });
+    await lg.ship({
+      shipmentId: 'S1',
+      customerId: 'shop1',
+      lines: [{ lotId: 'B1', locationId: 'WH', quantity: '10' }],
+    });
+    await indexOf(lg).catalogue.totalsReady(store);
+    const input = {
+      recallId: 'D1',
+      drill: true,
+      reason: 'drill',
+      classification: 'II' as const,
+      lots: ['F1'],
+      idempotencyKey: 'open-D1',
+    };
+    const first = await lg.recall.open(input);
+    expect(first).toEqual(await recallEvidence(inner, 'D1'));
+    expect(await lg.recall.get('D1')).toEqual(first);
+    // Stock moves after the case: a replayed open returns the first event, whose recorded stock is no
+    // longer current, so the mass balances read the stock again.
+    await lg.ship({
+      shipmentId: 'S2',
+      customerId: 'shop1',
+      lines: [{ lotId: 'B1', locationId: 'WH', quantity: '5' }],
+    });
+    calls.clear();
+    const replayed = await lg.recall.open(input);
+    expect(calls.get('listStockOfLots')).toBe(1);
+    expect(replayed).toEqual(await recallEvidence(inner, 'D1'));
+    expect(replayed.massBalance.find((m) => m.lotId === 'B1')?.onHand).toBe('25');
+    expect(replayed.scope).toEqual(first.scope);
+    // A real recall appends holds after its case event: its stock is read again, and equals.
+    calls.clear();
+    const real = await lg.recall.open({
+      recallId: 'R1',
+      drill: false,
+      reason: 'real',
+      classification: 'I',
+      lots: ['F1'],
+    });
+    expect(calls.get('listStockOfLots')).toBe(2);
+    expect(real).toEqual(await recallEvidence(inner, 'R1'));
+    await lg.close();
   });
 });
 

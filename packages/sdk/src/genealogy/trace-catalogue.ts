@@ -395,6 +395,98 @@ export class TraceCatalogue {
     return found;
   }
 
+  /**
+   * The edges out of any of `nodes` (distinct), as indexes in the store's edge order: {@link edgesAt} for many
+   * nodes at once, with one pass over the edges appended since the adjacency was built rather than one per node.
+   */
+  edgesOutOf(nodes: ArrayLike<number>): Int32Array {
+    const { csrStart, csrList, csrNodes, csrEdges } = this;
+    const src = this.eSrc.buf;
+    const mark = this.marks();
+    let count = 0;
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i]!;
+      mark[n] = 1;
+      if (n < csrNodes) count += csrStart[n + 1]! - csrStart[n]!;
+    }
+    for (let e = csrEdges; e < this.eSrc.length; e++) if (mark[src[e]!]) count++;
+    const out = new Int32Array(count);
+    let at = 0;
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i]!;
+      if (n < csrNodes)
+        for (let j = csrStart[n]!, end = csrStart[n + 1]!; j < end; j++) out[at++] = csrList[j]!;
+    }
+    for (let e = csrEdges; e < this.eSrc.length; e++) if (mark[src[e]!]) out[at++] = e;
+    for (let i = 0; i < nodes.length; i++) mark[nodes[i]!] = 0;
+    // Typed-array sort: numeric, without a comparator call per step.
+    return out.sort();
+  }
+
+  /**
+   * Per pair i, the seq of the first edge (store order) from `src[i]` into `dst[i]`, or -1 when there is
+   * none — with one pass over the edges appended since the adjacency was built.
+   */
+  firstEdgeSeqs(src: ArrayLike<number>, dst: ArrayLike<number>): Float64Array {
+    const out = new Float64Array(dst.length).fill(-1);
+    const { inStart, inList, csrNodes, csrEdges } = this;
+    const eSrc = this.eSrc.buf;
+    const eDst = this.eDst.buf;
+    const eSeq = this.eSeq.buf;
+    // Pairs not found in the adjacency, by their dst: looked for in the appended edges.
+    const missing = new Map<number, number[]>();
+    for (let i = 0; i < dst.length; i++) {
+      const d = dst[i]!;
+      if (d < csrNodes)
+        for (let j = inStart[d]!, end = inStart[d + 1]!; j < end; j++) {
+          const e = inList[j]!;
+          if (eSrc[e] === src[i]) {
+            out[i] = eSeq[e]!;
+            break;
+          }
+        }
+      if (out[i] === -1) missing.set(d, [...(missing.get(d) ?? []), i]);
+    }
+    for (let e = csrEdges; missing.size > 0 && e < this.eSrc.length; e++)
+      for (const i of missing.get(eDst[e]!) ?? []) if (out[i] === -1 && eSrc[e] === src[i]) out[i] = eSeq[e]!;
+    return out;
+  }
+
+  /** The columns of the edges `ids` (node ids at both ends; see {@link TraceCatalogue.edge}). */
+  edgeRows(ids: ArrayLike<number>): {
+    src: Int32Array;
+    dst: Int32Array;
+    quantity: bigint[];
+    scale: Uint8Array;
+    seq: Float64Array;
+  } {
+    const n = ids.length;
+    const out = {
+      src: new Int32Array(n),
+      dst: new Int32Array(n),
+      quantity: new Array<bigint>(n),
+      scale: new Uint8Array(n),
+      seq: new Float64Array(n),
+    };
+    const big = this.eQtyBig.size > 0;
+    for (let k = 0; k < n; k++) {
+      const i = ids[k]!;
+      out.src[k] = this.eSrc.buf[i]!;
+      out.dst[k] = this.eDst.buf[i]!;
+      out.quantity[k] = big ? (this.eQtyBig.get(i) ?? this.eQty.buf[i]!) : this.eQty.buf[i]!;
+      out.scale[k] = this.eScale.buf[i]!;
+      out.seq[k] = this.eSeq.buf[i]!;
+    }
+    return out;
+  }
+
+  /** The scratch mark array (all zero; callers reset what they set before returning). */
+  private marks(): Uint8Array {
+    const count = this.registry.count;
+    if (this.mark.length < count) this.mark = new Uint8Array(Math.max(count, this.mark.length * 2));
+    return this.mark;
+  }
+
   /** The lot facts of node `n` (undefined when it is not a lot with a record). */
   lot(n: number): LotFacts | undefined {
     const s = this.lotSlot(n);
@@ -506,9 +598,7 @@ export class TraceCatalogue {
    * `limit` edges described (an earlier {@link TraceCatalogue.edgeCount}: what the catalogue held then).
    */
   edgesWithin(nodes: ArrayLike<number>, limit = this.eSrc.length): GenealogyEdge[] {
-    const count = this.registry.count;
-    if (this.mark.length < count) this.mark = new Uint8Array(Math.max(count, this.mark.length * 2));
-    const mark = this.mark;
+    const mark = this.marks();
     for (let i = 0; i < nodes.length; i++) mark[nodes[i]!] = 1;
     const found: number[] = [];
     const { csrStart, csrList, csrNodes } = this;

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { toSteps } from '../domain/quantity.js';
 import type { Product } from '../domain/schemas.js';
 import type { GenealogyIndex } from '../genealogy/genealogy-index.js';
 import { fitsSteps, lotTotalsOf, totalToSteps } from '../genealogy/lot-totals.js';
@@ -70,12 +71,13 @@ export async function recallBalanceRows(
   index: GenealogyIndex | undefined,
   lotIds: readonly string[],
   via: TraceVia = 'auto',
+  known?: KnownStock,
 ): Promise<{ rows: MassBalance[]; inSteps?: bigint[]; absBalance?: bigint[] }> {
   if (index)
     for (let attempt = 0; attempt < 2; attempt++) {
       const seq = index.seq;
       if (!(await useCatalogueTotals(store, index, via))) break;
-      const balances = await fromTotals(store, index, lotIds);
+      const balances = await fromTotals(store, index, lotIds, known?.seq === seq ? known.rows : undefined);
       if (!balances) break;
       // Totals and stock describe the same head unless another process appended in between.
       if ((await store.head()).seq === seq && index.seq === seq) return balances;
@@ -83,11 +85,24 @@ export async function recallBalanceRows(
   return { rows: await massBalances(store, lotIds) };
 }
 
-/** {@link recallMassBalances} from the per-lot totals (caught up by the caller); undefined to fall back. */
+/**
+ * The stock of a recall's lots as of `seq`, as its scope recorded it: every non-zero balance of them, each
+ * quantity written in its product's decimals — what {@link stockOfLots} would read at that seq.
+ */
+export interface KnownStock {
+  seq: number;
+  rows: readonly { lotId: string; productId: string; quantity: string }[];
+}
+
+/**
+ * {@link recallMassBalances} from the per-lot totals (caught up by the caller) and the stock — `known` (as
+ * of the index's seq) or read; undefined to fall back.
+ */
 async function fromTotals(
   store: Store,
   index: GenealogyIndex,
   lotIds: readonly string[],
+  known: KnownStock['rows'] | undefined,
 ): Promise<{ rows: MassBalance[]; inSteps: bigint[]; absBalance: bigint[] } | undefined> {
   const { registry, catalogue } = index;
   const keeper = lotTotalsOf(registry);
@@ -103,8 +118,17 @@ async function fromTotals(
     lots.push({ lotId, n, productId: l.productId });
   }
   const onHand = new Map<string, bigint>();
-  for (const s of await stockOfLots(store, [...new Set(lots.map((l) => l.lotId))]))
-    onHand.set(s.lotId, (onHand.get(s.lotId) ?? 0n) + s.quantity);
+  if (known) {
+    for (const s of known)
+      if (!products.has(s.productId)) products.set(s.productId, await store.getProduct(s.productId));
+    for (const s of known)
+      onHand.set(
+        s.lotId,
+        (onHand.get(s.lotId) ?? 0n) + toSteps(s.quantity, products.get(s.productId)?.decimals ?? 0),
+      );
+  } else
+    for (const s of await stockOfLots(store, [...new Set(lots.map((l) => l.lotId))]))
+      onHand.set(s.lotId, (onHand.get(s.lotId) ?? 0n) + s.quantity);
   const out: MassBalance[] = [];
   const came: bigint[] = [];
   const absBalance: bigint[] = [];

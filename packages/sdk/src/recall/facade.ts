@@ -7,6 +7,7 @@ import type { LotgraphHost } from '../ledger/host.js';
 import {
   caseOf,
   notificationCsv,
+  type OpenedEvent,
   type RecallEvidence,
   recallEvidence,
   recallMasterData,
@@ -22,10 +23,10 @@ import {
 /** `lg.recall`: see {@link Lotgraph}. */
 export function recallFacade(h: LotgraphHost) {
   // Mass balances from the trace catalogue's per-lot totals once they are filled (the index caught up).
-  const evidence = (recallId: string): Promise<RecallEvidence> =>
+  const evidence = (recallId: string, opened?: OpenedEvent): Promise<RecallEvidence> =>
     h.serial(async () => {
       await h.syncUnlocked();
-      return recallEvidence(h.store, recallId, h.index);
+      return recallEvidence(h.store, recallId, h.index, opened);
     });
   const evidenceOf = async (context: string, recallId: string): Promise<RecallEvidence> => {
     checkArgs(context, { recallId: Id }, { recallId });
@@ -34,7 +35,8 @@ export function recallFacade(h: LotgraphHost) {
   return {
     open: async (input: RecallOpenInput): Promise<RecallEvidence> => {
       const opened = await h.command('recallOpen', input);
-      return evidence(opened.payload.recallId);
+      // From the case's own event: no read-back of the case, nor of the stock its scope just read.
+      return evidence(opened.payload.recallId, opened);
     },
     /** Record that a customer was notified (channel, contact). */
     notify: (input: RecallNotifyInput) => h.command('recallNotify', input),

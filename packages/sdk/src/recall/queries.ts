@@ -2,10 +2,12 @@ import { fromSteps, toSteps } from '../domain/quantity.js';
 import type { Lot, Party, Product } from '../domain/schemas.js';
 import { fieldError, notFound } from '../errors.js';
 import type { GenealogyIndex } from '../genealogy/genealogy-index.js';
+import type { EventPayloads } from '../ledger/events.js';
 import { shippedSerials } from '../serials/queries.js';
 import type { MassBalance } from '../stock/mass-balance.js';
 import type { Store } from '../store/port.js';
-import { recallBalanceRows } from './balances.js';
+import { type KnownStock, recallBalanceRows } from './balances.js';
+import { projectRecall } from './projector.js';
 import { RECALL, RECALL_STEP, type RecallCase, type RecallStep } from './schemas.js';
 import type { RecallScope } from './scope.js';
 import { isPacked, unpackScope } from './scope-codec.js';
@@ -74,19 +76,30 @@ export interface RecallEvidence {
 
 export const hours = (a: string, b: string) => (Date.parse(b) - Date.parse(a)) / 3_600_000;
 
+/** A case's `recallOpened` event, as the command that appended it returned it. */
+export interface OpenedEvent {
+  seq: number;
+  eventTime: string;
+  payload: EventPayloads['recallOpened'];
+}
+
 /**
  * Build the evidence document of a case: reads the case, its steps, and for the mass balances the
  * per-lot totals of `index`'s trace catalogue (when given, as current as the store, and filled) or the
- * ledger.
+ * ledger. With `opened` (the case's own event, just appended): the case is its projection rather than a
+ * read of the record (a heavy recall's is megabytes), and the stock its scope recorded is the stock at the
+ * event's seq (the event changes none), used when the mass balances are taken at that seq.
  */
 export async function recallEvidence(
   store: Store,
   recallId: string,
   index?: GenealogyIndex,
+  opened?: OpenedEvent,
 ): Promise<RecallEvidence> {
+  const own = opened?.payload.recallId === recallId ? opened : undefined;
   // The case and its steps at once (a network store overlaps the two reads).
   const [c, stepRecords] = await Promise.all([
-    requireCase(store, recallId),
+    own ? caseOf(projectRecall('recallOpened', own.payload, own).value) : requireCase(store, recallId),
     store.listRecords(RECALL_STEP, { key: recallId }),
   ]);
   const steps = stepRecords.map((r) => r.value as unknown as RecallStep);
@@ -146,7 +159,8 @@ export async function recallEvidence(
   // Mass balance of every suspect and affected lot: from per-lot totals, or in one pass over the ledger.
   const lotIds = c.scope.lots.map((l) => l.lotId);
   const suspects = new Set(c.scope.suspectLots);
-  const balances = await recallBalanceRows(store, index, lotIds);
+  const known: KnownStock | undefined = own && { seq: own.seq, rows: c.scope.onHand };
+  const balances = await recallBalanceRows(store, index, lotIds, 'auto', known);
   const mb = balances.rows.map((b, i): RecallEvidence['massBalance'][number] => {
     // From the totals' steps when the rows came from them (the same numbers their decimals spell).
     const d = balances.inSteps ? 0 : (b.balance.split('.')[1] ?? '').length;

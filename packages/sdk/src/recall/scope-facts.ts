@@ -57,30 +57,34 @@ export function withLotPositions<R>(
   }
 }
 
-function edgeColumns(
+/**
+ * Edge columns with node ids at both ends (as the catalogue's `edgeRows` gives them) turned, in place, into
+ * lot positions: src k, dst k, OTHER_LOT or NOT_LOT.
+ */
+function edgePositions(
   registry: NodeRegistry,
   pos: (n: number) => number,
-  list: readonly GenealogyEdge[],
+  rows: ScopeFacts['edges'],
 ): ScopeFacts['edges'] {
-  const n = list.length;
-  const out = {
-    src: new Int32Array(n),
-    dst: new Int32Array(n),
-    quantity: new Array<bigint>(n),
-    scale: new Uint8Array(n),
-    seq: new Float64Array(n),
-  };
   const { kinds } = registry;
-  for (let i = 0; i < n; i++) {
-    const e = list[i]!;
-    out.src[i] = pos(e.src);
-    const d = pos(e.dst);
-    out.dst[i] = kinds[e.dst] !== NodeKind.LOT ? NOT_LOT : d < 0 ? OTHER_LOT : d;
-    out.quantity[i] = e.quantity;
-    out.scale[i] = e.scale;
-    out.seq[i] = e.seq;
+  const { src, dst } = rows;
+  for (let i = 0; i < src.length; i++) {
+    src[i] = pos(src[i]!);
+    const d = dst[i]!;
+    const k = pos(d);
+    dst[i] = kinds[d] !== NodeKind.LOT ? NOT_LOT : k < 0 ? OTHER_LOT : k;
   }
-  return out;
+  return rows;
+}
+
+function edgeRowsOf(list: readonly GenealogyEdge[]): ScopeFacts['edges'] {
+  return {
+    src: Int32Array.from(list, (e) => e.src),
+    dst: Int32Array.from(list, (e) => e.dst),
+    quantity: list.map((e) => e.quantity),
+    scale: Uint8Array.from(list, (e) => e.scale),
+    seq: Float64Array.from(list, (e) => e.seq),
+  };
 }
 
 /** The facts from store reads (the lots' records, their lines and out-edges, one ledger pass). */
@@ -108,7 +112,7 @@ export async function scopeFactsFromStore(
       made,
       lines,
       lineLot,
-      edges: edgeColumns(registry, pos, edges),
+      edges: edgePositions(registry, pos, edgeRowsOf(edges)),
     };
   });
 }
@@ -130,44 +134,39 @@ export function scopeFactsFromCatalogue(
     const L = lotNodes.length;
     const lots = new Array<LotFacts | undefined>(L);
     const made = new Float64Array(L);
-    const edgeIds: number[] = [];
     for (let k = 0; k < L; k++) {
       const n = lotNodes[k]!;
-      for (const e of catalogue.edgesAt(n, 'out')) edgeIds.push(e);
       const l = catalogue.lot(n);
       lots[k] = l;
       if (!l) continue;
       const [received, produced, returned] = catalogue.totalsOf(n);
       made[k] = num(received) + num(produced) + num(returned);
     }
-    // Typed-array sort: numeric, without a comparator call per step.
-    const order = Int32Array.from(edgeIds).sort();
-    const edgeList = new Array<GenealogyEdge>(order.length);
-    for (let i = 0; i < order.length; i++) edgeList[i] = catalogue.edge(order[i]!);
-    // A line and its lot → delivery edge come from one `shipped` event: the line's seq is the edge's.
+    const edges = edgePositions(registry, pos, catalogue.edgeRows(catalogue.edgesOutOf(lotNodes)));
+    // The closure's deliveries whose lot is one of its lots; a line and its lot → delivery edge come from
+    // one `shipped` event: the line's seq is the edge's.
+    const { kinds } = registry;
+    const dNodes: number[] = [];
+    const dLots: number[] = [];
+    for (let i = 0; i < closure.length; i++) {
+      const d = closure[i]!;
+      if (kinds[d] !== NodeKind.DELIVERY) continue;
+      const lotNode = catalogue.lineLotNode(d);
+      if (lotNode === undefined || pos(lotNode) < 0) continue;
+      dNodes.push(d);
+      dLots.push(lotNode);
+    }
+    const seqs = catalogue.firstEdgeSeqs(dLots, dNodes);
     const found: LineFacts[] = [];
     const foundLot: number[] = [];
     const foundSeq: number[] = [];
-    const { kinds } = registry;
-    for (const d of closure) {
-      if (kinds[d] !== NodeKind.DELIVERY) continue;
-      const lotNode = catalogue.lineLotNode(d);
-      const k = pos(lotNode);
-      if (k < 0) continue;
-      const l = catalogue.line(d);
+    for (let i = 0; i < dNodes.length; i++) {
+      if (seqs[i] === -1) continue;
+      const l = catalogue.line(dNodes[i]!);
       if (!l) continue;
-      let seq: number | undefined;
-      for (const e of catalogue.edgesAt(d, 'in')) {
-        const edge = catalogue.edge(e);
-        if (edge.src === lotNode) {
-          seq = edge.seq;
-          break;
-        }
-      }
-      if (seq === undefined) continue;
       found.push(l);
-      foundLot.push(k);
-      foundSeq.push(seq);
+      foundLot.push(pos(dLots[i]!));
+      foundSeq.push(seqs[i]!);
     }
     const idx = found.map((_, i) => i);
     idx.sort((a, b) => {
@@ -181,7 +180,9 @@ export function scopeFactsFromCatalogue(
       );
     });
     const lines = idx.map((i) => found[i]!);
-    const lineLot = Int32Array.from(idx, (i) => foundLot[i]!);
-    return { lots, made, lines, lineLot, edges: edgeColumns(registry, pos, edgeList) };
+    // A loop: a typed array's `from` with a map function goes through the iterator protocol.
+    const lineLot = new Int32Array(idx.length);
+    for (let i = 0; i < idx.length; i++) lineLot[i] = foundLot[idx[i]!]!;
+    return { lots, made, lines, lineLot, edges };
   });
 }

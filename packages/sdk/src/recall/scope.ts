@@ -213,8 +213,9 @@ function groupWeights(
   const E = edges.src.length;
   const { src, dst, seq } = edges;
   // Group (src, seq) of each edge into a lot: edges of one event are adjacent in the store's order.
+  // Per group, in edge order: its size, the sum of its outputs' totals, its first output, one unit or not.
   const group = new Int32Array(E).fill(-1);
-  const members: number[][] = [];
+  let groups = 0;
   let sorted = true;
   for (let i = 1; i < E && sorted; i++) if (seq[i]! < seq[i - 1]!) sorted = false;
   const bySrc = new Map<number | string, number>();
@@ -228,31 +229,31 @@ function groupWeights(
     const key = sorted ? src[i]! : `${src[i]}:${seq[i]}`;
     let g = bySrc.get(key);
     if (g === undefined) {
-      g = members.length;
-      members.push([]);
+      g = groups++;
       bySrc.set(key, g);
     }
     group[i] = g;
-    members[g]!.push(dst[i]!);
   }
   const totalOf = (d: number) => (d < 0 ? 0 : total[d]!);
   const unitOf = (d: number) => (d < 0 ? undefined : unit[d]);
-  const sums = new Float64Array(members.length);
-  const known = new Uint8Array(members.length);
-  const oneUnit = new Uint8Array(members.length);
-  const w = new Float64Array(E).fill(1);
+  const size = new Int32Array(groups);
+  const sums = new Float64Array(groups);
+  const first = new Int32Array(groups);
+  const mixed = new Uint8Array(groups);
   for (let i = 0; i < E; i++) {
     const g = group[i]!;
     if (g < 0) continue;
-    const m = members[g]!;
-    if (m.length < 2) continue;
-    if (!known[g]) {
-      known[g] = 1;
-      sums[g] = m.reduce((s, d) => s + totalOf(d), 0);
-      const u = unitOf(m[0]!);
-      oneUnit[g] = m.every((d) => unitOf(d) === u) ? 1 : 0;
-    }
-    w[i] = oneUnit[g] && sums[g]! > 0 ? totalOf(dst[i]!) / sums[g]! : 1 / m.length;
+    const d = dst[i]!;
+    if (size[g] === 0) first[g] = d;
+    else if (unitOf(d) !== unitOf(first[g]!)) mixed[g] = 1;
+    size[g]!++;
+    sums[g]! += totalOf(d);
+  }
+  const w = new Float64Array(E).fill(1);
+  for (let i = 0; i < E; i++) {
+    const g = group[i]!;
+    if (g < 0 || size[g]! < 2) continue;
+    w[i] = !mixed[g] && sums[g]! > 0 ? totalOf(dst[i]!) / sums[g]! : 1 / size[g]!;
   }
   return w;
 }
@@ -313,7 +314,7 @@ function deliveriesOf(
   const attr = new Array<string>(n);
   const customers = new Map<
     string,
-    Omit<ScopeCustomer, 'lots'> & { sums: Map<string, bigint>; attr: number; lotSet: Set<string> }
+    Omit<ScopeCustomer, 'lots'> & { sums: Map<string, bigint>; attr: number; lotList: string[] }
   >();
   for (let i = 0; i < n; i++) {
     const l = lines[i]!;
@@ -339,27 +340,27 @@ function deliveriesOf(
         lastShippedAt: l.shippedAt,
         sums: new Map(),
         attr: 0,
-        lotSet: new Set(),
+        lotList: [],
       };
       if (party?.gln !== undefined) c.gln = party.gln;
       customers.set(l.customerId, c);
     }
     c.deliveries++;
-    c.lotSet.add(l.lotId);
+    c.lotList.push(l.lotId);
     c.attr += a;
     c.sums.set(l.productId, (c.sums.get(l.productId) ?? 0n) + l.quantity);
     if (l.shippedAt < c.firstShippedAt) c.firstShippedAt = l.shippedAt;
     if (l.shippedAt > c.lastShippedAt) c.lastShippedAt = l.shippedAt;
   }
   const customerList: PackedScope['customers'] = [...customers.values()]
-    .map(({ sums, attr, lotSet, ...c }) => {
+    .map(({ sums, attr, lotList, ...c }) => {
       const { customerId, name, contacts, deliveries, firstShippedAt, lastShippedAt } = c;
       const out: PackedScope['customers'][number] = {
         customerId,
         name,
         contacts,
         deliveries,
-        lots: column([...lotSet].sort()),
+        lots: column(sortedUnique(lotList)),
         quantities: [...sums.entries()]
           .sort(([a], [b]) => (a < b ? -1 : 1))
           .map(([productId, q]) => {
@@ -377,7 +378,8 @@ function deliveriesOf(
   // By date, then line number; stable (the lines' order on a tie). Dates compared by rank.
   const dates = [...new Set(lines.map((l) => l.shippedAt))].sort();
   const rankOf = new Map(dates.map((d, i) => [d, i] as const));
-  const rank = Float64Array.from(lines, (l) => rankOf.get(l.shippedAt)!);
+  const rank = new Float64Array(n);
+  for (let i = 0; i < n; i++) rank[i] = rankOf.get(lines[i]!.shippedAt)!;
   const idx = Array.from({ length: n }, (_, i) => i);
   idx.sort((a, b) => rank[a]! - rank[b]! || lines[a]!.lineNo - lines[b]!.lineNo || a - b);
   const col = (f: (i: number) => string) => column(idx.map(f));
@@ -395,6 +397,15 @@ function deliveriesOf(
     },
     customers: customerList,
   };
+}
+
+/** The distinct values of `xs`, sorted (as `[...new Set(xs)].sort()`; `xs` is sorted in place). */
+function sortedUnique(xs: string[]): string[] {
+  xs.sort();
+  let n = 0;
+  for (let i = 0; i < xs.length; i++) if (i === 0 || xs[i] !== xs[n - 1]) xs[n++] = xs[i]!;
+  xs.length = n;
+  return xs;
 }
 
 /** The on-hand rows by lot, then location (the order `stockOfLots` reads them in). */
