@@ -156,7 +156,60 @@ async function palletGuard(store: Store) {
   }
 }
 
+/**
+ * Master data defined by another instance: the next command reloads it (one round trip more, after the
+ * head showed `masterSeq` moved) and sees it; the one after is back to two. An instance's own definitions
+ * keep its copy current (the guard above counts 2 right after four of them).
+ */
+async function masterGuard(open: () => Promise<Store>) {
+  const [a, b] = [await Lotgraph.open({ store: await open() }), await Lotgraph.open({ store: await open() })];
+  try {
+    await a.defineProduct({ id: 'flour', name: 'Flour', unit: 'kg', decimals: 3 });
+    await a.defineLocation({ id: 'WH', site: 'plant' });
+    await a.receive({ lotId: 'L0', productId: 'flour', locationId: 'WH', quantity: '1' });
+    // One event of b's to catch up on, without and then with a master-data change.
+    await b.receive({ lotId: 'LB', productId: 'flour', locationId: 'WH', quantity: '1' });
+    const caughtUp = await count(() =>
+      a.receive({ lotId: 'L1', productId: 'flour', locationId: 'WH', quantity: '1' }),
+    );
+    await b.defineProduct({ id: 'salt', name: 'Salt', unit: 'kg', decimals: 3 });
+    const reload = await count(() =>
+      a.receive({ lotId: 'L2', productId: 'salt', locationId: 'WH', quantity: '1' }),
+    );
+    const after = await count(() =>
+      a.receive({ lotId: 'L3', productId: 'salt', locationId: 'WH', quantity: '1' }),
+    );
+    expect([reload - caughtUp, after]).toEqual([1, 2]);
+    expect((await a.lot('L2'))?.productId).toBe('salt');
+  } finally {
+    await a.close();
+    await b.close();
+  }
+}
+
 describe('round trips per command (counted at the driver)', () => {
+  it.skipIf(!pgUp)('PostgreSQL: master data another instance defined is reloaded once', async () => {
+    const schema = freshSchema('rtm');
+    const stores: PostgresStore[] = [];
+    try {
+      await masterGuard(async () => {
+        const s = await PostgresStore.open({ connectionString: PG_URL, schema, max: 4 });
+        stores.push(s);
+        return s;
+      });
+    } finally {
+      await stores[0]?.dropSchema();
+    }
+  });
+  it.skipIf(!myUp)('MariaDB: master data another instance defined is reloaded once', async () => {
+    const database = await freshDatabase('rtm');
+    try {
+      await masterGuard(() => MysqlStore.open({ uri: urlOf(database), max: 4 }));
+    } finally {
+      await dropDatabase(database);
+    }
+  });
+
   it.skipIf(!pgUp)('PostgreSQL: shipping a pallet SSCC reads its lots in one round trip', async () => {
     const store = await PostgresStore.open({ connectionString: PG_URL, schema: freshSchema('rtp'), max: 4 });
     try {

@@ -153,7 +153,10 @@ export async function runBatch(deps: RunnerDeps, prepared: PreparedCommand[]): P
         throw e;
       }
       // Committed (the lock released, the transaction durable): now the index may show it.
-      if (outcome.appended) deps.index.applyCommitted(outcome.merged, outcome.tipSeq, outcome.events);
+      if (outcome.appended) {
+        deps.index.applyCommitted(outcome.merged, outcome.tipSeq, outcome.events);
+        deps.master?.noteAppended(outcome.head, outcome.changes, outcome.tipSeq);
+      }
       return outcome.results;
     }
   });
@@ -166,6 +169,9 @@ interface Decided {
   appended: boolean;
   merged: ReturnType<ReturnType<GenealogyIndex['registry']['resolver']>['merged']>;
   tipSeq: number;
+  /** The head decided against, and the projection changes appended on it. */
+  head: StoreHead;
+  changes: ProjectionChange[];
 }
 
 /** One attempt: read the head, decide every command against it, append (throws CONFLICT if it moved). */
@@ -215,7 +221,15 @@ async function decideAndAppend(deps: RunnerDeps, prepared: PreparedCommand[]): P
     }
   }
   if (events.length > 0) await deps.store.append({ expectedSeq: head.seq, events, changes });
-  return { results, events, appended: events.length > 0, merged: resolver.merged(), tipSeq: tip.seq };
+  return {
+    results,
+    events,
+    appended: events.length > 0,
+    merged: resolver.merged(),
+    tipSeq: tip.seq,
+    head,
+    changes,
+  };
 }
 
 /**

@@ -2,8 +2,9 @@
  * Set-based reads for command batches. Before deciding, the runner collects what the commands will read
  * — the lots they name (with stock, holds and reservations), shipments, idempotency keys — and asks the
  * store for all of it in one round trip ({@link Store.prefetch}); master data (products, parties,
- * locations) is kept per `Lotgraph` instance in a {@link MasterDataCache} and reloaded, in that same round
- * trip, only when the head's `masterSeq` moved (an append of this or any other process changed it). The
+ * locations) is kept per `Lotgraph` instance in a {@link MasterDataCache} and reloaded only when the head's
+ * `masterSeq` moved past it (another process defined something; the instance's own appends keep it
+ * current) — on the SQL stores in one more round trip after the head is read. The
  * decide and projection code then reads through {@link prefetchedView}, which answers from those rows and
  * passes anything else to the store.
  *
@@ -11,10 +12,12 @@
  */
 import type { Location, Lot, Party, Product } from '../domain/schemas.js';
 import type { StoredEvent } from '../ledger/events.js';
+import { jsonCopy } from '../ledger/hashing.js';
 import { byId, cmp, stockKey } from './memory-tables.js';
 import type {
   HoldRecord,
   Prefetched,
+  ProjectionChange,
   PrefetchKeys,
   ReservationRecord,
   ShipmentRecord,
@@ -74,6 +77,31 @@ export class MasterDataCache {
     this.parties = new Map((data.parties ?? []).map((p) => [p.id, p]));
     this.locations = new Map((data.locations ?? []).map((p) => [p.id, p]));
     this.masterSeq = head.masterSeq;
+  }
+
+  /**
+   * After this instance appended `changes` (events up to `lastSeq`) on `head`: a copy valid for `head`
+   * takes the products, parties and locations they put and moves to the new `masterSeq`, so that its own
+   * definitions do not cost the next command a reload. (A copy not valid for `head` stays stale: reloaded.)
+   */
+  noteAppended(head: StoreHead, changes: readonly ProjectionChange[], lastSeq: number): void {
+    if (!this.validFor(head)) return;
+    let products: Map<string, Product> | undefined;
+    let parties: Map<string, Party> | undefined;
+    let locations: Map<string, Location> | undefined;
+    // As a store keeps them (JSON values), frozen like every cached row; new maps, not edits of shared ones.
+    const kept = <T>(v: T) => deepFreeze(jsonCopy(v) as T);
+    for (const c of changes) {
+      if (c.type === 'putProduct') (products ??= new Map(this.products)).set(c.product.id, kept(c.product));
+      else if (c.type === 'putParty') (parties ??= new Map(this.parties)).set(c.party.id, kept(c.party));
+      else if (c.type === 'putLocation')
+        (locations ??= new Map(this.locations)).set(c.location.id, kept(c.location));
+    }
+    if (!products && !parties && !locations) return;
+    if (products) this.products = products;
+    if (parties) this.parties = parties;
+    if (locations) this.locations = locations;
+    this.masterSeq = lastSeq;
   }
 
   /** The `masterSeq` this cache holds, if any (for {@link PrefetchKeys.masterUnless}). */
