@@ -157,7 +157,11 @@ describe('SqliteStore on a file', () => {
       expect(locked).not.toBe(store);
       const h = await locked.head(); // the first read begins the transaction (BEGIN IMMEDIATE)
       expect(store.db.inTransaction).toBe(true);
-      return locked.append({ expectedSeq: h.seq, events: [await makeTestEvent(1, h.hash, 'k1')], changes: [] });
+      return locked.append({
+        expectedSeq: h.seq,
+        events: [await makeTestEvent(1, h.hash, 'k1')],
+        changes: [],
+      });
     });
     expect(store.db.inTransaction).toBe(false);
     expect(await store.head()).toEqual(head);

@@ -17,8 +17,8 @@ import { byId, cmp, stockKey } from './memory-tables.js';
 import type {
   HoldRecord,
   Prefetched,
-  ProjectionChange,
   PrefetchKeys,
+  ProjectionChange,
   ReservationRecord,
   ShipmentRecord,
   StockBalance,
@@ -86,21 +86,23 @@ export class MasterDataCache {
    */
   noteAppended(head: StoreHead, changes: readonly ProjectionChange[], lastSeq: number): void {
     if (!this.validFor(head)) return;
-    let products: Map<string, Product> | undefined;
-    let parties: Map<string, Party> | undefined;
-    let locations: Map<string, Location> | undefined;
-    // As a store keeps them (JSON values), frozen like every cached row; new maps, not edits of shared ones.
+    const puts = changes.filter(
+      (c) => c.type === 'putProduct' || c.type === 'putParty' || c.type === 'putLocation',
+    );
+    if (puts.length === 0) return;
+    // New maps, not edits of ones a view may hold; rows as a store keeps them (JSON values), frozen.
+    const products = new Map(this.products);
+    const parties = new Map(this.parties);
+    const locations = new Map(this.locations);
     const kept = <T>(v: T) => deepFreeze(jsonCopy(v) as T);
-    for (const c of changes) {
-      if (c.type === 'putProduct') (products ??= new Map(this.products)).set(c.product.id, kept(c.product));
-      else if (c.type === 'putParty') (parties ??= new Map(this.parties)).set(c.party.id, kept(c.party));
-      else if (c.type === 'putLocation')
-        (locations ??= new Map(this.locations)).set(c.location.id, kept(c.location));
+    for (const c of puts) {
+      if (c.type === 'putProduct') products.set(c.product.id, kept(c.product));
+      else if (c.type === 'putParty') parties.set(c.party.id, kept(c.party));
+      else if (c.type === 'putLocation') locations.set(c.location.id, kept(c.location));
     }
-    if (!products && !parties && !locations) return;
-    if (products) this.products = products;
-    if (parties) this.parties = parties;
-    if (locations) this.locations = locations;
+    this.products = products;
+    this.parties = parties;
+    this.locations = locations;
     this.masterSeq = lastSeq;
   }
 
