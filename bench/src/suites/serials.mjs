@@ -11,17 +11,16 @@
 // Each (store, batch size) runs in a child process of its own (this module with `--one`).
 // Stores: MemoryStore, and SQLite / PostgreSQL when their serial tables exist — each is probed with one tiny
 // commission first and reported as skipped (with the reason) when it cannot store serials yet.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PostgresStore } from '@lotgraph/adapters/postgres';
 import { SqliteStore } from '@lotgraph/adapters/sqlite';
 import { gs1CheckDigit } from '@lotgraph/gs1';
 import { Lotgraph, MemoryStore } from '@lotgraph/sdk';
 import { PG_URL } from '../fixtures/targets.mjs';
 import { fmtMs, gc, int, mb, silentProgress, stats } from '../format.mjs';
+import { childMain, isolated } from '../isolated.mjs';
 
 const GTIN = '09506000134352';
 const PER_LOT = 100;
@@ -278,46 +277,14 @@ async function benchStore(kind, total, batch, { log, progress, quick, full }) {
 const LABEL = { memory: 'MemoryStore', sqlite: 'SQLite (FULL)', postgres: 'PostgreSQL' };
 const ok = (met) => (met ? 'met' : '**missed**');
 
-/** {@link benchStore} in a child process (this module run with `--one`); its log lines are passed on. */
-function isolated(kind, total, batch, { log, quick, full = false }) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--expose-gc',
-        '--max-old-space-size=8192',
-        fileURLToPath(import.meta.url),
-        '--one',
-        JSON.stringify({ kind, total, batch, quick, full }),
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const lines = out.split('\n').filter(Boolean);
-      const result = lines.findLast((l) => l.startsWith('RESULT '));
-      for (const l of lines) if (!l.startsWith('RESULT ')) log(l);
-      if (code !== 0 || !result) reject(new Error(`serials ${kind} batch ${batch}: child exited ${code}`));
-      else resolve(JSON.parse(result.slice(7)));
-    });
-  });
-}
-
-if (process.argv[2] === '--one') {
-  const { kind, total, batch, quick, full } = JSON.parse(process.argv[3]);
-  const r = await benchStore(kind, total, batch, {
-    log: (l) => console.log(l),
-    progress: silentProgress,
-    quick,
-    full,
-  });
-  console.log(`RESULT ${JSON.stringify(r)}`);
-  process.exit(0);
-}
+/** {@link benchStore} in a child process of its own (see `isolated.mjs`); its log lines are passed on. */
+const isolatedStore = (kind, total, batch, { log, quick, full = false }) =>
+  isolated(
+    import.meta.url,
+    'one',
+    { kind, total, batch, quick, full },
+    { log, nodeArgs: ['--max-old-space-size=8192'] },
+  );
 
 export async function run({ sizes, quick, log = () => {} }) {
   const total = quick ? 10_000 : Math.max(...sizes);
@@ -335,10 +302,10 @@ export async function run({ sizes, quick, log = () => {} }) {
     // bigger transactions, each on a fresh store.
     // Each measurement in a process of its own: a run's heap (a MemoryStore of 1M serials, or the garbage of
     // big batches) would otherwise slow the garbage collection of the runs after it.
-    const r = await isolated(kind, total, BATCHES[0], { log, quick, full: true });
+    const r = await isolatedStore(kind, total, BATCHES[0], { log, quick, full: true });
     full.push(r);
     commission.push(r);
-    for (const b of BATCHES.slice(1)) commission.push(await isolated(kind, total, b, { log, quick }));
+    for (const b of BATCHES.slice(1)) commission.push(await isolatedStore(kind, total, b, { log, quick }));
   }
   const date = new Date().toISOString().slice(0, 10);
   const lines = [
@@ -392,3 +359,8 @@ export async function run({ sizes, quick, log = () => {} }) {
   );
   return lines.join('\n');
 }
+
+// The child side of isolatedStore (last: everything above is defined by then).
+await childMain('one', ({ kind, total, batch, quick, full }) =>
+  benchStore(kind, total, batch, { log: (l) => console.log(l), progress: silentProgress, quick, full }),
+);
