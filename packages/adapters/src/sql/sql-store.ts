@@ -47,6 +47,7 @@ import { type GenealogySource, streamGenealogy, streamRows, writePack } from './
 import { applyMigrations } from './sql-migrations.js';
 import { SqlOutbox } from './sql-outbox.js';
 import { SqlSerialReads, serialStatements } from './sql-serials.js';
+import { abandonSession, acquireSession, inTransaction } from './sql-sessions.js';
 import type { SqlStoreOptions } from './sql-store-config.js';
 import { HeadFollower, StatisticsRefresher } from './sql-sync.js';
 import { EVENT_COLUMNS, eventValues, planStatements } from './sql-writes.js';
@@ -133,7 +134,10 @@ export class SqlStore extends SqlSerialReads implements Store {
       d: dialect,
       check: () => this.check(),
       q: (sql, params) => this.q(sql, params),
-      transact: (fn, first) => this.transact(fn, first),
+      transact: (fn, first) => {
+        this.check();
+        return inTransaction(driver, fn, first);
+      },
       locked: (fn) =>
         this.lock(async (view) => {
           const head = await view.head();
@@ -144,39 +148,6 @@ export class SqlStore extends SqlSerialReads implements Store {
 
   /** The transactional outbox (see `sql-outbox.ts`). */
   readonly outbox: SqlOutbox;
-
-  /** Run `fn` in a transaction of its own that begins with `first` (no head lock); commit when it returns. */
-  private async transact<R>(
-    fn: (session: SqlSession, rows: Row[][]) => Promise<R>,
-    first: Statement[] = [],
-  ): Promise<R> {
-    this.check();
-    const session = await this.session();
-    // Open from BEGIN until COMMIT is sent (a failed COMMIT is not rolled back: it ended the transaction).
-    let open = true;
-    try {
-      const rows = await this.driver.begin(session, first);
-      const result = await fn(session, rows);
-      open = false;
-      await session.query('COMMIT');
-      session.release();
-      return result;
-    } catch (e) {
-      return this.abandon(session, e, open);
-    }
-  }
-
-  /**
-   * A session's transaction failed: roll it back (when one is open and the connection still works),
-   * hand the session back (discarded if broken) and throw the mapped error.
-   */
-  private async abandon(session: SqlSession, e: unknown, open: boolean): Promise<never> {
-    const mapped = this.driver.mapError(e);
-    const broken = isLotgraphError(mapped, ErrorCodes.STORE_UNAVAILABLE);
-    if (open && !broken) await session.query('ROLLBACK').catch(() => undefined);
-    session.release(broken);
-    throw mapped;
-  }
 
   /** Report an error nobody awaits (never throws). */
   protected report(error: unknown, context: SqlErrorContext): void {
@@ -192,8 +163,8 @@ export class SqlStore extends SqlSerialReads implements Store {
   }
 
   /**
-   * The connection of this async context: the open write transaction's session (begun now if the lock
-   * was granted lazily), else the pool.
+   * The connection to use: in a locked view, the lock's transaction (begun now if it was granted lazily);
+   * else the pool.
    */
   private async conn(): Promise<SqlConnection> {
     const s = this.bound;
@@ -248,21 +219,17 @@ export class SqlStore extends SqlSerialReads implements Store {
     prepare: readonly string[] = [],
     after: readonly Statement[] = [],
   ): Promise<void> {
-    await applyMigrations(this.d, this.driver, this.name, await this.session(), { lock, prepare, after });
+    await applyMigrations(this.d, this.driver, this.name, await acquireSession(this.driver), {
+      lock,
+      prepare,
+      after,
+    });
   }
 
   /** Schema version (the last applied migration). */
   protected async readSchemaVersion(): Promise<number> {
     const [r] = await this.q(`SELECT coalesce(max(version), 0) AS v FROM ${this.t('lotgraph_migrations')}`);
     return Number(r?.v ?? 0);
-  }
-
-  private async session(): Promise<SqlSession> {
-    try {
-      return await this.driver.acquire();
-    } catch (e) {
-      throw this.driver.mapError(e);
-    }
   }
 
   // ── ledger ─────────────────────────────────────────────────────────────
@@ -311,7 +278,7 @@ export class SqlStore extends SqlSerialReads implements Store {
   private async lock<R>(fn: (view: SqlStore) => Promise<R>): Promise<R> {
     this.check();
     if (this.bound) return fn(this); // already inside: the append re-opens the transaction
-    const session = await this.session();
+    const session = await acquireSession(this.driver);
     let scope: Scope | undefined;
     let view: SqlStore | undefined;
     try {
@@ -326,7 +293,7 @@ export class SqlStore extends SqlSerialReads implements Store {
       session.release();
       return result;
     } catch (e) {
-      return this.abandon(session, e, scope === undefined || scope.open);
+      return abandonSession(this.driver, session, e, scope === undefined || scope.open);
     } finally {
       // A view kept past its lock reads and writes as the store itself does.
       if (view) view.bound = undefined;
