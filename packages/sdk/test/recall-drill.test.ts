@@ -60,6 +60,22 @@ const step = fc.tuple(
  * Every lot's mass balance from the catalogue's totals equals the ledger pass; a case's evidence from the
  * totals equals the one from the ledger pass; its recorded scope equals the scope from store reads now.
  */
+/** Flour lot F1 (50 kg from the mill), `batches` bread lots B1… each made from `consumed` kg of it, 10 of B1 shipped. */
+async function flourToBread(lg: Lotgraph, { batches, consumed }: { batches: number; consumed: string }) {
+  await lg.receive({ lotId: 'F1', productId: 'flour', locationId: 'WH', quantity: '50', supplierId: 'mill' });
+  for (let i = 1; i <= batches; i++)
+    await lg.produce({
+      orderId: `O${i}`,
+      inputs: [{ lotId: 'F1', locationId: 'WH', quantity: consumed }],
+      outputs: [{ lotId: `B${i}`, productId: 'bread', locationId: 'WH', quantity: '40' }],
+    });
+  await lg.ship({
+    shipmentId: 'S1',
+    customerId: 'shop1',
+    lines: [{ lotId: 'B1', locationId: 'WH', quantity: '10' }],
+  });
+}
+
 async function expectSameAnswers(lg: Lotgraph, store: Store, recallIds: string[]) {
   const index = indexOf(lg);
   const lots = (await store.listLots()).map((l) => l.id);
@@ -205,24 +221,7 @@ describe('recall drills from the trace catalogue', () => {
   it('once the catalogue and its totals are filled, a drill scans no ledger and reads the stock of all affected lots at once', async () => {
     const { inner, store, calls, reads } = countingStore();
     const { lg } = await bakery(store);
-    await lg.receive({
-      lotId: 'F1',
-      productId: 'flour',
-      locationId: 'WH',
-      quantity: '50',
-      supplierId: 'mill',
-    });
-    for (let i = 1; i <= 5; i++)
-      await lg.produce({
-        orderId: `O${i}`,
-        inputs: [{ lotId: 'F1', locationId: 'WH', quantity: '2' }],
-        outputs: [{ lotId: `B${i}`, productId: 'bread', locationId: 'WH', quantity: '40' }],
-      });
-    await lg.ship({
-      shipmentId: 'S1',
-      customerId: 'shop1',
-      lines: [{ lotId: 'B1', locationId: 'WH', quantity: '10' }],
-    });
+    await flourToBread(lg, { batches: 5, consumed: '2' });
     const index = indexOf(lg);
     await index.catalogue.totalsReady(store);
     await index.catalogue.catchUp(store, index.seq);
@@ -256,23 +255,7 @@ describe('lg.recall.open answers from the case event it appended', () => {
   it('equals the evidence read back: a drill, a replayed open after other writes, a real recall with holds', async () => {
     const { inner, store, calls } = countingStore();
     const { lg } = await bakery(store);
-    await lg.receive({
-      lotId: 'F1',
-      productId: 'flour',
-      locationId: 'WH',
-      quantity: '50',
-      supplierId: 'mill',
-    });
-    await lg.produce({
-      orderId: 'O1',
-      inputs: [{ lotId: 'F1', locationId: 'WH', quantity: '2' }],
-      outputs: [{ lotId: 'B1', productId: 'bread', locationId: 'WH', quantity: '40' }],
-    });
-    await lg.ship({
-      shipmentId: 'S1',
-      customerId: 'shop1',
-      lines: [{ lotId: 'B1', locationId: 'WH', quantity: '10' }],
-    });
+    await flourToBread(lg, { batches: 1, consumed: '2' });
     await indexOf(lg).catalogue.totalsReady(store);
     const input = {
       recallId: 'D1',
@@ -367,23 +350,7 @@ describe('lg.stock.massBalance from the per-lot totals', () => {
   it('answers as the ledger pass does, and once the totals are filled reads no events', async () => {
     const { inner, store, reads } = countingStore();
     const { lg } = await bakery(store);
-    await lg.receive({
-      lotId: 'F1',
-      productId: 'flour',
-      locationId: 'WH',
-      quantity: '50',
-      supplierId: 'mill',
-    });
-    await lg.produce({
-      orderId: 'O1',
-      inputs: [{ lotId: 'F1', locationId: 'WH', quantity: '12.5' }],
-      outputs: [{ lotId: 'B1', productId: 'bread', locationId: 'WH', quantity: '40' }],
-    });
-    await lg.ship({
-      shipmentId: 'S1',
-      customerId: 'shop1',
-      lines: [{ lotId: 'B1', locationId: 'WH', quantity: '10' }],
-    });
+    await flourToBread(lg, { batches: 1, consumed: '12.5' });
     await lg.stock.reconcile({ lotId: 'F1', locationId: 'WH', counted: '37' });
     const ledger = await massBalances(inner, ['F1', 'B1']);
     expect([await lg.stock.massBalance('F1'), await lg.stock.massBalance('B1')]).toEqual(ledger);
