@@ -11,6 +11,7 @@ import { toSteps } from '../domain/quantity.js';
 import type { Product } from '../domain/schemas.js';
 import type { GenealogyIndex } from '../genealogy/genealogy-index.js';
 import { fitsSteps, lotTotalsOf, totalToSteps } from '../genealogy/lot-totals.js';
+import { ensureMaster, env } from '../genealogy/trace-build.js';
 import type { TraceVia } from '../genealogy/trace-types.js';
 import {
   balanceRow,
@@ -27,16 +28,17 @@ import { stockOfLots } from '../store/stock-of-lots.js';
  * Whether a recall reads the catalogue and its per-lot totals: as traces do (`'auto'`: once the catalogue
  * and its totals are filled, starting both in the background otherwise), and only when `store` shows the
  * index's seq — inside a batch the view holds events the index does not have yet. When true, both are
- * caught up with the index.
+ * caught up with the index. `headSeq`: the store's head as the caller has just read it (else read here).
  */
 export async function useCatalogueTotals(
   store: Store,
   index: GenealogyIndex,
   via: TraceVia,
+  headSeq?: number,
 ): Promise<boolean> {
   if (via === 'store') return false;
   const c = index.catalogue;
-  if ((await store.head()).seq !== index.seq) return false;
+  if ((headSeq ?? (await store.head()).seq) !== index.seq) return false;
   if (via === 'auto' && !c.totalsAreReady) {
     c.warmTotals(store);
     return false;
@@ -76,9 +78,13 @@ export async function recallBalanceRows(
   if (index)
     for (let attempt = 0; attempt < 2; attempt++) {
       const seq = index.seq;
-      if (!(await useCatalogueTotals(store, index, via))) break;
-      const balances = await fromTotals(store, index, lotIds, known?.seq === seq ? known.rows : undefined);
+      // Stock recorded at the index's seq: totals and stock are one snapshot of that seq by construction,
+      // so neither the head before nor the check after is needed (the caller synced the index just now).
+      const atKnown = known?.seq === seq;
+      if (!(await useCatalogueTotals(store, index, via, atKnown ? seq : undefined))) break;
+      const balances = await fromTotals(store, index, lotIds, atKnown ? known?.rows : undefined);
       if (!balances) break;
+      if (atKnown) return balances;
       // Totals and stock describe the same head unless another process appended in between.
       if ((await store.head()).seq === seq && index.seq === seq) return balances;
     }
@@ -107,20 +113,20 @@ async function fromTotals(
   const { registry, catalogue } = index;
   const keeper = lotTotalsOf(registry);
   if (!keeper || keeper.at !== index.seq) return undefined;
-  const products = new Map<string, Product | undefined>();
   const lots: { lotId: string; n: number; productId: string }[] = [];
   for (const lotId of lotIds) {
     const n = registry.id(NodeKind.LOT, lotId);
     // No lot record: no row (as `massBalances`, which reads the lots first).
     const l = n === undefined ? undefined : catalogue.lot(n);
     if (n === undefined || !l) continue;
-    if (!products.has(l.productId)) products.set(l.productId, await store.getProduct(l.productId));
     lots.push({ lotId, n, productId: l.productId });
   }
+  // The products from the catalogue's master-data cache (it is caught up with the store's head here).
+  const e = await env(store, index, true);
+  await ensureMaster(e, [...lots.map((l) => l.productId), ...(known ?? []).map((s) => s.productId)], []);
+  const products: ReadonlyMap<string, Product> = e.products;
   const onHand = new Map<string, bigint>();
   if (known) {
-    for (const s of known)
-      if (!products.has(s.productId)) products.set(s.productId, await store.getProduct(s.productId));
     for (const s of known)
       onHand.set(
         s.lotId,

@@ -2,6 +2,7 @@ import { fromSteps, toSteps } from '../domain/quantity.js';
 import type { Lot, Party, Product } from '../domain/schemas.js';
 import { fieldError, notFound } from '../errors.js';
 import type { GenealogyIndex } from '../genealogy/genealogy-index.js';
+import { ensureMaster, env, useCatalogue } from '../genealogy/trace-build.js';
 import type { EventPayloads } from '../ledger/events.js';
 import { shippedSerials } from '../serials/queries.js';
 import type { MassBalance } from '../stock/mass-balance.js';
@@ -117,11 +118,18 @@ export async function recallEvidence(
   const unitOf = new Map<string, string>();
   for (const cu of c.scope.customers)
     for (const q of cu.quantities) if (!unitOf.has(q.productId)) unitOf.set(q.productId, q.unit);
-  // The products read at once (a network store overlaps the reads), not one round trip after another.
-  const products = await Promise.all([...unitOf.keys()].map((id) => store.getProduct(id)));
-  for (const [i, [id, unit]] of [...unitOf].entries()) {
-    decimals.set(id, products[i]?.decimals ?? 0);
-    units.set(id, products[i]?.unit ?? unit);
+  // The products from the trace catalogue's master-data cache once it is filled (caught up with the index),
+  // else read at once (a network store overlaps the reads), not one round trip after another.
+  const e = await env(
+    store,
+    index as GenealogyIndex,
+    index ? await useCatalogue(store, index, 'auto') : false,
+  );
+  await ensureMaster(e, unitOf.keys(), []);
+  for (const [id, unit] of unitOf) {
+    const product = e.products.get(id);
+    decimals.set(id, product?.decimals ?? 0);
+    units.set(id, product?.unit ?? unit);
   }
   const shipped = new Map<string, bigint>();
   for (const cu of c.scope.customers)
