@@ -68,13 +68,18 @@ function mixed(n: number) {
   return batch;
 }
 
+/** Flour (kg), bread (pc), customer `shop`, location `WH`: what `mixed` needs. */
+async function defineMaster(lg: Lotgraph) {
+  await lg.defineProduct({ id: 'flour', name: 'Flour', unit: 'kg', decimals: 3 });
+  await lg.defineProduct({ id: 'bread', name: 'Bread', unit: 'pc', decimals: 0 });
+  await lg.defineParty({ id: 'shop', name: 'Shop', roles: ['customer'] });
+  await lg.defineLocation({ id: 'WH', site: 'plant' });
+}
+
 async function guard(store: Store) {
   const lg = await Lotgraph.open({ store });
   try {
-    await lg.defineProduct({ id: 'flour', name: 'Flour', unit: 'kg', decimals: 3 });
-    await lg.defineProduct({ id: 'bread', name: 'Bread', unit: 'pc', decimals: 0 });
-    await lg.defineParty({ id: 'shop', name: 'Shop', roles: ['customer'] });
-    await lg.defineLocation({ id: 'WH', site: 'plant' });
+    await defineMaster(lg);
     const receive = await count(() =>
       lg.receive({ lotId: 'L0', productId: 'flour', locationId: 'WH', quantity: '100' }),
     );
@@ -161,8 +166,9 @@ async function palletGuard(store: Store) {
  * head showed `masterSeq` moved) and sees it; the one after is back to two. An instance's own definitions
  * keep its copy current (the guard above counts 2 right after four of them).
  */
-async function masterGuard(open: () => Promise<Store>) {
-  const [a, b] = [await Lotgraph.open({ store: await open() }), await Lotgraph.open({ store: await open() })];
+async function masterGuard(store: Store, openAgain: () => Promise<Store>) {
+  const other = await openAgain();
+  const [a, b] = [await Lotgraph.open({ store }), await Lotgraph.open({ store: other })];
   try {
     await a.defineProduct({ id: 'flour', name: 'Flour', unit: 'kg', decimals: 3 });
     await a.defineLocation({ id: 'WH', site: 'plant' });
@@ -184,6 +190,7 @@ async function masterGuard(open: () => Promise<Store>) {
   } finally {
     await a.close();
     await b.close();
+    await other.close();
   }
 }
 
@@ -197,10 +204,7 @@ async function masterGuard(open: () => Promise<Store>) {
 async function drillGuard(store: Store) {
   const lg = await Lotgraph.open({ store });
   try {
-    await lg.defineProduct({ id: 'flour', name: 'Flour', unit: 'kg', decimals: 3 });
-    await lg.defineProduct({ id: 'bread', name: 'Bread', unit: 'pc', decimals: 0 });
-    await lg.defineParty({ id: 'shop', name: 'Shop', roles: ['customer'] });
-    await lg.defineLocation({ id: 'WH', site: 'plant' });
+    await defineMaster(lg);
     await lg.batch(mixed(30) as never);
     const { index } = lg as unknown as { index: { catalogue: { totalsReady(s: Store): Promise<void> } } };
     await index.catalogue.totalsReady(store);
@@ -219,83 +223,53 @@ async function drillGuard(store: Store) {
   }
 }
 
+/** `fn` on a fresh PostgreSQL schema (dropped afterwards); `openAgain` opens another store on it. */
+async function onPostgres<T>(tag: string, fn: (store: Store, openAgain: () => Promise<Store>) => Promise<T>) {
+  const open = (schema: string) => PostgresStore.open({ connectionString: PG_URL, schema, max: 4 });
+  const store = await open(freshSchema(tag));
+  try {
+    return await fn(store, () => open(store.schema));
+  } finally {
+    await store.dropSchema();
+  }
+}
+
+/** `fn` on a fresh MariaDB database (dropped afterwards); `openAgain` opens another store on it. */
+async function onMariaDB<T>(tag: string, fn: (store: Store, openAgain: () => Promise<Store>) => Promise<T>) {
+  const database = await freshDatabase(tag);
+  const open = () => MysqlStore.open({ uri: urlOf(database), max: 4 });
+  const store = await open();
+  try {
+    return await fn(store, open);
+  } finally {
+    await store.close();
+    await dropDatabase(database);
+  }
+}
+
 describe('round trips per command (counted at the driver)', () => {
   it.skipIf(!pgUp)('PostgreSQL: a recall drill of one lot', async () => {
-    const store = await PostgresStore.open({ connectionString: PG_URL, schema: freshSchema('rtd'), max: 4 });
-    try {
-      console.log('postgres drill round trips', await drillGuard(store));
-    } finally {
-      await store.dropSchema();
-    }
+    console.log('postgres drill round trips', await onPostgres('rtd', drillGuard));
   });
   it.skipIf(!myUp)('MariaDB: a recall drill of one lot', async () => {
-    const database = await freshDatabase('rtd');
-    const store = await MysqlStore.open({ uri: urlOf(database), max: 4 });
-    try {
-      console.log('mariadb drill round trips', await drillGuard(store));
-    } finally {
-      await store.close();
-      await dropDatabase(database);
-    }
+    console.log('mariadb drill round trips', await onMariaDB('rtd', drillGuard));
   });
-
   it.skipIf(!pgUp)('PostgreSQL: master data another instance defined is reloaded once', async () => {
-    const schema = freshSchema('rtm');
-    const stores: PostgresStore[] = [];
-    try {
-      await masterGuard(async () => {
-        const s = await PostgresStore.open({ connectionString: PG_URL, schema, max: 4 });
-        stores.push(s);
-        return s;
-      });
-    } finally {
-      await stores[0]?.dropSchema();
-    }
+    await onPostgres('rtm', masterGuard);
   });
   it.skipIf(!myUp)('MariaDB: master data another instance defined is reloaded once', async () => {
-    const database = await freshDatabase('rtm');
-    try {
-      await masterGuard(() => MysqlStore.open({ uri: urlOf(database), max: 4 }));
-    } finally {
-      await dropDatabase(database);
-    }
+    await onMariaDB('rtm', masterGuard);
   });
-
   it.skipIf(!pgUp)('PostgreSQL: shipping a pallet SSCC reads its lots in one round trip', async () => {
-    const store = await PostgresStore.open({ connectionString: PG_URL, schema: freshSchema('rtp'), max: 4 });
-    try {
-      console.log('postgres pallet round trips', await palletGuard(store));
-    } finally {
-      await store.dropSchema();
-    }
+    console.log('postgres pallet round trips', await onPostgres('rtp', palletGuard));
   });
   it.skipIf(!myUp)('MariaDB: shipping a pallet SSCC reads its lots in one round trip', async () => {
-    const database = await freshDatabase('rtp');
-    const store = await MysqlStore.open({ uri: urlOf(database), max: 4 });
-    try {
-      console.log('mariadb pallet round trips', await palletGuard(store));
-    } finally {
-      await store.close();
-      await dropDatabase(database);
-    }
+    console.log('mariadb pallet round trips', await onMariaDB('rtp', palletGuard));
   });
-
   it.skipIf(!pgUp)('PostgreSQL: ≤ 5 per command, ≤ 25 per batch of 100', async () => {
-    const store = await PostgresStore.open({ connectionString: PG_URL, schema: freshSchema('rt'), max: 4 });
-    try {
-      console.log('postgres round trips', await guard(store));
-    } finally {
-      await store.dropSchema();
-    }
+    console.log('postgres round trips', await onPostgres('rt', guard));
   });
   it.skipIf(!myUp)('MariaDB: ≤ 5 per command, ≤ 25 per batch of 100', async () => {
-    const database = await freshDatabase('rt');
-    const store = await MysqlStore.open({ uri: urlOf(database), max: 4 });
-    try {
-      console.log('mariadb round trips', await guard(store));
-    } finally {
-      await store.close();
-      await dropDatabase(database);
-    }
+    console.log('mariadb round trips', await onMariaDB('rt', guard));
   });
 });
