@@ -48,11 +48,17 @@ export function checkBatchHead(batch: AppendBatch, head: StoreHead, taken: (key:
   });
 }
 
+/** A change that puts a product, party or location: master data. */
+export type MasterDataChange = Extract<ProjectionChange, { type: 'putProduct' | 'putParty' | 'putLocation' }>;
+
+/** True when `c` puts a product, party or location. */
+export function isMasterDataChange(c: ProjectionChange): c is MasterDataChange {
+  return c.type === 'putProduct' || c.type === 'putParty' || c.type === 'putLocation';
+}
+
 /** True when the batch puts a product, party or location (the head's `masterSeq` then moves). */
 export function changesMasterData(batch: AppendBatch): boolean {
-  return batch.changes.some(
-    (c) => c.type === 'putProduct' || c.type === 'putParty' || c.type === 'putLocation',
-  );
+  return batch.changes.some(isMasterDataChange);
 }
 
 /** What a store must read (inside its write transaction) before {@link planAppend} can check a batch. */

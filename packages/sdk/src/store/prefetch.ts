@@ -13,6 +13,7 @@
 import type { Location, Lot, Party, Product } from '../domain/schemas.js';
 import type { StoredEvent } from '../ledger/events.js';
 import { jsonCopy } from '../ledger/hashing.js';
+import { isMasterDataChange } from './append-check.js';
 import { byId, cmp, stockKey } from './memory-tables.js';
 import type {
   HoldRecord,
@@ -86,9 +87,7 @@ export class MasterDataCache {
    */
   noteAppended(head: StoreHead, changes: readonly ProjectionChange[], lastSeq: number): void {
     if (!this.validFor(head)) return;
-    const puts = changes.filter(
-      (c) => c.type === 'putProduct' || c.type === 'putParty' || c.type === 'putLocation',
-    );
+    const puts = changes.filter(isMasterDataChange);
     if (puts.length === 0) return;
     // New maps, not edits of ones a view may hold; rows as a store keeps them (JSON values), frozen.
     const products = new Map(this.products);
