@@ -56,7 +56,7 @@ export const POINT_LOOKUP_LIMIT = 64;
  * a trace touches a handful of master records, while a store may hold thousands of customers.
  */
 export async function ensureMaster(
-  e: Env,
+  e: Pick<Env, 'store' | 'products' | 'parties'>,
   productIds: Iterable<string | undefined>,
   partyIds: Iterable<string | undefined>,
 ): Promise<void> {

@@ -120,11 +120,9 @@ export async function recallEvidence(
     for (const q of cu.quantities) if (!unitOf.has(q.productId)) unitOf.set(q.productId, q.unit);
   // The products from the trace catalogue's master-data cache once it is filled (caught up with the index),
   // else read at once (a network store overlaps the reads), not one round trip after another.
-  const e = await env(
-    store,
-    index as GenealogyIndex,
-    index ? await useCatalogue(store, index, 'auto') : false,
-  );
+  const e = index
+    ? await env(store, index, await useCatalogue(store, index, 'auto'))
+    : { store, products: new Map<string, Product>(), parties: new Map<string, Party>() };
   await ensureMaster(e, unitOf.keys(), []);
   for (const [id, unit] of unitOf) {
     const product = e.products.get(id);
