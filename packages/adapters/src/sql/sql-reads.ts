@@ -181,15 +181,15 @@ export abstract class SqlReads {
         params: [l(keys.shipmentIds)],
       });
     const masterTables = ['products', 'parties', 'locations'] as const;
-    const masterReads = masterTables.map((table) => ({ sql: `SELECT data FROM ${this.t(table)}` }));
+    const masterReads = () => masterTables.map((table) => ({ sql: `SELECT data FROM ${this.t(table)}` }));
     // Master data with the rest when the caller holds no copy. A caller with a copy (`masterUnless`) gets
     // it only when the head says it changed, in a second round trip: that is rare (another process defined
     // something), and three conditional reads in every prefetch cost a fifth of a PostgreSQL prefetch.
     if (keys.master && keys.masterUnless === undefined)
-      for (const [i, table] of masterTables.entries()) add(table, masterReads[i] as Statement);
+      for (const [i, read] of masterReads().entries()) add(masterTables[i] as string, read);
     const { head, rows } = await this.headAndScript(st);
     if (keys.master && keys.masterUnless !== undefined && keys.masterUnless !== head.masterSeq)
-      for (const [i, more] of (await this.script(masterReads)).entries()) {
+      for (const [i, more] of (await this.script(masterReads())).entries()) {
         at[masterTables[i] as string] = rows.length;
         rows.push(more);
       }
