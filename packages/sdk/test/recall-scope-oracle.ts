@@ -9,14 +9,19 @@
  * @module
  */
 import { fromSteps } from '../src/domain/quantity.js';
-import { ErrorCodes, LotgraphError } from '../src/errors.js';
 import type { GenealogyIndex } from '../src/genealogy/genealogy-index.js';
 import { TOTAL_SCALE } from '../src/genealogy/lot-totals.js';
 import { ensureMaster, env } from '../src/genealogy/trace-build.js';
 import type { LineFacts, LotFacts } from '../src/genealogy/trace-catalogue.js';
 import type { TraceVia } from '../src/genealogy/trace-types.js';
 import { useCatalogueTotals } from '../src/recall/balances.js';
-import type { RecallScope, ScopeCustomer, ScopeDelivery, ScopeLot } from '../src/recall/scope.js';
+import {
+  type RecallScope,
+  type ScopeCustomer,
+  type ScopeDelivery,
+  type ScopeLot,
+  suspectRoots,
+} from '../src/recall/scope.js';
 import { massBalances } from '../src/stock/mass-balance.js';
 import { type GenealogyEdge, NodeKind, type Store } from '../src/store/port.js';
 import { stockOfLots } from '../src/store/stock-of-lots.js';
@@ -34,16 +39,7 @@ export async function oracleScope(
   options: { maxPaths?: number; via?: TraceVia } = {},
 ): Promise<RecallScope> {
   const { registry, graph } = index;
-  const roots: number[] = [];
-  for (const [i, id] of suspectLots.entries()) {
-    const n = registry.id(NodeKind.LOT, id);
-    if (n === undefined)
-      throw new LotgraphError(ErrorCodes.LOT_NOT_FOUND, `lots.${i}: lot "${id}" does not exist`, {
-        field: `lots.${i}`,
-        value: id,
-      });
-    roots.push(n);
-  }
+  const roots = suspectRoots(registry, suspectLots);
   const closure = graph.forwardWithDepth(roots);
   const depthOf = new Map<number, number>();
   for (let i = 0; i < closure.nodes.length; i++) depthOf.set(closure.nodes[i]!, closure.depth[i]!);

@@ -43,6 +43,19 @@ export async function computeScope(
   return unpackScope(await computeScopeColumns(store, index, suspectLots, options));
 }
 
+/** The index nodes of a recall's suspect lots; a lot the index does not know is `LOT_NOT_FOUND` naming `lots.i`. */
+export function suspectRoots(registry: GenealogyIndex['registry'], suspectLots: readonly string[]): number[] {
+  return suspectLots.map((id, i) => {
+    const n = registry.id(NodeKind.LOT, id);
+    if (n === undefined)
+      throw new LotgraphError(ErrorCodes.LOT_NOT_FOUND, `lots.${i}: lot "${id}" does not exist`, {
+        field: `lots.${i}`,
+        value: id,
+      });
+    return n;
+  });
+}
+
 /** {@link computeScope} in the form a case records it (format 2 of `scope-codec.ts`). */
 export async function computeScopeColumns(
   store: Store,
@@ -51,16 +64,7 @@ export async function computeScopeColumns(
   options: { maxPaths?: number; via?: TraceVia } = {},
 ): Promise<PackedScope> {
   const { registry, graph } = index;
-  const roots: number[] = [];
-  for (const [i, id] of suspectLots.entries()) {
-    const n = registry.id(NodeKind.LOT, id);
-    if (n === undefined)
-      throw new LotgraphError(ErrorCodes.LOT_NOT_FOUND, `lots.${i}: lot "${id}" does not exist`, {
-        field: `lots.${i}`,
-        value: id,
-      });
-    roots.push(n);
-  }
+  const roots = suspectRoots(registry, suspectLots);
   const closure = graph.forwardWithDepth(roots);
   const lotNodes: number[] = [];
   const lotDepth: number[] = [];
