@@ -16,6 +16,7 @@ import type { LineFacts, LotFacts } from '../src/genealogy/trace-catalogue.js';
 import type { TraceVia } from '../src/genealogy/trace-types.js';
 import { useCatalogueTotals } from '../src/recall/balances.js';
 import {
+  nearestRoot,
   type RecallScope,
   type ScopeCustomer,
   type ScopeDelivery,
@@ -272,28 +273,6 @@ export async function oracleScope(
       onHandBalances: onHand.length,
     },
   };
-}
-
-/**
- * The root whose shortest chain to a node is shortest (the first such root on a tie), from one closure per
- * root — rather than one shortest-chain search per root and node.
- */
-function nearestRoot(index: GenealogyIndex, roots: readonly number[]): (n: number) => number | undefined {
-  if (roots.length === 1) return () => roots[0];
-  const count = index.registry.count;
-  const dist = new Int32Array(count).fill(-1);
-  const root = new Int32Array(count);
-  for (const r of roots) {
-    const c = index.graph.forwardWithDepth([r]);
-    for (let i = 0; i < c.nodes.length; i++) {
-      const n = c.nodes[i]!;
-      if (dist[n] === -1 || c.depth[i]! < dist[n]!) {
-        dist[n] = c.depth[i]!;
-        root[n] = r;
-      }
-    }
-  }
-  return (n) => (dist[n] === -1 ? undefined : root[n]);
 }
 
 /** What a scope reads about its closure: lot facts, shipment lines, lot out-edges, what each lot ever held. */

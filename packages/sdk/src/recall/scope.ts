@@ -441,7 +441,10 @@ function onHandColumns(
  * The root whose shortest chain to a node is shortest (the first such root on a tie), from one closure per
  * root — rather than one shortest-chain search per root and node.
  */
-function nearestRoot(index: GenealogyIndex, roots: readonly number[]): (n: number) => number | undefined {
+export function nearestRoot(
+  index: GenealogyIndex,
+  roots: readonly number[],
+): (n: number) => number | undefined {
   if (roots.length === 1) return () => roots[0];
   const count = index.registry.count;
   const dist = new Int32Array(count).fill(-1);
