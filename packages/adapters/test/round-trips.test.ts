@@ -216,7 +216,7 @@ async function drillGuard(store: Store) {
       answer = await drill('D1');
     });
     expect(answer?.massBalance.map((m) => m.lotId).sort()).toEqual(['B1', 'L1']);
-    expect(trips).toBeLessThanOrEqual(6);
+    expect(trips).toBeLessThanOrEqual(4);
     return trips;
   } finally {
     await lg.close();

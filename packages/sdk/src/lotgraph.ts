@@ -390,7 +390,9 @@ export class Lotgraph {
    * deliveries and customers with exact quantities, attributed suspect quantities, on-hand stock); a real
    * recall also places a `recall` hold on every affected lot still on hand — in the same transaction as the
    * `recallOpened` event. A drill (`drill: true`) records the case and its evidence, changes no stock and
-   * places no hold.
+   * places no hold. `open` answers with the case's evidence as of its opening (no steps yet; mass balances
+   * at that seq), or as of the store's head when this instance has synced other processes' events since;
+   * `evidence(recallId)` reads it as of the head.
    *
    * @example
    * ```ts

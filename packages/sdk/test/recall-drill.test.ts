@@ -243,6 +243,9 @@ describe('recall drills from the trace catalogue', () => {
     expect(calls.get('listStockOfLots')).toBe(1);
     // The case is not read back for its evidence: only the command's check that it does not exist yet.
     expect(calls.get('getRecord')).toBe(1);
+    // The evidence is the one as of the opening (the index is still at the case's event): no steps to read
+    // (a step comes after the case it names) and no head to catch up with: the command's calls only.
+    expect(Object.fromEntries(calls)).toEqual({ prefetch: 1, getRecord: 1, listStockOfLots: 1, append: 1 });
     expect(ev.massBalance.map((m) => [m.lotId, m.balance]).sort()).toEqual([
       ...[1, 2, 3, 4, 5].map((i) => [`B${i}`, '0']),
       ['F1', '0.000'],

@@ -25,7 +25,8 @@ export function recallFacade(h: LotgraphHost) {
   // Mass balances from the trace catalogue's per-lot totals once they are filled (the index caught up).
   const evidence = (recallId: string, opened?: OpenedEvent): Promise<RecallEvidence> =>
     h.serial(async () => {
-      await h.syncUnlocked();
+      // The evidence as of the case's own event while the index is still there: nothing to catch up.
+      if (opened?.seq !== h.index.seq) await h.syncUnlocked();
       return recallEvidence(h.store, recallId, h.index, opened);
     });
   const evidenceOf = async (context: string, recallId: string): Promise<RecallEvidence> => {
@@ -35,7 +36,8 @@ export function recallFacade(h: LotgraphHost) {
   return {
     open: async (input: RecallOpenInput): Promise<RecallEvidence> => {
       const opened = await h.command('recallOpen', input);
-      // From the case's own event: no read-back of the case, nor of the stock its scope just read.
+      // From the case's own event: no read-back of the case, nor of the stock its scope just read; as of
+      // the opening while no other process's events have been synced since (else as of the store's head).
       return evidence(opened.payload.recallId, opened);
     },
     /** Record that a customer was notified (channel, contact). */

@@ -89,7 +89,8 @@ export interface OpenedEvent {
  * per-lot totals of `index`'s trace catalogue (when given, as current as the store, and filled) or the
  * ledger. With `opened` (the case's own event, just appended): the case is its projection rather than a
  * read of the record (a heavy recall's is megabytes), and the stock its scope recorded is the stock at the
- * event's seq (the event changes none), used when the mass balances are taken at that seq.
+ * event's seq (the event changes none), used when the mass balances are taken at that seq; and when `index`
+ * is still at that seq, the evidence is the one as of the opening: no steps, balances at that seq, no read.
  */
 export async function recallEvidence(
   store: Store,
@@ -98,10 +99,13 @@ export async function recallEvidence(
   opened?: OpenedEvent,
 ): Promise<RecallEvidence> {
   const own = opened?.payload.recallId === recallId ? opened : undefined;
+  // The index still at the case's own event: the evidence as of the opening, which has no steps yet (a step
+  // names a case, so it comes after the event that opened it) — nothing to read.
+  const atOpening = own !== undefined && index?.seq === own.seq;
   // The case and its steps at once (a network store overlaps the two reads).
   const [c, stepRecords] = await Promise.all([
     own ? caseOf(projectRecall('recallOpened', own.payload, own).value) : requireCase(store, recallId),
-    store.listRecords(RECALL_STEP, { key: recallId }),
+    atOpening ? [] : store.listRecords(RECALL_STEP, { key: recallId }),
   ]);
   const steps = stepRecords.map((r) => r.value as unknown as RecallStep);
   const notified = steps.filter((s) => s.type === 'notified');
