@@ -196,10 +196,10 @@ async function masterGuard(store: Store, openAgain: () => Promise<Store>) {
 
 /**
  * A recall drill of one lot once the trace catalogue and its totals are filled: the command's two round
- * trips plus the case's existence check and the stock of the affected lots (both read in the lock), the head
- * for the sync before the evidence, and the case's steps. No case read-back, no product reads (the
- * catalogue's master-data cache), no second stock read and no head re-checks (the totals and the recorded
- * stock are one snapshot of the case's seq).
+ * trips plus the case's existence check and the stock of the affected lots (both read in the lock): 4. The
+ * evidence is the one as of the opening (no head to sync with, no steps yet), with no case read-back, no
+ * product reads (the catalogue's master-data cache), no second stock read and no head re-checks (the totals
+ * and the recorded stock are one snapshot of the case's seq).
  */
 async function drillGuard(store: Store) {
   const lg = await Lotgraph.open({ store });
