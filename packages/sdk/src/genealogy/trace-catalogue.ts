@@ -499,6 +499,12 @@ export class TraceCatalogue {
     return this.lotOptionals(s, l);
   }
 
+  /** The product of lot node `n` when it has a record ({@link lot}'s `productId`, without building the rest). */
+  lotProductId(n: number): string | undefined {
+    const s = this.lotSlot(n);
+    return s === undefined ? undefined : this.strings.at(this.lotProduct.buf[s]!);
+  }
+
   /** The lot slot of node `n` when it is a lot with a record. */
   private lotSlot(n: number): number | undefined {
     if (this.registry.kinds[n] !== NodeKind.LOT || n >= this.nodesDone) return undefined;

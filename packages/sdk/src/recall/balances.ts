@@ -117,9 +117,9 @@ async function fromTotals(
   for (const lotId of lotIds) {
     const n = registry.id(NodeKind.LOT, lotId);
     // No lot record: no row (as `massBalances`, which reads the lots first).
-    const l = n === undefined ? undefined : catalogue.lot(n);
-    if (n === undefined || !l) continue;
-    lots.push({ lotId, n, productId: l.productId });
+    const productId = n === undefined ? undefined : catalogue.lotProductId(n);
+    if (n === undefined || productId === undefined) continue;
+    lots.push({ lotId, n, productId });
   }
   // The products from the catalogue's master-data cache (it is caught up with the store's head here).
   const e = await env(store, index, true);
