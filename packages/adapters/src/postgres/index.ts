@@ -61,12 +61,12 @@ export class PostgresStore extends SqlStore {
    * @throws LotgraphError `VALIDATION_FAILED` for a bad option or a schema written by a newer lotgraph.
    */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
-    const { schema, max } = postgresConfig(options);
+    const { schema, max, prepare } = postgresConfig(options);
     const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max });
     const owns = !options.pool || options.ownPool === true;
     let report: (e: unknown, c: Parameters<NonNullable<PostgresStoreOptions['onError']>>[1]) => void =
       () => {};
-    const driver = new PostgresDriver(pool, owns, channelOf(schema), (e, c) => report(e, c));
+    const driver = new PostgresDriver(pool, owns, channelOf(schema), (e, c) => report(e, c), prepare);
     let store: PostgresStore;
     try {
       store = new PostgresStore(driver, schema, options);

@@ -29,6 +29,14 @@ export interface PostgresStoreOptions {
   /** Rewrite the pack when a full stream finds at least this many rows outside it (default 50 000). */
   packThreshold?: number;
   /**
+   * Send the statements of each transaction as server-side prepared statements (`PREPARE` once per
+   * connection, then `EXECUTE`), so the server skips parsing and planning them again (default true). Turn
+   * it off behind a pooler in transaction mode (PgBouncer `pool_mode = transaction`), where a connection's
+   * prepared statements may be on another server session; without it the store turns them off by itself
+   * the first time the server reports one missing (that command is retried).
+   */
+  preparedStatements?: boolean;
+  /**
    * Told about failures that no caller is waiting for: an idle pooled connection or the LISTEN connection
    * dropped (server restart, `pg_terminate_backend`, network), each failed reconnect attempt of the LISTEN
    * connection, a `subscribe` callback that threw, a genealogy pack that could not be written (the pack is
@@ -42,7 +50,11 @@ export interface PostgresStoreOptions {
 const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** Check the options; returns the schema and pool size. */
-export function postgresConfig(options: PostgresStoreOptions): { schema: string; max: number } {
+export function postgresConfig(options: PostgresStoreOptions): {
+  schema: string;
+  max: number;
+  prepare: boolean;
+} {
   if (options === null || typeof options !== 'object')
     throw invalidOption('options', 'expected an object of PostgresStore options');
   const schema = options.schema ?? 'lotgraph';
@@ -53,5 +65,7 @@ export function postgresConfig(options: PostgresStoreOptions): { schema: string;
   const max = positiveOption('max', options.max ?? 10);
   if (options.onError !== undefined && typeof options.onError !== 'function')
     throw invalidOption('onError', 'expected a function');
-  return { schema, max };
+  const prepare = options.preparedStatements ?? true;
+  if (typeof prepare !== 'boolean') throw invalidOption('preparedStatements', 'expected a boolean', prepare);
+  return { schema, max, prepare };
 }

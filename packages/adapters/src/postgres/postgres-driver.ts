@@ -9,6 +9,13 @@ import { ErrorCodes, LotgraphError } from '@lotgraph/sdk';
 import type pg from 'pg';
 import type { Row, SqlConnection, SqlDriver, SqlSession, Statement } from '../sql/driver.js';
 import type { SqlErrorContext } from '../sql/sql-store.js';
+import {
+  isLostPrepared,
+  PreparedNames,
+  preparedOn,
+  refuseAfter,
+  renderPrepared,
+} from './postgres-prepared.js';
 
 /** LISTEN reconnect backoff: 100 ms doubling per attempt, capped at 5 s, with ±25 % jitter. */
 const RECONNECT_BASE_MS = 100;
@@ -78,6 +85,47 @@ async function runScript(c: Queryable, statements: readonly Statement[]): Promis
   return (Array.isArray(r) ? r : [r]).map((x) => x.rows ?? []);
 }
 
+/** Whether a session's scripts may use prepared statements (see `postgres-prepared.ts`). */
+interface Preparing {
+  /** The driver's: false once the server forgot a statement (or never, by option). */
+  readonly on: () => boolean;
+  /** The server forgot a statement: stop preparing, on every connection. */
+  readonly lost: () => void;
+  readonly names: PreparedNames;
+}
+
+/**
+ * {@link runScript} on a session's client with prepared statements. `session.tainted` is set when a script
+ * that prepared something failed (which of its `PREPARE`s ran is unknown): the session then sends inline
+ * statements only, and its connection is discarded on release.
+ */
+async function runSessionScript(
+  c: pg.PoolClient,
+  statements: readonly Statement[],
+  p: Preparing,
+  session: { tainted: boolean },
+): Promise<Row[][]> {
+  if (statements.length < 2 || session.tainted || !p.on()) return runScript(c, statements);
+  const known = preparedOn(c);
+  const r = renderPrepared(statements, known, p.names, numbered, literal, inline);
+  let results: pg.QueryResult | pg.QueryResult[];
+  try {
+    results = (await c.query(r.text)) as unknown as pg.QueryResult | pg.QueryResult[];
+  } catch (e) {
+    if (r.prepares > 0) {
+      session.tainted = true;
+      refuseAfter(p.names, r.added, e);
+    }
+    if (isLostPrepared(e)) {
+      session.tainted = true;
+      p.lost();
+    }
+    throw e;
+  }
+  for (const name of r.added) known.add(name);
+  return (Array.isArray(results) ? results.slice(r.prepares) : [results]).map((x) => x.rows ?? []);
+}
+
 /** Errors that mean the connection or the server went away (class 08, admin shutdown, socket errors). */
 export function isConnectionError(e: unknown): boolean {
   const code = (e as { code?: string })?.code ?? '';
@@ -111,6 +159,12 @@ export function mapPgError(e: unknown): unknown {
         reason: 'unique_violation',
       },
     );
+  if (isLostPrepared(e))
+    return new LotgraphError(
+      ErrorCodes.CONFLICT,
+      `the server no longer holds a prepared statement (DISCARD ALL, or a pooler in transaction mode): lotgraph stops preparing statements on this store; retry: ${(e as Error).message}`,
+      { reason: 'prepared_statement_lost' },
+    );
   if (code === '40001' || code === '40P01')
     return new LotgraphError(ErrorCodes.CONFLICT, `transaction conflict: ${(e as Error).message}`, {
       reason: 'serialization',
@@ -130,13 +184,24 @@ export class PostgresDriver implements SqlDriver {
   private reconnecting: Promise<void> | undefined;
   private readonly wakeups = new Set<() => void>();
   private closed = false;
+  /** Prepared statements in session scripts (see `postgres-prepared.ts`). */
+  private readonly preparing: Preparing;
 
   constructor(
     readonly pg: pg.Pool,
     private readonly owns: boolean,
     private readonly channel: string,
     private readonly report: (error: unknown, context: SqlErrorContext) => void,
+    prepare = true,
   ) {
+    let on = prepare;
+    this.preparing = {
+      on: () => on,
+      lost: () => {
+        on = false;
+      },
+      names: new PreparedNames(),
+    };
     // An idle pooled connection that drops emits `error` on the pool: without a listener Node kills the
     // process. The pool discards that connection by itself; we only report.
     const onError = (e: Error) => report(e, { source: 'pool' });
@@ -178,13 +243,14 @@ export class PostgresDriver implements SqlDriver {
   async acquire(): Promise<SqlSession> {
     const c = await this.client();
     let released = false;
+    const state = { tainted: false };
     return {
       query: (sql, params) => run(c, sql, params),
-      script: (s) => runScript(c, s),
+      script: (s) => runSessionScript(c, s, this.preparing, state),
       release: (broken) => {
         if (released) return;
         released = true;
-        c.release(broken === true);
+        c.release(broken === true || state.tainted);
       },
     };
   }
