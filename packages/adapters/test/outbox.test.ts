@@ -99,9 +99,11 @@ for (const [name, up, make] of targets) {
         expect([...delivered.keys()].sort()).toEqual(seqs.map((s) => `erp:${s}`).sort());
         expect([...delivered.values()].every((n) => n === 1)).toBe(true);
         expect(by.a + by.b).toBe(EVENTS);
-        expect(await writer.outbox.list('erp', { status: 'pending' })).toEqual([]);
+        // A message counts as delivered above once `deliver` returned; its settle commits right after. `stop`
+        // waits for the settles in flight, so only then is nothing pending.
         await da.stop();
         await db.stop();
+        expect(await writer.outbox.list('erp', { status: 'pending' })).toEqual([]);
 
         // A dispatcher that hangs mid-delivery: its short lease expires and the other delivers again.
         let release: (() => void) | undefined;
@@ -128,6 +130,53 @@ for (const [name, up, make] of targets) {
         expect(await writer.outbox.list('wms')).toMatchObject([
           { seq: e.seq, status: 'delivered', attempts: 2 },
         ]);
+      } finally {
+        for (const lg of lgs) await lg.close();
+        for (const s of stores) await s.close();
+        await target.drop();
+      }
+    });
+
+    // An append leaves out the outbox's statement when, read under the writer lock, no subscription has
+    // event types (sql-head.ts). A subscription registered from another instance while two others append
+    // must still get a message for every event committed after it, and none for an event before it.
+    it('a subscription registered while other instances append: a message for every later event, none earlier', async () => {
+      const target = await make();
+      const stores: Store[] = [];
+      const lgs: Lotgraph[] = [];
+      try {
+        for (let i = 0; i < 3; i++) {
+          const store = await target.open();
+          stores.push(store);
+          lgs.push(await Lotgraph.open({ store }));
+        }
+        const [w1, w2] = lgs as [Lotgraph, Lotgraph];
+        await w1.defineProduct({ id: 'flour', name: 'Flour', unit: 'kg', decimals: 3 });
+        await w1.defineLocation({ id: 'WH', site: 'plant' });
+        let committed = 0;
+        let registered = false;
+        // Each writer goes on until 10 of its commands came after the registration.
+        const write = async (lg: Lotgraph, tag: string) => {
+          for (let i = 0, after = 0; after < 10 && i < 1000; i++) {
+            await lg.receive({ lotId: `${tag}${i}`, productId: 'flour', locationId: 'WH', quantity: '1' });
+            committed++;
+            if (registered) after++;
+            // A breath between commands, so the registration gets the lock (SQLite's is not queued).
+            await new Promise((r) => setTimeout(r, 1));
+          }
+        };
+        const writers = Promise.all([write(w1, 'A'), write(w2, 'B')]);
+        await expect.poll(() => committed, { timeout: 20_000, interval: 2 }).toBeGreaterThan(15);
+        const outbox = (stores[2] as Store).outbox;
+        if (!outbox) throw new Error('the SQL stores have an outbox');
+        const sub = await outbox.register('late', ['received']);
+        registered = true;
+        await writers;
+        const head = (await stores[2]!.head()).seq;
+        expect(sub.fromSeq).toBeGreaterThan(2);
+        expect(sub.fromSeq).toBeLessThan(head);
+        const seqs = (await outbox.list('late', { limit: 1000 })).map((m) => m.seq);
+        expect(seqs).toEqual(Array.from({ length: head - sub.fromSeq }, (_, i) => sub.fromSeq + 1 + i));
       } finally {
         for (const lg of lgs) await lg.close();
         for (const s of stores) await s.close();

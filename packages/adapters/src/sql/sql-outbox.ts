@@ -4,7 +4,9 @@
  * Tables: `outbox_subscriptions` (name, from_seq), `outbox_types` (name, type; `'*'` for all) and `outbox`
  * (one row per subscription and event). The append's write script ends with {@link outboxRecordStatement}:
  * an `INSERT … SELECT` joining the events it just wrote with `outbox_types`, so messages are recorded in
- * the append's own transaction and round trip, for the subscriptions committed at that moment. A claim
+ * the append's own transaction and round trip, for the subscriptions committed at that moment. (It is left
+ * out when the append's transaction read, under the writer lock, that no subscription has event types —
+ * see `sql-head.ts`: {@link SqlOutbox.register} writes under that same lock.) A claim
  * locks due rows with `FOR UPDATE SKIP LOCKED` (PostgreSQL, MariaDB 10.6+, MySQL 8; SQLite's
  * `BEGIN IMMEDIATE` already serialises it), so dispatchers in several processes never lease the same
  * message while its lease runs.

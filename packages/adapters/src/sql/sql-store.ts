@@ -3,12 +3,13 @@
  * {@link SqlReads} (and {@link SqlSerialReads}); this class adds the lifecycle written once — migrations, the writer lock, the append
  * transaction, a commit lost in flight, change notification or polling, genealogy streaming and the pack.
  *
- * A command through the sdk takes two round trips: `BEGIN` + the head `FOR UPDATE` + the prefetch of every
- * row the commands name, then every table's multi-row writes + `COMMIT`. The append is checked with the
- * sdk's own {@link planAppend} against the rows that prefetch read under the lock; what the prefetch did not
- * cover (a lot it did not name — a direct `append`) is read in one more round trip, and idempotency keys and
- * genealogy nodes are left to the unique indexes: should a write fail, the transaction is rolled back and
- * the append re-checked against freshly read rows, which reports exactly what MemoryStore would.
+ * A command through the sdk takes two round trips: `BEGIN` + the head `FOR UPDATE` (and whether the outbox
+ * has subscriptions, see `sql-head.ts`) + the prefetch of every row the commands name, then every table's
+ * multi-row writes + `COMMIT`. The append is checked with the sdk's own {@link planAppend} against the rows
+ * that prefetch read under the lock; what the prefetch did not cover (a lot it did not name — a direct
+ * `append`) is read in one more round trip, and idempotency keys and genealogy nodes are left to the unique
+ * indexes: should a write fail, the transaction is rolled back and the append re-checked against freshly
+ * read rows, which reports exactly what MemoryStore would.
  *
  * A database plugs in a {@link SqlDialect} and a {@link SqlDriver}; see `src/sqlite/` for the built-in
  * example.
@@ -34,7 +35,7 @@ import {
   planAppend,
 } from '@lotgraph/sdk';
 import type { SqlDialect } from './dialect.js';
-import type { Row, SqlConnection, SqlDriver, SqlErrorContext, SqlSession, Statement } from './driver.js';
+import type { Row, SqlConnection, SqlDriver, SqlErrorContext, Statement } from './driver.js';
 
 export type { SqlErrorContext } from './driver.js';
 export type { SqlStoreOptions } from './sql-store-config.js';
@@ -42,8 +43,9 @@ export type { SqlStoreOptions } from './sql-store-config.js';
 import { positiveOption } from './options.js';
 import type { Collector } from './pack.js';
 import { newCollector } from './pack.js';
-import { appendState, checkStatements, coveredState, type Known } from './sql-append-check.js';
+import { appendState, checkStatements, coveredState } from './sql-append-check.js';
 import { type GenealogySource, streamGenealogy, streamRows, writePack } from './sql-genealogy.js';
+import { headSql, lockedReads, type Scope, takeLockedReads, toHead } from './sql-head.js';
 import { applyMigrations } from './sql-migrations.js';
 import { SqlOutbox } from './sql-outbox.js';
 import { SqlSerialReads, serialStatements } from './sql-serials.js';
@@ -51,31 +53,6 @@ import { abandonSession, acquireSession, inTransaction } from './sql-sessions.js
 import type { SqlStoreOptions } from './sql-store-config.js';
 import { HeadFollower, StatisticsRefresher } from './sql-sync.js';
 import { EVENT_COLUMNS, eventValues, planStatements } from './sql-writes.js';
-
-interface Scope {
-  session: SqlSession;
-  /** The head as of the open transaction (locked), or after this scope's last commit. */
-  head: StoreHead;
-  /** A transaction is open on the session (or its `BEGIN` is on the way). */
-  open: boolean;
-  /**
-   * The write lock is granted but its transaction not begun yet: the first read begins it, in the same
-   * round trip when that read is the prefetch.
-   */
-  lazy: boolean;
-  /** What this transaction's prefetch read under the lock, for the append's checks (cleared once used). */
-  known?: Known;
-}
-
-const HEAD_COLS = 'seq, hash, node_count, edge_count, master_seq';
-const HEAD_SQL = (table: string) => `SELECT ${HEAD_COLS} FROM ${table} WHERE id = 1`;
-const toHead = (r: Row | undefined): StoreHead => ({
-  seq: Number(r?.seq ?? 0),
-  hash: String(r?.hash),
-  nodeCount: Number(r?.node_count ?? 0),
-  edgeCount: Number(r?.edge_count ?? 0),
-  masterSeq: Number(r?.master_seq ?? 0),
-});
 
 /** Test hook: counts of what the last append did (round trips are counted by the drivers' wrappers). */
 export interface SqlStoreStats {
@@ -208,7 +185,7 @@ export class SqlStore extends SqlSerialReads implements Store {
     }
     if (s?.open)
       return { head: { ...s.head }, rows: statements.length > 0 ? await this.script(statements) : [] };
-    const [headRows = [], ...rows] = await this.script([{ sql: HEAD_SQL(this.t('head')) }, ...statements]);
+    const [headRows = [], ...rows] = await this.script([{ sql: headSql(this.t('head')) }, ...statements]);
     return { head: toHead(headRows[0]), rows };
   }
 
@@ -240,7 +217,7 @@ export class SqlStore extends SqlSerialReads implements Store {
       if (s.lazy) await this.begin(s);
       return { ...s.head };
     }
-    return toHead((await this.q(HEAD_SQL(this.t('head'))))[0]);
+    return toHead((await this.q(headSql(this.t('head'))))[0]);
   }
 
   /**
@@ -253,12 +230,10 @@ export class SqlStore extends SqlSerialReads implements Store {
     scope.lazy = false;
     scope.known = undefined;
     try {
-      const [headRows, ...rows] = await this.driver.begin(scope.session, [
-        { sql: `${HEAD_SQL(this.t('head'))}${this.d.forUpdate}` },
-        ...then,
-      ]);
-      scope.head = toHead(headRows?.[0]);
-      return rows;
+      return takeLockedReads(
+        scope,
+        await this.driver.begin(scope.session, [...lockedReads(this.d), ...then]),
+      );
     } catch (e) {
       throw this.driver.mapError(e);
     }
@@ -357,6 +332,7 @@ export class SqlStore extends SqlSerialReads implements Store {
       plan,
       scope.head.edgeCount,
       serialStatements(this.d, plan.serialUnitChanges),
+      scope.outbox !== false,
     );
     writes.push({ sql: 'COMMIT' });
     try {

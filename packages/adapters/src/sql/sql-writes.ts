@@ -42,6 +42,13 @@ export const eventValues = (e: StoredEvent): unknown[] => [
   e.hash,
 ];
 
+/**
+ * The text of each multi-row INSERT shape (dialect, table, columns, conflict, row count) — built once and
+ * then the same string: the PostgreSQL driver looks each text up to find its prepared statement, and a
+ * string seen before hashes for free.
+ */
+const shapes = new WeakMap<SqlDialect, Map<string, string>>();
+
 /** Multi-row INSERTs of `rows` into `table` (split so no statement exceeds the parameter limit). */
 export function insertRows(
   d: SqlDialect,
@@ -52,41 +59,57 @@ export function insertRows(
 ): Statement[] {
   if (rows.length === 0) return [];
   const per = Math.max(1, Math.floor(d.maxParams / columns.length));
-  const tuple = `(${columns.map(() => '?').join(', ')})`;
-  const head = conflict === 'ignore' ? d.insertIgnore.head : 'INSERT INTO';
-  const tail =
-    conflict === undefined
-      ? ''
-      : conflict === 'ignore'
-        ? d.insertIgnore.tail
-        : ` ${d.upsert(conflict.key, conflict.update ?? columns.filter((c) => !conflict.key.includes(c)))}`;
+  let cache = shapes.get(d);
+  if (!cache) {
+    cache = new Map();
+    shapes.set(d, cache);
+  }
+  const conflictKey =
+    conflict === undefined ? '' : conflict === 'ignore' ? '!' : `${conflict.key}/${conflict.update ?? ''}`;
+  const text = (n: number): string => {
+    const key = `${table}|${columns}|${conflictKey}|${n}`;
+    let sql = cache.get(key);
+    if (sql === undefined) {
+      const tuple = `(${columns.map(() => '?').join(', ')})`;
+      const head = conflict === 'ignore' ? d.insertIgnore.head : 'INSERT INTO';
+      const tail =
+        conflict === undefined
+          ? ''
+          : conflict === 'ignore'
+            ? d.insertIgnore.tail
+            : ` ${d.upsert(conflict.key, conflict.update ?? columns.filter((c) => !conflict.key.includes(c)))}`;
+      sql = `${head} ${d.table(table)} (${columns.join(', ')}) VALUES ${Array(n).fill(tuple).join(', ')}${tail}`;
+      if (cache.size >= 2048) cache.clear();
+      cache.set(key, sql);
+    }
+    return sql;
+  };
   const out: Statement[] = [];
   for (let i = 0; i < rows.length; i += per) {
     const part = rows.slice(i, i + per);
-    out.push({
-      sql: `${head} ${d.table(table)} (${columns.join(', ')}) VALUES ${part.map(() => tuple).join(', ')}${tail}`,
-      params: part.flat(),
-    });
+    out.push({ sql: text(part.length), params: part.flat() });
   }
   return out;
 }
 
 /**
  * The write statements of a plan, in dependency-free order, then `more` (the serial and unit statements,
- * see `sql-serials.ts`), ending with the head update (and notify).
+ * see `sql-serials.ts`), ending with the head update (and notify). `outbox` false (read under the lock:
+ * no subscription has event types, see `sql-head.ts`) leaves out the outbox's statement.
  */
 export function planStatements(
   d: SqlDialect,
   plan: AppendPlan,
   edgeBase: number,
   more: readonly Statement[] = [],
+  outbox = true,
 ): Statement[] {
   const id = ['id'];
   const s: Statement[] = [];
   s.push(...insertRows(d, 'events', EVENT_COLUMNS, plan.events.map(eventValues)));
   const first = plan.events[0];
   // The outbox's messages for these events, in the same transaction (see `sql-outbox.ts`).
-  if (first) s.push(outboxRecordStatement(d, first.seq - 1, plan.head.seq));
+  if (first && outbox) s.push(outboxRecordStatement(d, first.seq - 1, plan.head.seq));
   s.push(
     ...insertRows(
       d,
