@@ -152,7 +152,18 @@ export abstract class SqlReads {
 
   /** Everything a command batch is about to read, in ONE round trip (see the Store port's `prefetch`). */
   async prefetch(keys: PrefetchKeys): Promise<Prefetched> {
-    const l = (v: readonly string[]) => this.d.listParam([...new Set(v)]);
+    // One value (a command's idempotency key, a receive's lot) as `col = ?`: PostgreSQL then keeps a
+    // generic plan of the prepared statement (for `= ANY(?)` it plans a single key anew every time).
+    const where = (col: string, v: readonly string[]) => {
+      const list = [...new Set(v)];
+      return list.length === 1
+        ? { sql: `${col} = ?`, params: list }
+        : { sql: this.d.inList(col), params: [this.d.listParam(list)] };
+    };
+    const select = (cols: string, table: TableName, col: string, v: readonly string[]): Statement => {
+      const w = where(col, v);
+      return { sql: `SELECT ${cols} FROM ${this.t(table)} WHERE ${w.sql}`, params: w.params };
+    };
     const lots = keys.lotIds.length > 0;
     const st: Statement[] = [];
     const at: Record<string, number> = {};
@@ -161,25 +172,27 @@ export abstract class SqlReads {
       st.push(s);
     };
     if (keys.idempotencyKeys.length > 0)
-      add('events', {
-        sql: `SELECT ${EVENT_COLS} FROM ${this.t('events')} WHERE ${this.d.inList('idempotency_key')}`,
-        params: [l(keys.idempotencyKeys)],
-      });
+      add('events', select(EVENT_COLS, 'events', 'idempotency_key', keys.idempotencyKeys));
     if (lots) {
-      const by = (table: TableName, col: string, cols = 'data') => ({
-        sql: `SELECT ${cols} FROM ${this.t(table)} WHERE ${this.d.inList(col)}`,
-        params: [l(keys.lotIds)],
+      // The four reads keyed by lot as ONE statement, `k` telling them apart (≈ 30 µs less on MariaDB).
+      const ids = keys.lotIds;
+      const parts = [
+        select(
+          `'l' AS k, data, NULL AS lot_id, NULL AS location_id, NULL AS product_id, NULL AS quantity`,
+          'lots',
+          'id',
+          ids,
+        ),
+        select(`'s', NULL, lot_id, location_id, product_id, quantity`, 'stock', 'lot_id', ids),
+        select(`'h', data, NULL, NULL, NULL, NULL`, 'holds', 'lot_id', ids),
+        select(`'r', data, NULL, NULL, NULL, NULL`, 'reservations', 'lot_id', ids),
+      ];
+      add('byLot', {
+        sql: parts.map((p) => p.sql).join(' UNION ALL '),
+        params: parts.flatMap((p) => p.params ?? []),
       });
-      add('lots', by('lots', 'id'));
-      add('stock', by('stock', 'lot_id', 'lot_id, location_id, product_id, quantity'));
-      add('holds', by('holds', 'lot_id'));
-      add('reservations', by('reservations', 'lot_id'));
     }
-    if (keys.shipmentIds.length > 0)
-      add('shipments', {
-        sql: `SELECT data FROM ${this.t('shipments')} WHERE ${this.d.inList('id')}`,
-        params: [l(keys.shipmentIds)],
-      });
+    if (keys.shipmentIds.length > 0) add('shipments', select('data', 'shipments', 'id', keys.shipmentIds));
     const masterTables = ['products', 'parties', 'locations'] as const;
     const masterReads = () => masterTables.map((table) => ({ sql: `SELECT data FROM ${this.t(table)}` }));
     // Master data with the rest when the caller holds no copy. A caller with a copy (`masterUnless`) gets
@@ -193,7 +206,14 @@ export abstract class SqlReads {
         at[masterTables[i] as string] = rows.length;
         rows.push(more);
       }
-    const of = (name: string) => (at[name] === undefined ? [] : (rows[at[name]] ?? []));
+    const byLot: Record<string, Row[]> = { l: [], s: [], h: [], r: [] };
+    if (at.byLot !== undefined) for (const r of rows[at.byLot] ?? []) byLot[String(r.k)]?.push(r);
+    const lotKind: Record<string, string> = { lots: 'l', stock: 's', holds: 'h', reservations: 'r' };
+    const of = (name: string) => {
+      const k = lotKind[name];
+      if (k !== undefined) return byLot[k] ?? [];
+      return at[name] === undefined ? [] : (rows[at[name]] ?? []);
+    };
     const data = <T>(name: string) => of(name).map((r) => decodeRecord<T>(r.data as string));
     const out: Prefetched = {
       head,

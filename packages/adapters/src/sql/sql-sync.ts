@@ -107,9 +107,10 @@ export class StatisticsRefresher {
 
   /** An append committed up to `seq` with `rows` rows. */
   appended(seq: number, rows: number): void {
-    const statements = this.statements();
     this.rows = Math.max(this.rows + rows, seq);
-    if (!statements || this.rows < this.next || this.running || this.closed()) return;
+    if (this.rows < this.next || this.running || this.closed()) return;
+    const statements = this.statements();
+    if (!statements) return;
     this.next = this.rows * 2;
     this.running = true;
     (async () => {
