@@ -63,18 +63,32 @@ const targets: [string, boolean, () => Promise<Target>][] = [
 
 const EVENTS = 120;
 
+/** Three instances (a store and a Lotgraph each, its own connections) on a fresh target; all closed after. */
+async function withInstances(
+  make: () => Promise<Target>,
+  fn: (lgs: Lotgraph[], stores: Store[]) => Promise<void>,
+): Promise<void> {
+  const target = await make();
+  const stores: Store[] = [];
+  const lgs: Lotgraph[] = [];
+  try {
+    for (let i = 0; i < 3; i++) {
+      const store = await target.open();
+      stores.push(store);
+      lgs.push(await Lotgraph.open({ store }));
+    }
+    await fn(lgs, stores);
+  } finally {
+    for (const lg of lgs) await lg.close();
+    for (const s of stores) await s.close();
+    await target.drop();
+  }
+}
+
 for (const [name, up, make] of targets) {
   describe.skipIf(!up)(`outbox on ${name}`, () => {
     it('two dispatchers share a subscription: every message delivered exactly once; a hung one is taken over', async () => {
-      const target = await make();
-      const stores: Store[] = [];
-      const lgs: Lotgraph[] = [];
-      try {
-        for (let i = 0; i < 3; i++) {
-          const store = await target.open();
-          stores.push(store);
-          lgs.push(await Lotgraph.open({ store }));
-        }
+      await withInstances(make, async (lgs) => {
         const [writer, a, b] = lgs as [Lotgraph, Lotgraph, Lotgraph];
         await writer.defineProduct({ id: 'flour', name: 'Flour', unit: 'kg', decimals: 3 });
         await writer.defineLocation({ id: 'WH', site: 'plant' });
@@ -130,26 +144,14 @@ for (const [name, up, make] of targets) {
         expect(await writer.outbox.list('wms')).toMatchObject([
           { seq: e.seq, status: 'delivered', attempts: 2 },
         ]);
-      } finally {
-        for (const lg of lgs) await lg.close();
-        for (const s of stores) await s.close();
-        await target.drop();
-      }
+      });
     });
 
     // An append leaves out the outbox's statement when, read under the writer lock, no subscription has
     // event types (sql-head.ts). A subscription registered from another instance while two others append
     // must still get a message for every event committed after it, and none for an event before it.
     it('a subscription registered while other instances append: a message for every later event, none earlier', async () => {
-      const target = await make();
-      const stores: Store[] = [];
-      const lgs: Lotgraph[] = [];
-      try {
-        for (let i = 0; i < 3; i++) {
-          const store = await target.open();
-          stores.push(store);
-          lgs.push(await Lotgraph.open({ store }));
-        }
+      await withInstances(make, async (lgs, stores) => {
         const [w1, w2] = lgs as [Lotgraph, Lotgraph];
         await w1.defineProduct({ id: 'flour', name: 'Flour', unit: 'kg', decimals: 3 });
         await w1.defineLocation({ id: 'WH', site: 'plant' });
@@ -177,11 +179,7 @@ for (const [name, up, make] of targets) {
         expect(sub.fromSeq).toBeLessThan(head);
         const seqs = (await outbox.list('late', { limit: 1000 })).map((m) => m.seq);
         expect(seqs).toEqual(Array.from({ length: head - sub.fromSeq }, (_, i) => sub.fromSeq + 1 + i));
-      } finally {
-        for (const lg of lgs) await lg.close();
-        for (const s of stores) await s.close();
-        await target.drop();
-      }
+      });
     });
   });
 }
