@@ -241,11 +241,10 @@ describe('recall drills from the trace catalogue', () => {
     // at once, and the mass balances take it from the scope (the case event changed no stock).
     expect(calls.get('listStock')).toBeUndefined();
     expect(calls.get('listStockOfLots')).toBe(1);
-    // The case is not read back for its evidence: only the command's check that it does not exist yet.
-    expect(calls.get('getRecord')).toBe(1);
-    // The evidence is the one as of the opening (the index is still at the case's event): no steps to read
-    // (a step comes after the case it names) and no head to catch up with: the command's calls only.
-    expect(Object.fromEntries(calls)).toEqual({ prefetch: 1, getRecord: 1, listStockOfLots: 1, append: 1 });
+    // The case is not read back for its evidence, and the command's check that it does not exist yet comes
+    // with its prefetch. The evidence is the one as of the opening (the index is still at the case's event):
+    // no steps to read (a step comes after the case it names) and no head to catch up with.
+    expect(Object.fromEntries(calls)).toEqual({ prefetch: 1, listStockOfLots: 1, append: 1 });
     expect(ev.massBalance.map((m) => [m.lotId, m.balance]).sort()).toEqual([
       ...[1, 2, 3, 4, 5].map((i) => [`B${i}`, '0']),
       ['F1', '0.000'],
@@ -295,6 +294,47 @@ describe('lg.recall.open answers from the case event it appended', () => {
     });
     expect(calls.get('listStockOfLots')).toBe(2);
     expect(real).toEqual(await recallEvidence(inner, 'R1'));
+    await lg.close();
+  });
+});
+
+describe('the recall commands read their case with the prefetch', () => {
+  it('in one batch: open then notify sees the staged case, a second open of it is refused; later commands read it', async () => {
+    const { store, calls } = countingStore();
+    const { lg } = await bakery(store);
+    await flourToBread(lg, { batches: 1, consumed: '2' });
+    const open = {
+      recallId: 'D1',
+      drill: true,
+      reason: 'drill',
+      classification: 'II' as const,
+      lots: ['F1'],
+    };
+    calls.clear();
+    const [opened, notified] = await lg.batch([
+      { command: 'recallOpen', input: open },
+      { command: 'recallNotify', input: { recallId: 'D1', customerId: 'shop1', channel: 'email' } },
+    ]);
+    expect([opened?.type, notified?.type]).toEqual(['recallOpened', 'recallNotified']);
+    // The case was looked up once, with the batch's prefetch (absent then), never with getRecord.
+    expect(calls.get('getRecord')).toBeUndefined();
+    await expect(
+      lg.batch([
+        { command: 'recallOpen', input: { ...open, recallId: 'D2' } },
+        { command: 'recallOpen', input: { ...open, recallId: 'D2' } },
+      ]),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: { batchIndex: 1 } });
+    await expect(lg.recall.open(open)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(
+      lg.recall.notify({ recallId: 'nope', customerId: 'shop1', channel: 'email' }),
+    ).rejects.toMatchObject({ code: 'RECALL_NOT_FOUND', details: { field: 'recallId' } });
+    calls.clear();
+    await lg.recall.close({ recallId: 'D1', summary: 'done' });
+    expect(calls.get('getRecord')).toBeUndefined();
+    await expect(lg.recall.close({ recallId: 'D1', summary: 'again' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+    expect((await lg.recall.get('D1')).status).toBe('closed');
     await lg.close();
   });
 });

@@ -193,6 +193,26 @@ export abstract class SqlReads {
       });
     }
     if (keys.shipmentIds.length > 0) add('shipments', select('data', 'shipments', 'id', keys.shipmentIds));
+    // Records by collection and id: one statement, a part per collection.
+    const byCollection = new Map<string, string[]>();
+    for (const { collection, id } of keys.records ?? []) {
+      const ids = byCollection.get(collection) ?? [];
+      ids.push(id);
+      byCollection.set(collection, ids);
+    }
+    if (byCollection.size > 0) {
+      const parts = [...byCollection].map(([collection, ids]) => {
+        const w = where('id', ids);
+        return {
+          sql: `SELECT value FROM ${this.t('records')} WHERE collection = ? AND ${w.sql}`,
+          params: [collection, ...w.params],
+        };
+      });
+      add('records', {
+        sql: parts.map((p) => p.sql).join(' UNION ALL '),
+        params: parts.flatMap((p) => p.params),
+      });
+    }
     const masterTables = ['products', 'parties', 'locations'] as const;
     const masterReads = () => masterTables.map((table) => ({ sql: `SELECT data FROM ${this.t(table)}` }));
     // Master data with the rest when the caller holds no copy. A caller with a copy (`masterUnless`) gets
@@ -231,6 +251,7 @@ export abstract class SqlReads {
       reservations: data<ReservationRecord>('reservations'),
       shipments: data<ShipmentRecord>('shipments'),
     };
+    if (keys.records) out.records = of('records').map((r) => decodeRecord<AuxRecord>(r.value as string));
     if (keys.master && keys.masterUnless !== head.masterSeq) {
       out.products = data<Product>('products');
       out.parties = data<Party>('parties');

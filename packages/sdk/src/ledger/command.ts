@@ -41,4 +41,9 @@ export interface CommandSpec<S extends z.ZodType, T extends EventType> {
    * view. `key` is this command's idempotency key (derive the follow-ups' keys from it).
    */
   followUps?(payload: EventPayloads[T], input: z.output<S>, key: string): FollowUp[];
+  /**
+   * The auxiliary records `decide` will look up with `getRecord` (collection and id): read with the
+   * command's prefetch, in its first round trip, instead of one round trip each under the lock.
+   */
+  records?(input: z.output<S>): { collection: string; id: string }[];
 }

@@ -244,10 +244,14 @@ async function readView(
   const store = deps.store;
   const base = store.memoiseReads ? memoiseReads(store) : store;
   if (!store.prefetch) return { head: await store.head(), view: base };
-  const keys = prefetchKeysOf(
-    prepared.map((p) => p.input),
-    prepared.map((p) => p.key),
-  );
+  const records = prepared.flatMap((p) => p.spec.records?.(p.input as never) ?? []);
+  const keys = {
+    ...prefetchKeysOf(
+      prepared.map((p) => p.input),
+      prepared.map((p) => p.key),
+    ),
+    ...(records.length > 0 ? { records } : {}),
+  };
   const cache = deps.master?.supported ? deps.master : undefined;
   const data = await store.prefetch({ ...keys, master: cache !== undefined, masterUnless: cache?.seq });
   const head = data.head;

@@ -14,7 +14,9 @@ import {
 import { computeScopeColumns } from './scope.js';
 import { onHandLotsOf } from './scope-codec.js';
 
-/** The `recallOpen` command, with the scope computed beforehand (it needs the genealogy index). */
+/** The case record every recall command looks up first: read with the command's prefetch. */
+const caseRecord = (input: { recallId: string }) => [{ collection: RECALL, id: input.recallId }];
+
 /**
  * `recallOpen`: compute the scope from the genealogy index and the store at the head it is decided
  * against (affected lots, deliveries, customers, attributed quantities, stock on hand) and record the
@@ -25,6 +27,7 @@ export const recallOpenCommand: CommandSpec<typeof RecallOpenInput, 'recallOpene
   name: 'recallOpen',
   type: 'recallOpened',
   schema: RecallOpenInput,
+  records: caseRecord,
   async decide(input, { store, index, now, eventTime }) {
     if (await store.getRecord(RECALL, input.recallId))
       throw fieldError(['recallId'], `recall "${input.recallId}" already exists`, input.recallId);
@@ -77,6 +80,7 @@ export const recallNotifyCommand: CommandSpec<typeof RecallNotifyInput, 'recallN
   name: 'recallNotify',
   type: 'recallNotified',
   schema: RecallNotifyInput,
+  records: caseRecord,
   async decide(input, { store }) {
     const c = await requireOpen(store, input.recallId);
     if (!c.scope.customers.some((x) => x.customerId === input.customerId))
@@ -101,6 +105,7 @@ export const recallAcknowledgeCommand: CommandSpec<typeof RecallAcknowledgeInput
   name: 'recallAcknowledge',
   type: 'recallAcknowledged',
   schema: RecallAcknowledgeInput,
+  records: caseRecord,
   async decide(input, { store }) {
     const c = await requireOpen(store, input.recallId);
     const cust = c.scope.customers.find((x) => x.customerId === input.customerId);
@@ -145,6 +150,7 @@ export const recallCloseCommand: CommandSpec<typeof RecallCloseInput, 'recallClo
   name: 'recallClose',
   type: 'recallClosed',
   schema: RecallCloseInput,
+  records: caseRecord,
   async decide(input, { store }) {
     const c = await requireOpen(store, input.recallId);
     return { recallId: input.recallId, summary: input.summary, ...(c.drill ? { drill: true } : {}) };

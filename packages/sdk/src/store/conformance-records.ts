@@ -255,6 +255,32 @@ export function recordsConformance(s: SuiteState): void {
       ]);
       expect((await store.getRecord('order', 'RC1'))?.value).toBe('x');
       expect(await store.getRecord('order', 'nope')).toBeUndefined();
+      // A store that prefetches reads records by collection and id with the rest: those that exist, as
+      // `getRecord` gives them.
+      if (store.prefetch) {
+        const wanted = [
+          { collection: 'recall', id: 'RC2' },
+          { collection: 'order', id: 'RC1' },
+          { collection: 'recall', id: 'nope' },
+          { collection: 'recall', id: 'RC1' },
+        ];
+        const got = await store.prefetch({
+          idempotencyKeys: [],
+          lotIds: [],
+          shipmentIds: [],
+          master: false,
+          records: wanted,
+        });
+        const key = (r: { collection: string; id: string }) => `${r.collection}/${r.id}`;
+        const expected = [];
+        for (const w of wanted) {
+          const r = await store.getRecord(w.collection, w.id);
+          if (r) expected.push(r);
+        }
+        expect([...(got.records ?? [])].sort((a, b) => key(a).localeCompare(key(b)))).toEqual(
+          expected.sort((a, b) => key(a).localeCompare(key(b))),
+        );
+      }
     });
   });
 }

@@ -188,6 +188,13 @@ export class MemoryStore implements Store {
       const s = this.t.shipments.get(id);
       if (s) out.shipments.push(deepFreeze(s));
     }
+    if (keys.records) {
+      out.records = [];
+      for (const { collection, id } of keys.records) {
+        const r = await this.getRecord(collection, id);
+        if (r) out.records.push(r);
+      }
+    }
     if (keys.master && keys.masterUnless !== this.headRow.masterSeq) {
       out.products = deepFreeze([...this.t.products.values()]);
       out.parties = deepFreeze([...this.t.parties.values()]);

@@ -133,6 +133,12 @@ export interface PrefetchKeys {
   lotIds: readonly string[];
   /** Shipment headers. */
   shipmentIds: readonly string[];
+  /**
+   * Auxiliary records by collection and id (what a command checks with `getRecord`, e.g. that a recall
+   * case does not exist yet). Optional: a store that leaves {@link Prefetched.records} unset is read as
+   * before.
+   */
+  records?: readonly { collection: string; id: string }[];
   /** Also every product, party and location. */
   master: boolean;
   /**
@@ -157,6 +163,8 @@ export interface Prefetched {
   holds: HoldRecord[];
   reservations: ReservationRecord[];
   shipments: ShipmentRecord[];
+  /** With `records`: those of them that exist (a requested record that is absent does not exist). */
+  records?: AuxRecord[];
   /** With `master` (and unless `masterUnless` equals the head's `masterSeq`): every product, party and location. */
   products?: Product[];
   parties?: Party[];

@@ -16,6 +16,7 @@ import { jsonCopy } from '../ledger/hashing.js';
 import { isMasterDataChange } from './append-check.js';
 import { byId, cmp, stockKey } from './memory-tables.js';
 import type {
+  AuxRecord,
   HoldRecord,
   Prefetched,
   PrefetchKeys,
@@ -171,6 +172,13 @@ export function prefetchedView(
   const shipments = new Map<string, ShipmentRecord>(data.shipments.map((s) => [s.id, s]));
   let holds = data.holds;
   let reservations = data.reservations;
+  // Records the prefetch was asked for, when the store answered them (absent from `data.records`: none).
+  const recordKey = (collection: string, id: string) => `${collection}\u0000${id}`;
+  const recordSet =
+    data.records === undefined
+      ? undefined
+      : new Set((keys.records ?? []).map((r) => recordKey(r.collection, r.id)));
+  const records = new Map((data.records ?? []).map((r) => [recordKey(r.collection, r.id), r]));
   const more = async (lotIds: readonly string[]): Promise<void> => {
     const missing = [...new Set(lotIds)].filter((id) => !lotSet.has(id));
     if (missing.length === 0 || !store.prefetch) return;
@@ -241,6 +249,13 @@ export function prefetchedView(
       return r ? Promise.resolve(r) : store.getReservation(id);
     },
     getShipment: (id) => (shipSet.has(id) ? Promise.resolve(shipments.get(id)) : store.getShipment(id)),
+    getRecord: (collection, id) => {
+      const k = recordKey(collection, id);
+      if (!recordSet?.has(k)) return store.getRecord(collection, id);
+      // A copy, as `getRecord` gives: the prefetched rows stay frozen.
+      const r = records.get(k);
+      return Promise.resolve(r === undefined ? undefined : (jsonCopy(r) as AuxRecord));
+    },
   };
   if (master) {
     Object.assign(own, {
