@@ -164,6 +164,10 @@ export abstract class SqlReads {
       const w = where(col, v);
       return { sql: `SELECT ${cols} FROM ${this.t(table)} WHERE ${w.sql}`, params: w.params };
     };
+    const unionAll = (parts: readonly Statement[]): Statement => ({
+      sql: parts.map((p) => p.sql).join(' UNION ALL '),
+      params: parts.flatMap((p) => p.params ?? []),
+    });
     const lots = keys.lotIds.length > 0;
     const st: Statement[] = [];
     const at: Record<string, number> = {};
@@ -187,10 +191,7 @@ export abstract class SqlReads {
         select(`'h', data, NULL, NULL, NULL, NULL`, 'holds', 'lot_id', ids),
         select(`'r', data, NULL, NULL, NULL, NULL`, 'reservations', 'lot_id', ids),
       ];
-      add('byLot', {
-        sql: parts.map((p) => p.sql).join(' UNION ALL '),
-        params: parts.flatMap((p) => p.params ?? []),
-      });
+      add('byLot', unionAll(parts));
     }
     if (keys.shipmentIds.length > 0) add('shipments', select('data', 'shipments', 'id', keys.shipmentIds));
     // Records by collection and id: one statement, a part per collection.
@@ -208,10 +209,7 @@ export abstract class SqlReads {
           params: [collection, ...w.params],
         };
       });
-      add('records', {
-        sql: parts.map((p) => p.sql).join(' UNION ALL '),
-        params: parts.flatMap((p) => p.params),
-      });
+      add('records', unionAll(parts));
     }
     const masterTables = ['products', 'parties', 'locations'] as const;
     const masterReads = () => masterTables.map((table) => ({ sql: `SELECT data FROM ${this.t(table)}` }));
