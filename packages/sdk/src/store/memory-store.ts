@@ -190,7 +190,12 @@ export class MemoryStore implements Store {
     }
     if (keys.records) {
       out.records = [];
+      // Each record once, however often it is asked for (as every other key here).
+      const seen = new Set<string>();
       for (const { collection, id } of keys.records) {
+        const k = `${collection}\u0000${id}`;
+        if (seen.has(k)) continue;
+        seen.add(k);
         const r = await this.getRecord(collection, id);
         if (r) out.records.push(r);
       }
